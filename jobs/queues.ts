@@ -1,0 +1,42 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+
+/** Scheduled housekeeping: the nightly inactivity sweep (later: purges, lock expiries). */
+export const MAINTENANCE_QUEUE = 'maintenance';
+/** Messages to Slack sent from jobs, so a rate limit waits in the queue instead of inside another job. */
+export const SLACK_NOTIFY_QUEUE = 'slack-notify';
+
+export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
+export const INACTIVITY_SWEEP_SCHEDULER = 'nightly-inactivity-sweep';
+
+export interface InactivitySweepData {
+  dryRun?: boolean;
+}
+
+export interface SlackNotification {
+  channel: string;
+  text: string;
+  blocks?: Record<string, unknown>[];
+}
+
+export interface Queues {
+  maintenance: Queue<InactivitySweepData>;
+  slackNotify: Queue<SlackNotification>;
+  close(): Promise<void>;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const defaultJobOptions = { removeOnComplete: { age: 7 * 24 * 3600, count: 1000 }, removeOnFail: { age: 30 * 24 * 3600 } };
+  const maintenance = new Queue<InactivitySweepData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions });
+  const slackNotify = new Queue<SlackNotification>(SLACK_NOTIFY_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  });
+  return {
+    maintenance,
+    slackNotify,
+    async close() {
+      await Promise.all([maintenance.close(), slackNotify.close()]);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { WebClient } from '@slack/web-api';
+import { processInactivitySweep, type SweepDeps } from './inactivitySweep.ts';
+import { processSlackNotification } from './slackNotify.ts';
+import { INACTIVITY_SWEEP_JOB, MAINTENANCE_QUEUE, SLACK_NOTIFY_QUEUE, type InactivitySweepData, type SlackNotification } from './queues.ts';
+
+export interface WorkerDeps extends SweepDeps {
+  slack: WebClient;
+}
+
+export interface Workers {
+  close(): Promise<void>;
+}
+
+export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, prefix: string): Workers {
+  const maintenance = new Worker<InactivitySweepData>(
+    MAINTENANCE_QUEUE,
+    async (job) => {
+      if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job, deps);
+      throw new Error(`unknown maintenance job "${job.name}"`);
+    },
+    { connection, prefix, concurrency: 1 },
+  );
+  const slackNotify: Worker<SlackNotification> = new Worker<SlackNotification>(
+    SLACK_NOTIFY_QUEUE,
+    (job) => processSlackNotification(job, deps.slack, slackNotify),
+    { connection, prefix, concurrency: 4 },
+  );
+  for (const worker of [maintenance, slackNotify]) {
+    worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
+    worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
+  }
+  return {
+    // close() waits for running jobs to finish; jobs that were not started stay in the queue.
+    async close() {
+      await Promise.all([maintenance.close(), slackNotify.close()]);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Orm } from '../db/orm.ts';
+import { RefusedError } from '../domain/errors.ts';
+import { requireRole, type Grant, type RosterRole } from '../domain/roles.ts';
+import type { Actor } from './actor.ts';
+import { AuditTrail, recordRefusal, type AuditTarget } from './audit.ts';
+
+/** What actions may reach besides the database; the web and worker processes both provide it. */
+export interface ActionServices {
+  orm: Orm;
+  logger: Logger;
+}
+
+export interface ActionContext {
+  em: EntityManager;
+  actor: Actor;
+  audit: AuditTrail;
+  services: ActionServices;
+  /** Checks that the actor's grant covers this organisation with the action's role; throws a RefusedError otherwise. */
+  authorize(organisationId: string | null): Grant;
+  /** Names what the action is about, so a refusal after this point is audited against it. */
+  aboutTarget(target: AuditTarget): void;
+}
+
+export interface ActionDefinition<Input extends z.ZodType, Output> {
+  /** The verb used in Slack (`/user <name> ...`), the CLI and audit events. */
+  name: string;
+  /** Completes "… needs an admin": e.g. "creating an account". */
+  describedAs: string;
+  input: Input;
+  requires: RosterRole;
+  run(ctx: ActionContext, input: z.output<Input>): Promise<Output>;
+}
+
+export function defineAction<Input extends z.ZodType, Output>(definition: ActionDefinition<Input, Output>): ActionDefinition<Input, Output> {
+  return definition;
+}
+
+export type AnyAction = ActionDefinition<z.ZodType, unknown>;
+
+/**
+ * The one way every surface runs an action: validate the input, check the grant, run it in one transaction
+ * with its audit events, and turn every refusal into a RefusedError that is also audited.
+ */
+export async function runAction<Input extends z.ZodType, Output>(
+  services: ActionServices,
+  action: ActionDefinition<Input, Output>,
+  actor: Actor,
+  rawInput: z.input<Input>,
+): Promise<Output> {
+  let target: AuditTarget | undefined;
+  try {
+    const parsed = action.input.safeParse(rawInput);
+    if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
+    // The coarse check comes first so that nobody without a grant learns anything, not even whether a target exists.
+    requireRole(actor.grants, action.requires, 'any', action.describedAs);
+    return await services.orm.em.fork().transactional(async (em) => {
+      const ctx: ActionContext = {
+        em,
+        actor,
+        services,
+        audit: new AuditTrail(em, actor),
+        authorize(organisationId) {
+          actor.acting = requireRole(actor.grants, action.requires, organisationId, action.describedAs);
+          return actor.acting;
+        },
+        aboutTarget(about) {
+          target = about;
+        },
+      };
+      return action.run(ctx, parsed.data);
+    });
+  } catch (error) {
+    const refusal = asRefusal(error);
+    if (!refusal) throw error;
+    await recordRefusal(services.orm.em, actor, { action: action.name, target, detail: refusal.userMessage });
+    services.logger.info({ action: action.name, actor: actor.id, code: refusal.code }, 'action refused');
+    throw refusal;
+  }
+}
+
+function asRefusal(error: unknown): RefusedError | undefined {
+  if (error instanceof RefusedError) return error;
+  if (error instanceof OptimisticLockError) return new RefusedError('It was changed by someone else meanwhile; nothing was changed. Here is the current state.', 'conflict');
+  if (error instanceof UniqueConstraintViolationException) return new RefusedError('That would duplicate an existing record (an email, username or name must be unique); nothing was changed.', 'conflict');
+  return undefined;
+}
+
+function describeInputError(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}

@@ -1,0 +1,30 @@
+import { userInfo } from 'node:os';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SlackGrant } from '../db/entities/index.ts';
+import type { Grant } from '../domain/roles.ts';
+
+/** Who asks for an action, with every grant they hold; `acting` is the grant an action ran under. */
+export interface Actor {
+  kind: 'slack' | 'cli' | 'system';
+  id: string;
+  grants: Grant[];
+  acting?: Grant;
+}
+
+export async function slackActor(em: EntityManager, slackUserId: string): Promise<Actor> {
+  const rows = await em.fork().find(SlackGrant, { slackUserId }, { fields: ['role', 'organisation'] });
+  return {
+    kind: 'slack',
+    id: slackUserId,
+    grants: rows.map((row) => ({ role: row.role, organisationId: row.organisation?.id ?? null })),
+  };
+}
+
+/** Whoever runs the CLI already holds the database credentials, so the CLI acts as a platform owner. */
+export function cliActor(): Actor {
+  return { kind: 'cli', id: `cli:${userInfo().username}`, grants: [{ role: 'owner', organisationId: null }] };
+}
+
+export function systemActor(process: string): Actor {
+  return { kind: 'system', id: process, grants: [{ role: 'owner', organisationId: null }] };
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { normaliseLogin } from '../domain/accounts.ts';
+
+/** Input pieces shared by several actions, each with a message a person can act on. */
+export const slugSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug of lower-case letters, digits and dashes, e.g. acme-emea');
+
+export const slackUserIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U012ABCDEF');
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .pipe(z.email('must be an email address such as alice@example.com'))
+  .transform(normaliseLogin);
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/, 'must be 2-100 letters, digits, dots, dashes or underscores')
+  .transform(normaliseLogin);
+
+export const personNameSchema = z.string().trim().min(1, 'must not be empty').max(100);

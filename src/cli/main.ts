@@ -1,0 +1,187 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { runAction, type ActionServices } from '../actions/action.ts';
+import { cliActor } from '../actions/actor.ts';
+import { actions } from '../actions/registry.ts';
+import { loadConfig, ConfigError } from '../config.ts';
+import { createOrm, migrate, type Orm } from '../db/orm.ts';
+import { seedDemo } from '../db/seedDemo.ts';
+import { RefusedError } from '../domain/errors.ts';
+import { createLogger } from '../logger.ts';
+import { accountCardText, matchLine } from '../present/cardText.ts';
+
+const USAGE = `usage: npm run roster -- <command>
+  migrate                                            apply database migrations
+  grant <SlackUserId> <viewer|helpdesk|admin|owner> [--org <slug>]
+  org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required]
+  user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
+  user lookup <email|username|id|name>
+  seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
+  sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
+
+/** A usage problem: printed with the usage text, exit code 2, nothing touched. */
+class UsageError extends Error {}
+
+type Run = (orm: Orm, services: ActionServices) => Promise<string>;
+
+function parse<const Options extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: Options = {} as Options) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true as const });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} takes a whole number, not "${value}"`);
+  return Number(value);
+}
+
+/** Turns argv into the work to do, before any connection is opened. */
+export function plan(argv: string[]): Run {
+  const [command, ...rest] = argv;
+  const actor = cliActor();
+  switch (command) {
+    case 'migrate': {
+      parse(rest);
+      return async (orm) => {
+        const applied = await migrate(orm);
+        return applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.';
+      };
+    }
+    case 'grant': {
+      const { positionals, values } = parse(rest, { org: { type: 'string' } });
+      if (positionals.length !== 2) throw new UsageError('grant takes a Slack user ID and a role');
+      const [slackUserId, role] = positionals as [string, string];
+      return async (_orm, services) => {
+        const grant = await runAction(services, actions.grantRole, actor, { slackUserId, role: role as never, organisation: values.org });
+        return `${grant.slackUserId} is ${grant.role}${grant.organisation ? ` in ${grant.organisation}` : ' on the whole platform'}${grant.changed ? '.' : ' (unchanged).'}`;
+      };
+    }
+    case 'org': {
+      const [sub, ...more] = rest;
+      if (sub !== 'create') throw new UsageError('org takes: create');
+      const { positionals, values } = parse(more, {
+        name: { type: 'string' },
+        'lockout-threshold': { type: 'string' },
+        'inactivity-days': { type: 'string' },
+        'deletion-policy': { type: 'string' },
+        'mfa-required': { type: 'boolean' },
+      });
+      if (positionals.length !== 1 || !values.name) throw new UsageError('org create takes a slug and --name');
+      const input = {
+        slug: positionals[0]!,
+        name: values.name,
+        lockoutThreshold: positiveInt(values['lockout-threshold'], '--lockout-threshold'),
+        inactivityDays: positiveInt(values['inactivity-days'], '--inactivity-days'),
+        deletionPolicy: values['deletion-policy'] as never,
+        mfaRequired: values['mfa-required'],
+      };
+      return async (_orm, services) => {
+        const org = await runAction(services, actions.createOrganisation, actor, input);
+        return `Created organisation ${org.slug} (${org.name}): lockout after ${org.lockoutThreshold} wrong passwords, suspended after ${org.inactivityDays} days without sign-in, deletion policy ${org.deletionPolicy}.`;
+      };
+    }
+    case 'user': {
+      const [sub, ...more] = rest;
+      if (sub === 'create') {
+        const { positionals, values } = parse(more, {
+          email: { type: 'string' },
+          first: { type: 'string' },
+          last: { type: 'string' },
+          username: { type: 'string' },
+          role: { type: 'string' },
+          org: { type: 'string' },
+          'no-invite': { type: 'boolean' },
+          sso: { type: 'boolean' },
+        });
+        if (positionals.length || !values.email || !values.first || !values.last) throw new UsageError('user create needs --email, --first and --last');
+        const input = {
+          email: values.email,
+          firstName: values.first,
+          lastName: values.last,
+          username: values.username,
+          role: values.role as never,
+          organisation: values.org,
+          authSource: values.sso ? ('sso' as const) : ('local' as const),
+          sendInvitation: !values['no-invite'],
+        };
+        return async (_orm, services) => {
+          const account = await runAction(services, actions.createAccount, actor, input);
+          return `Created ${account.firstName} ${account.lastName} <${account.email}> as ${account.username}, status ${account.status}, id ${account.id}.`;
+        };
+      }
+      if (sub === 'lookup') {
+        const { positionals } = parse(more);
+        if (!positionals.length) throw new UsageError('user lookup takes an email, username, ID or name');
+        return async (_orm, services) => {
+          const result = await runAction(services, actions.lookupAccount, actor, { query: positionals.join(' ') });
+          if (result.kind === 'card') return accountCardText(result.card);
+          if (result.kind === 'none') return `No account matches "${result.query}".`;
+          return [`${result.matches.length}${result.more ? '+' : ''} accounts match "${result.query}":`, ...result.matches.map((m) => `  ${matchLine(m)}`)].join('\n');
+        };
+      }
+      throw new UsageError('user takes: create, lookup');
+    }
+    case 'seed': {
+      const { positionals, values } = parse(rest, { users: { type: 'string' }, org: { type: 'string' } });
+      const users = positiveInt(values.users, '--users');
+      if (positionals.length || !users) throw new UsageError('seed needs --users <N> (N at least 1)');
+      return async (orm) => {
+        const result = await seedDemo(orm.em.fork(), { users, organisation: values.org ?? 'demo' }, (done) => process.stderr.write(`\r${done} accounts`));
+        process.stderr.write('\n');
+        return `Seeded ${result.accounts} accounts, ${result.groups} groups and ${result.memberships} memberships into ${result.organisation} in ${result.seconds} s.`;
+      };
+    }
+    case 'sweep': {
+      const { positionals, values } = parse(rest, { 'dry-run': { type: 'boolean' } });
+      if (positionals.length) throw new UsageError('sweep takes only --dry-run');
+      return async (_orm, services) => {
+        const result = await runAction(services, actions.sweepInactiveAccounts, actor, { dryRun: values['dry-run'] ?? false });
+        const lines = result.byOrganisation.map((o) => `  ${o.slug}: ${o.count} (no sign-in for ${o.inactivityDays} days)`);
+        return [`${result.dryRun ? 'Would suspend' : 'Suspended'} ${result.suspended} inactive account${result.suspended === 1 ? '' : 's'}.`, ...lines].join('\n');
+      };
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      throw new UsageError('');
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let run: Run;
+  try {
+    run = plan(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.message) console.error(`roster: ${error.message}`);
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig(process.env, { needsSlack: false });
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr as never);
+  const orm = await createOrm(config.DATABASE_URL, (message) => logger.info({ component: 'orm' }, message));
+  try {
+    console.log(await run(orm, { orm, logger }));
+    return 0;
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      console.error(`roster: ${error.userMessage}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await orm.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof ConfigError ? error.message : `roster: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,64 @@
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+
+const slackUserIds = z
+  .string()
+  .default('')
+  .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'each entry must be a Slack user ID such as U012ABCDEF')));
+
+const optionalChannel = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C012ABCDEF')
+  .optional();
+
+/** Like psql: a URL without a user connects as PGUSER, else as the operating-system user. */
+export function withDefaultUser(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (!url.username) url.username = process.env.PGUSER ?? userInfo().username;
+  return url.toString();
+}
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+export const configSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://127.0.0.1:5432/roster').transform(withDefaultUser),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).default('roster'),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
+  SLACK_APP_TOKEN: z.preprocess(emptyAsUnset, z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
+  SLACK_API_URL: z.url().default('https://slack.com/api/'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROSTER_BOOTSTRAP_ADMINS: slackUserIds,
+  ROSTER_APPROVALS_CHANNEL: z.preprocess(emptyAsUnset, optionalChannel),
+  ROSTER_HELPDESK_CHANNEL: z.preprocess(emptyAsUnset, optionalChannel),
+  ROSTER_REPORTS_CHANNEL: z.preprocess(emptyAsUnset, optionalChannel),
+  ROSTER_SWEEP_CRON: z.string().min(9).default('0 3 * * *'),
+  ROSTER_TIMEZONE: z.string().min(1).default('UTC'),
+  ROSTER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A config problem that start-up reports as one line naming the variable. */
+export class ConfigError extends Error {}
+
+/** `needsSlack`: the web process must have Slack credentials; the CLI and a worker-only process need none. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = true } = {}): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid environment: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (needsSlack && config.ROSTER_ROLE !== 'worker') {
+    // Socket Mode authenticates with the app token; HTTP mode verifies every request with the signing secret.
+    const required = config.SLACK_APP_TOKEN ? (['SLACK_BOT_TOKEN'] as const) : (['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const);
+    for (const name of required) {
+      if (!config[name]) throw new ConfigError(`Invalid environment: ${name} is required (see README "Slack setup")`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { DELETION_POLICIES } from '../../domain/statuses.ts';
+
+export const DEFAULT_ORGANISATION_SLUG = 'default';
+
+export const Organisation = defineEntity({
+  name: 'Organisation',
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    slug: p.string().length(63).unique(),
+    name: p.string().length(200),
+    lockoutThreshold: p.integer().default(10),
+    inactivityDays: p.integer().default(90),
+    deletionPolicy: p.enum(DELETION_POLICIES).default('soft'),
+    mfaRequired: p.boolean().default(false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export type IOrganisation = InferEntity<typeof Organisation>;

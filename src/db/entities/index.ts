@@ -1,0 +1,23 @@
+export { Organisation, DEFAULT_ORGANISATION_SLUG, type IOrganisation } from './Organisation.ts';
+export { Account, type IAccount } from './Account.ts';
+export { Group, type IGroup } from './Group.ts';
+export { Membership, type IMembership } from './Membership.ts';
+export { Feature, type IFeature } from './Feature.ts';
+export { AccountFeature, type IAccountFeature } from './AccountFeature.ts';
+export { GroupFeature, type IGroupFeature } from './GroupFeature.ts';
+export { Licence, type ILicence } from './Licence.ts';
+export { SlackGrant, type ISlackGrant } from './SlackGrant.ts';
+export { AuditEvent, type IAuditEvent } from './AuditEvent.ts';
+
+import { Organisation } from './Organisation.ts';
+import { Account } from './Account.ts';
+import { Group } from './Group.ts';
+import { Membership } from './Membership.ts';
+import { Feature } from './Feature.ts';
+import { AccountFeature } from './AccountFeature.ts';
+import { GroupFeature } from './GroupFeature.ts';
+import { Licence } from './Licence.ts';
+import { SlackGrant } from './SlackGrant.ts';
+import { AuditEvent } from './AuditEvent.ts';
+
+export const entities = [Organisation, Account, Group, Membership, Feature, AccountFeature, GroupFeature, Licence, SlackGrant, AuditEvent];

@@ -1,0 +1,30 @@
+import type { AccountStatus } from './statuses.ts';
+
+/** How long a soft-deleted account can be restored before the purge job removes it. */
+export const SOFT_DELETE_RETENTION_DAYS = 30;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export interface ScheduledTransition {
+  what: 'inactivity-suspension' | 'suspension-ends' | 'purge';
+  at: Date;
+}
+
+/** The next change the system will make by itself, shown on the account card. */
+export function nextAutomaticTransition(
+  account: { status: AccountStatus; lastSignInAt: Date | null; createdAt: Date; suspendedUntil: Date | null; deletedAt: Date | null },
+  organisation: { inactivityDays: number },
+): ScheduledTransition | null {
+  switch (account.status) {
+    case 'ACTIVE': {
+      const lastSeen = account.lastSignInAt ?? account.createdAt;
+      return { what: 'inactivity-suspension', at: new Date(lastSeen.getTime() + organisation.inactivityDays * DAY_MS) };
+    }
+    case 'SUSPENDED':
+      return account.suspendedUntil ? { what: 'suspension-ends', at: account.suspendedUntil } : null;
+    case 'DELETED':
+      return account.deletedAt ? { what: 'purge', at: new Date(account.deletedAt.getTime() + SOFT_DELETE_RETENTION_DAYS * DAY_MS) } : null;
+    default:
+      return null;
+  }
+}

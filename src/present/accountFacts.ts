@@ -1,0 +1,60 @@
+import type { AccountCard, GroupOnCard } from '../db/accountCards.ts';
+import { nextAutomaticTransition } from '../domain/schedule.ts';
+import { describeStatus } from '../domain/statuses.ts';
+
+/** How a surface renders dates and user-supplied text: Slack uses date tokens and escapes mrkdwn, the CLI prints plain text. */
+export interface Formatter {
+  date(date: Date): string;
+  text(text: string): string;
+}
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+/** The account's fields as label/value pairs, in the order every surface shows them. */
+export function accountFacts(card: AccountCard, format: Formatter): Fact[] {
+  return [
+    { label: 'Status', value: statusLine(card, format) },
+    { label: 'Role', value: card.role },
+    { label: 'Email', value: format.text(card.email) },
+    { label: 'Username', value: format.text(card.username) },
+    { label: 'Organisation', value: format.text(`${card.organisation.name} (${card.organisation.slug})`) },
+    { label: 'Last sign-in', value: card.lastSignInAt ? format.date(card.lastSignInAt) : 'never' },
+    { label: 'Added', value: format.date(card.createdAt) },
+    { label: 'Modified', value: format.date(card.updatedAt) },
+    { label: 'Sign-in', value: `${card.authSource === 'sso' ? 'SSO' : 'password'} · MFA ${card.mfaEnrolled ? 'enrolled' : card.organisation.mfaRequired ? 'required, not enrolled' : 'not enrolled'}` },
+    { label: 'User ID', value: card.id },
+  ];
+}
+
+export function extrasFacts(card: AccountCard, format: Formatter): Fact[] {
+  return [
+    { label: 'Modules', value: format.text(card.modules.join(', ')) || 'none' },
+    { label: 'Add-ons', value: format.text(card.addOns.map((a) => `${a.name}${a.active ? '' : ' (off)'}`).join(', ')) || 'none' },
+    { label: 'Developer mode', value: card.developerMode ? 'on' : 'off' },
+  ];
+}
+
+export function statusLine(card: AccountCard, format: Formatter): string {
+  const reason = card.statusReason ? `: ${format.text(card.statusReason)}` : '';
+  const parts = [`${card.status} (${describeStatus(card.status)}${reason}) since ${format.date(card.statusChangedAt)}`];
+  const next = nextAutomaticTransition(card, card.organisation);
+  if (next?.what === 'suspension-ends') parts.push(`suspension ends ${format.date(next.at)}`);
+  if (next?.what === 'inactivity-suspension') parts.push(`suspended for inactivity on ${format.date(next.at)} without a sign-in`);
+  if (next?.what === 'purge') parts.push(`purged for good on ${format.date(next.at)}`);
+  if (card.failedSignIns > 0 && card.status !== 'LOCKED_OUT') parts.push(`${card.failedSignIns} failed sign-in${card.failedSignIns === 1 ? '' : 's'}`);
+  return parts.join('; ');
+}
+
+export function groupLine(group: GroupOnCard, format: Formatter): string {
+  const licences = group.licences.map((l) => `${l.product} (${l.seats} seats)`).join(', ') || 'none';
+  return [
+    `${format.text(group.name)}: ${group.role}`,
+    `owner ${format.text(group.owner ?? 'none')}`,
+    `${group.memberCount} member${group.memberCount === 1 ? '' : 's'}`,
+    `licences ${format.text(licences)}`,
+    `modules ${format.text(group.modules.join(', ') || 'none')}`,
+  ].join(' · ');
+}

@@ -1,0 +1,22 @@
+import type { AccountCard, AccountSummary } from '../db/accountCards.ts';
+import { accountFacts, extrasFacts, groupLine } from './accountFacts.ts';
+
+import type { Formatter } from './accountFacts.ts';
+
+const plainText: Formatter = { date: (date) => date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', text: (text) => text };
+
+/** The account card as plain text, for the CLI. */
+export function accountCardText(card: AccountCard): string {
+  const facts = [...accountFacts(card, plainText), ...extrasFacts(card, plainText)];
+  const width = Math.max(...facts.map((f) => f.label.length));
+  return [
+    `${card.firstName} ${card.lastName}`,
+    ...facts.map((f) => `  ${f.label.padEnd(width)}  ${f.value}`),
+    card.groups.length ? '  Groups' : '  Groups: none',
+    ...card.groups.map((g) => `    - ${groupLine(g, plainText)}`),
+  ].join('\n');
+}
+
+export function matchLine(match: AccountSummary): string {
+  return `${match.firstName} ${match.lastName} <${match.email}> ${match.username} ${match.status} (${match.organisationSlug}) ${match.id}`;
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import type { Config } from '../config.ts';
+import { slackLogger } from '../slackWebClient.ts';
+import { registerActions } from './actions/index.ts';
+import { registerCommands } from './commands/index.ts';
+import type { ListenerDeps } from './context.ts';
+
+export interface SlackAdapter {
+  /** Starts listening; resolves to the HTTP port serving Slack (HTTP mode) or the health routes (Socket Mode). */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The Bolt app: HTTP mode at POST /slack/events, or Socket Mode when SLACK_APP_TOKEN is set; both serve `routes`. */
+export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: CustomRoute[]): SlackAdapter {
+  const logger = slackLogger(deps.services.logger);
+  const clientOptions = { slackApiUrl: config.SLACK_API_URL };
+  const receiver = config.SLACK_APP_TOKEN
+    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes: routes, installerOptions: { port: config.PORT, clientOptions }, logger })
+    : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', customRoutes: routes, logger });
+  const app = new App({ receiver, token: config.SLACK_BOT_TOKEN, clientOptions, logger });
+
+  app.use(async ({ context, body, next }) => {
+    const slackUser = (body as { user_id?: string; user?: { id?: string } }).user_id ?? (body as { user?: { id?: string } }).user?.id;
+    context.log = deps.services.logger.child({ requestId: randomUUID(), slackUser });
+    await next();
+  });
+  app.error(async (error) => {
+    deps.services.logger.error({ err: error }, 'unhandled Slack listener error');
+  });
+  registerCommands(app, deps);
+  registerActions(app, deps);
+
+  return {
+    async start() {
+      const started = await app.start(config.PORT);
+      if (receiver instanceof HTTPReceiver) return ((started as Server).address() as AddressInfo).port;
+      return config.PORT;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/** Cuts text to Slack's limit (counted in characters), ending with an ellipsis: long text is shortened, never refused. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Slack renders this in the reader's own time zone; the fallback is for clients that cannot. */
+export function slackDate(date: Date): string {
+  const fallback = date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
+}
+
+/** Neutralises Slack's control characters in user-supplied text shown in mrkdwn. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const slackFormat = { date: slackDate, text: escapeMrkdwn };

@@ -1,0 +1,43 @@
+/** What `/user <text>` asks for. Later actions add their verbs here. */
+export type UserCommand =
+  | { kind: 'usage'; problem?: string }
+  | { kind: 'lookup'; query: string }
+  | { kind: 'lookup-mention'; slackUserId: string };
+
+export const MAX_COMMAND_TEXT = 500;
+
+const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+// Slack may send an email it auto-linked as <mailto:a@b.c|a@b.c>.
+const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
+
+/** Never throws: anything it cannot read becomes a usage answer with the problem named. */
+export function parseUserCommand(text: string): UserCommand {
+  if (text.length > MAX_COMMAND_TEXT) return { kind: 'usage', problem: `That is ${text.length} characters; a command takes at most ${MAX_COMMAND_TEXT}.` };
+  const cleaned = text.replace(MAILTO, '$1').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const words = tokenize(cleaned);
+  if (words === null) return { kind: 'usage', problem: 'A quotation mark is not closed.' };
+  const [first, ...rest] = words;
+  if (first === undefined || ['help', '-h', '--help', '?'].includes(first.toLowerCase())) return { kind: 'usage' };
+  if (first.toLowerCase() === 'lookup') return lookup(rest);
+  return lookup(words);
+}
+
+function lookup(words: string[]): UserCommand {
+  if (words.length === 0) return { kind: 'usage', problem: 'Say whose account: an email, a username, an ID, a name or an @mention.' };
+  const mention = words.length === 1 ? MENTION.exec(words[0]!) : null;
+  if (mention) return { kind: 'lookup-mention', slackUserId: mention[1]! };
+  if (words.some((w) => w.startsWith('<@'))) return { kind: 'usage', problem: 'Mention one person at a time.' };
+  return { kind: 'lookup', query: words.join(' ') };
+}
+
+/** Splits on spaces, keeping "quoted words" (straight or curly quotes) together; null when a quote is left open. */
+function tokenize(text: string): string[] | null {
+  const words: string[] = [];
+  const pattern = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+  for (const match of text.matchAll(pattern)) {
+    const word = match[1] ?? match[2] ?? match[3]!;
+    if (match[3] && /["“”]/.test(word)) return null;
+    if (word.trim()) words.push(word.trim());
+  }
+  return words;
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountFeature, Feature, Group, Licence, Membership, Organisation, GroupFeature } from '../../src/db/entities/index.ts';
+import type { RecordedCall } from '../support/fakeSlack.ts';
+import { blockActionsPayload } from '../support/slackRequests.ts';
+import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const VIEWER = 'U0VIEWER1';
+const ACME_ONLY = 'U0ACMEVIEW';
+const NOBODY = 'U0NOBODY1';
+
+let t: TestRoster;
+let alice: Awaited<ReturnType<TestRoster['given']['account']>>;
+
+/** Sends `/user <text>` and returns what Roster posted back to the command's response_url. */
+async function slash(text: string, userId = VIEWER): Promise<RecordedCall> {
+  const responseUrl = t.slack.responseUrl();
+  const ack = await t.send.command({ text, userId, responseUrl });
+  expect(ack.status).toBe(200);
+  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+}
+
+const blockText = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
+
+beforeAll(async () => {
+  t = await startTestRoster();
+  await t.given.grant(VIEWER, 'viewer');
+  const acme = await t.given.organisation('acme');
+  await t.given.grant(ACME_ONLY, 'viewer', 'acme');
+  alice = await t.given.account({ firstName: 'Alice', lastName: 'Liddell', email: 'alice.liddell@example.test', username: 'aliddell' });
+  const bob = await t.given.account({ firstName: 'Bob', lastName: 'Owner' });
+  await t.given.account({ firstName: 'Alicia', lastName: 'Keys' });
+  await t.given.account({ firstName: 'Alina', lastName: 'Stone', organisationSlug: acme.slug });
+
+  const em = t.roster.orm.em.fork();
+  const organisation = await em.findOneOrFail(Organisation, { slug: 'default' });
+  const group = em.create(Group, { organisation, name: 'Field Crew North', owner: bob.id });
+  em.create(Membership, { account: alice.id, group, role: 'editor' });
+  em.create(Membership, { account: bob.id, group, role: 'manager' });
+  em.create(Licence, { group, product: 'Field app', seats: 25 });
+  const reporting = em.create(Feature, { key: 'reporting', name: 'Reporting', kind: 'module' });
+  const badges = em.create(Feature, { key: 'badges', name: 'Badge printer', kind: 'add_on' });
+  em.create(AccountFeature, { account: alice.id, feature: reporting });
+  em.create(AccountFeature, { account: alice.id, feature: badges, active: false });
+  em.create(GroupFeature, { group, feature: reporting });
+  await em.flush();
+});
+
+afterAll(() => t?.stop());
+
+describe('/user lookup', () => {
+  it('shows the whole account card, with its groups, for an email in any case', async () => {
+    const reply = await slash('Alice.Liddell@Example.test');
+    expect(reply.failed).toBe(false);
+    expect(reply.args.response_type).toBe('ephemeral');
+    const text = blockText(reply);
+    for (const expected of ['Alice Liddell', 'alice.liddell@example.test', 'aliddell', alice.id, 'ACTIVE', 'Default organisation', 'Last sign-in', 'Added', 'Modified', 'password', 'MFA not enrolled', 'Reporting', 'Badge printer (off)', 'Developer mode']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).toContain('Field Crew North: editor');
+    expect(text).toContain('owner Bob Owner');
+    expect(text).toContain('2 members');
+    expect(text).toContain('Field app (25 seats)');
+    expect(text).toMatch(/modules Reporting/);
+  });
+
+  it('finds an account by username and by ID', async () => {
+    expect(blockText(await slash('aliddell'))).toContain('alice.liddell@example.test');
+    expect(blockText(await slash(`lookup ${alice.id}`))).toContain('Alice Liddell');
+  });
+
+  it('lists several matches for a partial name, and Open shows the chosen card in place', async () => {
+    const reply = await slash('Ali');
+    const text = blockText(reply);
+    expect(text).toContain('Alice Liddell');
+    expect(text).toContain('Alicia Keys');
+    expect(text).toContain('Alina Stone');
+    expect(text).toContain('3 accounts match');
+
+    const responseUrl = t.slack.responseUrl();
+    const click = blockActionsPayload({ userId: VIEWER, actionId: 'account.open', blocks: reply.args.blocks, responseUrl, value: alice.id });
+    expect((await t.send.interaction(click)).status).toBe(200);
+    const card = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+    expect(card.args.replace_original).toBe(true);
+    expect(blockText(card)).toContain('alice.liddell@example.test');
+  });
+
+  it('limits an organisation-scoped viewer to their organisation', async () => {
+    const list = blockText(await slash('Ali', ACME_ONLY));
+    expect(list).toContain('Alina Stone');
+    expect(list).not.toContain('Alice');
+
+    const refused = await slash('alice.liddell@example.test', ACME_ONLY);
+    expect(blockText(refused)).toContain('no Roster role for this organisation');
+    const audit = await t.given.audit({ actorId: ACME_ONLY, outcome: 'refused' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'lookup', targetId: alice.id });
+  });
+
+  it('says so when nothing matches', async () => {
+    expect(blockText(await slash('nobody-like-this@example.test'))).toContain('No account matches');
+  });
+
+  it('resolves an @mention through the Slack profile email', async () => {
+    t.slack.setUser({ id: 'U0ALICE01', email: 'alice.liddell@example.test' });
+    expect(blockText(await slash('<@U0ALICE01|alice>'))).toContain('Alice Liddell');
+    expect(t.slack.last('users.info')?.args.user).toBe('U0ALICE01');
+  });
+
+  it('refuses a Slack user without a grant, says why, and audits the refusal', async () => {
+    const reply = await slash('alice.liddell@example.test', NOBODY);
+    expect(blockText(reply)).toContain('You have no Roster role');
+    expect(blockText(reply)).not.toContain('Alice');
+    const audit = await t.given.audit({ actorId: NOBODY });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'lookup', outcome: 'refused', actorType: 'slack' });
+  });
+
+  it('answers /user alone, /user help and unreadable text with usage, changing nothing', async () => {
+    const before = (await t.given.audit()).length;
+    for (const text of ['', 'help', 'lookup "unclosed']) {
+      const reply = await slash(text);
+      expect(reply.args.response_type).toBe('ephemeral');
+      expect(blockText(reply)).toContain('/user <email | username | ID | name | @mention>');
+    }
+    expect(blockText(await slash('lookup "unclosed'))).toContain('quotation mark is not closed');
+    expect(await t.given.audit()).toHaveLength(before);
+  });
+});
+
+describe('request verification', () => {
+  it('rejects a forged signature with 401 and does nothing', async () => {
+    const calls = t.slack.calls().length;
+    const response = await t.send.command({ text: 'aliddell', userId: VIEWER, responseUrl: t.slack.responseUrl() }, { secret: 'not-the-secret' });
+    expect(response.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(t.slack.calls()).toHaveLength(calls);
+  });
+
+  it('rejects a request signed more than five minutes ago with 401', async () => {
+    const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
+    const response = await t.send.command({ text: 'aliddell', userId: VIEWER }, { timestamp: sixMinutesAgo });
+    expect(response.status).toBe(401);
+  });
+});

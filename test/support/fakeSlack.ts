@@ -1,0 +1,609 @@
+// A local stand-in for the Slack Web API (and for slash-command response_urls), so tests can run
+// the app's real Bolt receiver and WebClient without reaching Slack. Like real Slack it refuses
+// payloads beyond Block Kit's limits, so a card that would fail in production fails here too.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  at: number;
+  /** True when the fake answered with an HTTP error or `ok: false`. */
+  failed: boolean;
+  /** The error code the fake answered with, e.g. 'ratelimited', 'invalid_blocks'. */
+  error?: string;
+  /** The bearer token the call carried, if any. */
+  token?: string;
+}
+
+export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 };
+
+export interface FakeSlackUser {
+  id: string;
+  email: string;
+  name?: string;
+  real_name?: string;
+}
+
+export interface FakeSlack {
+  /** Base Web API URL with a trailing slash, to pass as WebClient's `slackApiUrl`. */
+  url: string;
+  /** A fresh response_url on this server; posts to it are recorded as method 'response_url'. */
+  responseUrl(): string;
+  calls(method?: string): RecordedCall[];
+  last(method: string): RecordedCall | undefined;
+  waitFor(method: string, predicate?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  failNext(method: string, failure: Failure, times?: number): void;
+  setUser(user: FakeSlackUser): void;
+  /** Clears recorded calls and pending failures; users stay. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Json = Record<string, any>;
+type Answer = { status: number; body: Json; headers?: Record<string, string> };
+
+export const FAKE_TEAM_ID = 'T0FAKE';
+export const FAKE_BOT_USER_ID = 'U0BOT';
+export const FAKE_BOT_ID = 'B0BOT';
+
+const RESPONSE_URL_METHOD = 'response_url';
+
+// WebClient form-encodes every non-primitive argument as a JSON string.
+const JSON_ENCODED_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
+
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.scheduleMessage', RESPONSE_URL_METHOD]);
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  let calls: RecordedCall[] = [];
+  let failures = new Map<string, Failure[]>();
+  let waiters: Array<{ method: string; predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }> = [];
+  const users = new Map<string, FakeSlackUser>();
+  let tsCounter = 0;
+  let viewCounter = 0;
+  let responseUrlCounter = 0;
+
+  const nextTs = () => {
+    tsCounter += 100;
+    return `${1_700_000_000 + Math.floor(tsCounter / 1_000_000)}.${String(tsCounter % 1_000_000).padStart(6, '0')}`;
+  };
+  const nextViewId = () => `V${String(++viewCounter).padStart(10, '0')}`;
+
+  const record = (call: RecordedCall) => {
+    calls.push(call);
+    const matched = waiters.filter((w) => w.method === call.method && w.predicate(call));
+    waiters = waiters.filter((w) => !matched.includes(w));
+    for (const w of matched) w.resolve(call);
+  };
+
+  const takeFailure = (method: string): Failure | undefined => {
+    const queue = failures.get(method);
+    const failure = queue?.shift();
+    if (queue && queue.length === 0) failures.delete(method);
+    return failure;
+  };
+
+  const slackUser = (u: FakeSlackUser) => {
+    const name = u.name ?? u.email.split('@')[0] ?? u.id;
+    const realName = u.real_name ?? name;
+    return {
+      id: u.id,
+      team_id: FAKE_TEAM_ID,
+      name,
+      real_name: realName,
+      deleted: false,
+      is_bot: false,
+      profile: { email: u.email, real_name: realName, display_name: name },
+    };
+  };
+
+  const dmChannelFor = (userId: string) => `D${userId.replace(/[^A-Z0-9]/gi, '').toUpperCase()}`;
+
+  const answer = (method: string, args: Json): Answer => {
+    if (MESSAGE_METHODS.has(method)) {
+      const errors = blockKitErrors('message', args);
+      if (errors.length > 0) return refuse('invalid_blocks', { errors });
+    }
+    if (method.startsWith('views.') && method !== 'views.get') {
+      if (!isObject(args.view)) return refuse('invalid_arguments');
+      const errors = blockKitErrors(args.view.type === 'home' ? 'home' : 'modal', args.view);
+      if (errors.length > 0) return refuse('invalid_blocks', { errors });
+    }
+
+    switch (method) {
+      case 'auth.test':
+        return ok({ url: 'https://fake.slack.test/', team: 'Fake', user: 'roster', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: FAKE_BOT_ID });
+      case 'chat.postMessage': {
+        if (!args.channel) return refuse('channel_not_found');
+        if (!hasContent(args)) return refuse('no_text');
+        const channel = /^[UW]/.test(args.channel) ? dmChannelFor(args.channel) : args.channel;
+        const ts = nextTs();
+        const message = { type: 'message', user: FAKE_BOT_USER_ID, bot_id: FAKE_BOT_ID, ts, text: args.text ?? '', blocks: args.blocks, attachments: args.attachments, thread_ts: args.thread_ts };
+        return ok({ channel, ts, message });
+      }
+      case 'chat.update':
+        if (!args.channel) return refuse('channel_not_found');
+        if (!args.ts) return refuse('message_not_found');
+        return ok({ channel: args.channel, ts: args.ts, text: args.text ?? '' });
+      case 'chat.postEphemeral':
+        if (!args.channel) return refuse('channel_not_found');
+        if (!args.user) return refuse('user_not_found');
+        if (!hasContent(args)) return refuse('no_text');
+        return ok({ message_ts: nextTs() });
+      case 'views.open':
+      case 'views.push':
+        if (!args.trigger_id) return refuse('invalid_arguments');
+        return ok({ view: viewAnswer(nextViewId(), args.view) });
+      case 'views.update':
+        return ok({ view: viewAnswer(args.view_id ?? nextViewId(), args.view) });
+      case 'views.publish':
+        return ok({ view: viewAnswer(nextViewId(), args.view) });
+      case 'users.info': {
+        const user = users.get(args.user);
+        return user ? ok({ user: slackUser(user) }) : refuse('user_not_found');
+      }
+      case 'users.lookupByEmail': {
+        const email = String(args.email ?? '').toLowerCase();
+        const user = [...users.values()].find((u) => u.email.toLowerCase() === email);
+        return user ? ok({ user: slackUser(user) }) : refuse('users_not_found');
+      }
+      case 'conversations.open': {
+        const first = String(args.users ?? '').split(',')[0]?.trim();
+        if (!first && !args.channel) return refuse('invalid_arguments');
+        return ok({ channel: { id: first ? dmChannelFor(first) : args.channel } });
+      }
+      default:
+        return ok({});
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://fake.slack.test');
+    let method: string;
+    if (url.pathname.startsWith('/api/')) method = url.pathname.slice('/api/'.length);
+    else if (url.pathname.startsWith('/response/')) method = RESPONSE_URL_METHOD;
+    else return send(res, { status: 404, body: { ok: false, error: 'unknown_path' } });
+
+    const raw = await readBody(req);
+    let args: Json;
+    let malformed = false;
+    try {
+      args = { ...Object.fromEntries(url.searchParams), ...parseBody(req.headers['content-type'], raw) };
+    } catch {
+      args = { _raw: raw };
+      malformed = true;
+    }
+    if (method === RESPONSE_URL_METHOD) args._responseUrl = `http://${req.headers.host}${url.pathname}`;
+
+    const failure = takeFailure(method);
+    let result: Answer;
+    if (malformed) {
+      result = refuse('invalid_json');
+    } else if (failure?.status === 429) {
+      result = { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(failure.retryAfterSeconds) } };
+    } else if (failure?.status === 500) {
+      result = { status: 500, body: { ok: false, error: 'internal_error' } };
+    } else {
+      result = answer(method, args);
+    }
+
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : typeof args.token === 'string' ? args.token : undefined;
+    const failed = result.status !== 200 || result.body.ok === false;
+    const call: RecordedCall = { method, args, at: Date.now(), failed };
+    if (failed) call.error = String(result.body.error);
+    if (token !== undefined) call.token = token;
+    // Recorded before answering, so a client that got its answer always finds its call here.
+    record(call);
+    send(res, result);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, { status: 500, body: { ok: false, error: 'fake_slack_crashed', detail: String(error) } });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${base}/api/`,
+    responseUrl: () => `${base}/response/${++responseUrlCounter}`,
+    calls: (method) => (method === undefined ? [...calls] : calls.filter((c) => c.method === method)),
+    last: (method) => calls.findLast((c) => c.method === method),
+    waitFor(method, predicate = () => true, timeoutMs = 5000) {
+      const existing = calls.find((c) => c.method === method && predicate(c));
+      if (existing) return Promise.resolve(existing);
+      return new Promise<RecordedCall>((resolve, reject) => {
+        const waiter = {
+          method,
+          predicate,
+          resolve: (c: RecordedCall) => {
+            clearTimeout(timer);
+            resolve(c);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w !== waiter);
+          const same = calls.filter((c) => c.method === method);
+          const seen = [...new Set(calls.map((c) => c.method))].join(', ') || 'none';
+          reject(new Error(
+            `fakeSlack.waitFor('${method}') timed out after ${timeoutMs}ms: ` +
+              (same.length > 0 ? `${same.length} ${method} call(s) recorded, none matched the predicate` : `no ${method} call recorded`) +
+              `; methods called: ${seen}`,
+          ));
+        }, timeoutMs);
+        waiters.push(waiter);
+      });
+    },
+    failNext(method, failure, times = 1) {
+      const queue = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) queue.push(failure);
+      failures.set(method, queue);
+    },
+    setUser(user) {
+      users.set(user.id, user);
+    },
+    reset() {
+      calls = [];
+      failures = new Map();
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // fetch keeps connections alive; without this close() would wait for them to time out.
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function ok(body: Json): Answer {
+  return { status: 200, body: { ok: true, ...body } };
+}
+
+// Slack reports API errors with HTTP 200 and `ok: false`.
+function refuse(error: string, extra: Json = {}): Answer {
+  return { status: 200, body: { ok: false, error, ...extra } };
+}
+
+function viewAnswer(id: string, view: Json): Json {
+  return {
+    team_id: FAKE_TEAM_ID,
+    app_id: 'A0ROSTER',
+    bot_id: FAKE_BOT_ID,
+    private_metadata: '',
+    callback_id: '',
+    external_id: '',
+    state: { values: {} },
+    hash: `${Date.now()}.fakehash`,
+    root_view_id: id,
+    previous_view_id: null,
+    clear_on_close: false,
+    notify_on_close: false,
+    ...view,
+    id,
+  };
+}
+
+function hasContent(args: Json): boolean {
+  return Boolean(args.text) || (Array.isArray(args.blocks) && args.blocks.length > 0) || (Array.isArray(args.attachments) && args.attachments.length > 0);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(contentType: string | undefined, raw: string): Json {
+  if (raw.trim() === '') return {};
+  if (contentType?.includes('application/json')) {
+    const parsed: unknown = JSON.parse(raw);
+    return isObject(parsed) ? parsed : { _body: parsed };
+  }
+  const args: Json = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = JSON_ENCODED_FIELDS.has(key) ? decodeJsonField(value) : value;
+  }
+  return args;
+}
+
+function decodeJsonField(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8', ...answer.headers });
+  res.end(JSON.stringify(answer.body));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Block Kit validation
+// ---------------------------------------------------------------------------------------------
+
+const MAX_BLOCKS = { message: 50, modal: 100, home: 100 } as const;
+
+const KNOWN_BLOCK_TYPES = new Set([
+  'section', 'divider', 'header', 'context', 'actions', 'input', 'image', 'rich_text', 'video', 'file', 'markdown', 'table', 'call',
+]);
+
+const SELECTS_WITH_OPTIONS = new Set(['static_select', 'multi_static_select']);
+
+/**
+ * The Block Kit problems real Slack would refuse `payload` for, each naming its path
+ * (`blocks[3].text.text: longer than 3000`); [] when valid. For 'modal' and 'home' the payload
+ * is the view object (a `{ view }` wrapper is unwrapped); for 'message' it is the message
+ * arguments (`blocks`, and `attachments[].blocks`).
+ */
+export function blockKitErrors(surface: 'message' | 'modal' | 'home', payload: Record<string, any>): string[] {
+  const v = new Validator();
+  if (surface === 'message') {
+    v.blockList('blocks', decodeIfString(payload.blocks), MAX_BLOCKS.message);
+    const attachments = decodeIfString(payload.attachments);
+    if (Array.isArray(attachments)) {
+      attachments.forEach((a: unknown, i) => {
+        if (isObject(a)) v.blockList(`attachments[${i}].blocks`, decodeIfString(a.blocks), MAX_BLOCKS.message);
+      });
+    }
+  } else {
+    const view = payload.blocks === undefined && isObject(payload.view) ? payload.view : payload;
+    v.view(surface, view);
+  }
+  return v.errors;
+}
+
+function decodeIfString(value: unknown): unknown {
+  return typeof value === 'string' ? decodeJsonField(value) : value;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Slack counts characters, not UTF-16 code units. */
+function charCount(s: string): number {
+  return [...s].length;
+}
+
+interface TextRules {
+  max: number;
+  plainOnly?: boolean;
+  required?: boolean;
+}
+
+class Validator {
+  readonly errors: string[] = [];
+  private readonly blockIds = new Map<string, string>();
+
+  private fail(path: string, problem: string): void {
+    this.errors.push(`${path}: ${problem}`);
+  }
+
+  view(surface: 'modal' | 'home', view: Json): void {
+    if (view.type !== surface) this.fail('type', `must be "${surface}"`);
+    if (surface === 'modal') {
+      this.text('title', view.title, { max: 24, plainOnly: true, required: true });
+      this.text('submit', view.submit, { max: 24, plainOnly: true });
+      this.text('close', view.close, { max: 24, plainOnly: true });
+      if (Array.isArray(view.blocks) && view.blocks.some((b: unknown) => isObject(b) && b.type === 'input') && view.submit === undefined) {
+        this.fail('submit', 'required when the view has input blocks');
+      }
+    }
+    this.maxLength('private_metadata', view.private_metadata, 3000);
+    this.maxLength('callback_id', view.callback_id, 255);
+    this.maxLength('external_id', view.external_id, 255);
+    this.blockList('blocks', decodeIfString(view.blocks), MAX_BLOCKS[surface], true);
+  }
+
+  blockList(path: string, blocks: unknown, max: number, required = false): void {
+    if (blocks === undefined) {
+      if (required) this.fail(path, 'required');
+      return;
+    }
+    if (!Array.isArray(blocks)) return this.fail(path, 'must be an array');
+    this.count(path, blocks, max);
+    blocks.forEach((block: unknown, i) => this.block(`${path}[${i}]`, block));
+  }
+
+  private block(path: string, block: unknown): void {
+    if (!isObject(block)) return this.fail(path, 'must be an object');
+    if (!KNOWN_BLOCK_TYPES.has(block.type)) return this.fail(`${path}.type`, `unknown block type "${String(block.type)}"`);
+    if (block.block_id !== undefined) {
+      if (this.maxLength(`${path}.block_id`, block.block_id, 255)) {
+        const earlier = this.blockIds.get(block.block_id);
+        if (earlier !== undefined) this.fail(`${path}.block_id`, `duplicate "${block.block_id}" (also at ${earlier})`);
+        else this.blockIds.set(block.block_id, path);
+      }
+    }
+    const actionIds = new Map<string, string>();
+    switch (block.type) {
+      case 'section':
+        if (block.text === undefined && block.fields === undefined) this.fail(path, 'must have text or fields');
+        this.text(`${path}.text`, block.text, { max: 3000 });
+        if (block.fields !== undefined) {
+          if (!Array.isArray(block.fields)) this.fail(`${path}.fields`, 'must be an array');
+          else {
+            this.count(`${path}.fields`, block.fields, 10);
+            block.fields.forEach((f: unknown, i) => this.text(`${path}.fields[${i}]`, f, { max: 2000, required: true }));
+          }
+        }
+        if (block.accessory !== undefined) this.element(`${path}.accessory`, block.accessory, actionIds);
+        break;
+      case 'header':
+        this.text(`${path}.text`, block.text, { max: 150, plainOnly: true, required: true });
+        break;
+      case 'context':
+        if (!this.nonEmptyArray(`${path}.elements`, block.elements)) break;
+        this.count(`${path}.elements`, block.elements, 10);
+        block.elements.forEach((e: unknown, i: number) => {
+          const p = `${path}.elements[${i}]`;
+          if (isObject(e) && e.type === 'image') this.image(p, e);
+          else this.text(p, e, { max: 3000, required: true });
+        });
+        break;
+      case 'actions':
+        if (!this.nonEmptyArray(`${path}.elements`, block.elements)) break;
+        this.count(`${path}.elements`, block.elements, 25);
+        block.elements.forEach((e: unknown, i: number) => this.element(`${path}.elements[${i}]`, e, actionIds));
+        break;
+      case 'input':
+        this.text(`${path}.label`, block.label, { max: 2000, plainOnly: true, required: true });
+        this.text(`${path}.hint`, block.hint, { max: 2000, plainOnly: true });
+        if (block.element === undefined) this.fail(`${path}.element`, 'required');
+        else this.element(`${path}.element`, block.element, actionIds);
+        break;
+      case 'image':
+        this.image(path, block);
+        this.text(`${path}.title`, block.title, { max: 2000, plainOnly: true });
+        break;
+      case 'markdown':
+        this.maxLength(`${path}.text`, block.text, 12000);
+        break;
+    }
+  }
+
+  private image(path: string, image: Json): void {
+    if (!image.image_url && !image.slack_file) this.fail(`${path}.image_url`, 'required');
+    this.maxLength(`${path}.image_url`, image.image_url, 3000);
+    if (typeof image.alt_text !== 'string' || image.alt_text === '') this.fail(`${path}.alt_text`, 'required');
+    else this.maxLength(`${path}.alt_text`, image.alt_text, 2000);
+  }
+
+  private element(path: string, el: unknown, actionIds: Map<string, string>): void {
+    if (!isObject(el)) return this.fail(path, 'must be an object');
+    if (el.type === 'image') return this.image(path, el);
+    if (el.action_id !== undefined && this.maxLength(`${path}.action_id`, el.action_id, 255)) {
+      const earlier = actionIds.get(el.action_id);
+      if (earlier !== undefined) this.fail(`${path}.action_id`, `duplicate "${el.action_id}" in this block (also at ${earlier})`);
+      else actionIds.set(el.action_id, path);
+    }
+    if (el.confirm !== undefined) this.confirm(`${path}.confirm`, el.confirm);
+    this.text(`${path}.placeholder`, el.placeholder, { max: 150, plainOnly: true });
+
+    switch (el.type) {
+      case 'button':
+        this.text(`${path}.text`, el.text, { max: 75, plainOnly: true, required: true });
+        this.maxLength(`${path}.value`, el.value, 2000);
+        this.maxLength(`${path}.url`, el.url, 3000);
+        if (el.style !== undefined && el.style !== 'primary' && el.style !== 'danger') this.fail(`${path}.style`, 'must be "primary" or "danger"');
+        break;
+      case 'overflow':
+        if (!this.nonEmptyArray(`${path}.options`, el.options)) break;
+        this.count(`${path}.options`, el.options, 5);
+        this.options(`${path}.options`, el.options, true);
+        break;
+      case 'radio_buttons':
+      case 'checkboxes':
+        if (!this.nonEmptyArray(`${path}.options`, el.options)) break;
+        this.count(`${path}.options`, el.options, 10);
+        this.options(`${path}.options`, el.options, false);
+        break;
+      case 'static_select':
+      case 'multi_static_select':
+        this.staticSelect(path, el);
+        break;
+      case 'plain_text_input':
+        this.maxLength(`${path}.initial_value`, el.initial_value, 3000);
+        if (typeof el.max_length === 'number' && el.max_length > 3000) this.fail(`${path}.max_length`, 'more than 3000');
+        break;
+    }
+    if (isObject(el.initial_option)) this.option(`${path}.initial_option`, el.initial_option, el.type === 'radio_buttons');
+    if (Array.isArray(el.initial_options)) el.initial_options.forEach((o: unknown, i: number) => this.option(`${path}.initial_options[${i}]`, o, el.type === 'checkboxes'));
+  }
+
+  private staticSelect(path: string, el: Json): void {
+    if (el.options !== undefined && el.option_groups !== undefined) this.fail(path, 'options and option_groups are mutually exclusive');
+    let total = 0;
+    if (el.options !== undefined && this.nonEmptyArray(`${path}.options`, el.options)) {
+      total += el.options.length;
+      this.options(`${path}.options`, el.options, true);
+    }
+    if (el.option_groups !== undefined && this.nonEmptyArray(`${path}.option_groups`, el.option_groups)) {
+      this.count(`${path}.option_groups`, el.option_groups, 100);
+      el.option_groups.forEach((g: unknown, i: number) => {
+        const gp = `${path}.option_groups[${i}]`;
+        if (!isObject(g)) return this.fail(gp, 'must be an object');
+        this.text(`${gp}.label`, g.label, { max: 75, plainOnly: true, required: true });
+        if (this.nonEmptyArray(`${gp}.options`, g.options)) {
+          total += g.options.length;
+          this.options(`${gp}.options`, g.options, true);
+        }
+      });
+    }
+    if (el.options === undefined && el.option_groups === undefined) this.fail(`${path}.options`, 'required');
+    if (total > 100) this.fail(el.options !== undefined ? `${path}.options` : `${path}.option_groups`, `more than 100 options (${total})`);
+  }
+
+  private options(path: string, options: unknown[], plainOnly: boolean): void {
+    options.forEach((o, i) => this.option(`${path}[${i}]`, o, plainOnly));
+  }
+
+  private option(path: string, option: unknown, plainOnly: boolean): void {
+    if (!isObject(option)) return this.fail(path, 'must be an object');
+    this.text(`${path}.text`, option.text, { max: 75, plainOnly, required: true });
+    this.text(`${path}.description`, option.description, { max: 75, plainOnly });
+    if (typeof option.value !== 'string' || option.value === '') this.fail(`${path}.value`, 'required');
+    else this.maxLength(`${path}.value`, option.value, 150);
+    this.maxLength(`${path}.url`, option.url, 3000);
+  }
+
+  private confirm(path: string, confirm: unknown): void {
+    if (!isObject(confirm)) return this.fail(path, 'must be an object');
+    this.text(`${path}.title`, confirm.title, { max: 100, plainOnly: true, required: true });
+    this.text(`${path}.text`, confirm.text, { max: 300, required: true });
+    this.text(`${path}.confirm`, confirm.confirm, { max: 30, plainOnly: true, required: true });
+    this.text(`${path}.deny`, confirm.deny, { max: 30, plainOnly: true, required: true });
+    if (confirm.style !== undefined && confirm.style !== 'primary' && confirm.style !== 'danger') this.fail(`${path}.style`, 'must be "primary" or "danger"');
+  }
+
+  private text(path: string, t: unknown, rules: TextRules): void {
+    if (t === undefined) {
+      if (rules.required) this.fail(path, 'required');
+      return;
+    }
+    if (!isObject(t)) return this.fail(path, 'must be a text object');
+    if (t.type !== 'plain_text' && t.type !== 'mrkdwn') return this.fail(`${path}.type`, 'must be "plain_text" or "mrkdwn"');
+    if (rules.plainOnly && t.type !== 'plain_text') this.fail(`${path}.type`, 'must be "plain_text"');
+    if (typeof t.text !== 'string' || t.text === '') return this.fail(`${path}.text`, 'must not be empty');
+    this.maxLength(`${path}.text`, t.text, rules.max);
+  }
+
+  /** Reports a non-string or a string longer than `max`; true when the value is a string within bounds. */
+  private maxLength(path: string, value: unknown, max: number): boolean {
+    if (value === undefined) return false;
+    if (typeof value !== 'string') {
+      this.fail(path, 'must be a string');
+      return false;
+    }
+    if (charCount(value) > max) {
+      this.fail(path, `longer than ${max}`);
+      return false;
+    }
+    return true;
+  }
+
+  private count(path: string, items: unknown[], max: number): void {
+    if (items.length > max) this.fail(path, `more than ${max} items (${items.length})`);
+  }
+
+  private nonEmptyArray(path: string, value: unknown): value is unknown[] {
+    if (!Array.isArray(value)) {
+      this.fail(path, value === undefined ? 'required' : 'must be an array');
+      return false;
+    }
+    if (value.length === 0) {
+      this.fail(path, 'must not be empty');
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { configSchema, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startRoster, type Roster } from '../../src/roster.ts';
+import { Account, Organisation, SlackGrant, AuditEvent, type IAuditEvent } from '../../src/db/entities/index.ts';
+import type { RosterRole } from '../../src/domain/roles.ts';
+import type { AccountStatus } from '../../src/domain/statuses.ts';
+import { createTestDatabase } from './database.ts';
+import { startFakeSlack, type FakeSlack } from './fakeSlack.ts';
+import { slackRequester, type SlackRequester } from './slackRequests.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
+
+export interface TestRoster {
+  roster: Roster;
+  config: Config;
+  slack: FakeSlack;
+  send: SlackRequester;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  rawLogs(): string;
+  given: Given;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole app in this process, as `npm start` runs it (migrations, Bolt HTTP receiver, workers), against its own
+ * database, its own Redis key prefix and a fake Slack Web API.
+ */
+export async function startTestRoster(env: Record<string, string> = {}): Promise<TestRoster> {
+  const slack = await startFakeSlack();
+  const database = await createTestDatabase(inject('templateDatabase'));
+  const config = configSchema.parse({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_PREFIX: `roster-test-${randomBytes(4).toString('hex')}`,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: slack.url,
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const roster = await startRoster(config, createLogger(config.LOG_LEVEL, sink));
+  return {
+    roster,
+    config,
+    slack,
+    send: slackRequester(`http://127.0.0.1:${roster.port}`, SIGNING_SECRET),
+    get logs() {
+      return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    rawLogs: () => lines.join('\n'),
+    given: given(roster),
+    async stop() {
+      const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
+      if (keys.length) await roster.redis.del(...keys);
+      await roster.stop();
+      await slack.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface Given {
+  grant(slackUserId: string, role: RosterRole, organisationSlug?: string): Promise<void>;
+  organisation(slug: string, overrides?: Partial<{ inactivityDays: number; lockoutThreshold: number; deletionPolicy: 'soft' | 'hard' | 'never' }>): Promise<{ id: string; slug: string }>;
+  account(fields: Partial<{ email: string; username: string; firstName: string; lastName: string; status: AccountStatus; lastSignInAt: Date | null; createdAt: Date; organisationSlug: string }>): Promise<{ id: string; email: string; username: string; firstName: string; lastName: string }>;
+  audit(filter?: Record<string, unknown>): Promise<IAuditEvent[]>;
+}
+
+/** Test data written straight through the ORM, for states the actions cannot produce yet (e.g. an old last sign-in). */
+function given(roster: Roster): Given {
+  const em = () => roster.orm.em.fork();
+  return {
+    async grant(slackUserId, role, organisationSlug) {
+      const fork = em();
+      const organisation = organisationSlug ? await fork.findOneOrFail(Organisation, { slug: organisationSlug }) : null;
+      fork.create(SlackGrant, { slackUserId, role, organisation, grantedBy: 'test' });
+      await fork.flush();
+    },
+    async organisation(slug, overrides = {}) {
+      const fork = em();
+      const organisation = fork.create(Organisation, { slug, name: `Org ${slug}`, ...overrides });
+      await fork.flush();
+      return { id: organisation.id, slug };
+    },
+    async account(fields) {
+      const fork = em();
+      const tag = randomBytes(4).toString('hex');
+      const organisation = await fork.findOneOrFail(Organisation, { slug: fields.organisationSlug ?? 'default' });
+      const firstName = fields.firstName ?? 'Test';
+      const lastName = fields.lastName ?? `Person${tag}`;
+      const account = fork.create(Account, {
+        organisation,
+        email: fields.email ?? `${firstName}.${lastName}.${tag}@example.test`.toLowerCase(),
+        username: fields.username ?? `${firstName}.${lastName}.${tag}`.toLowerCase(),
+        firstName,
+        lastName,
+        status: fields.status ?? 'ACTIVE',
+        lastSignInAt: fields.lastSignInAt === undefined ? new Date() : fields.lastSignInAt,
+        ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
+      });
+      await fork.flush();
+      return { id: account.id, email: account.email, username: account.username, firstName, lastName };
+    },
+    async audit(filter = {}) {
+      return em().find(AuditEvent, filter as never, { orderBy: { id: 'asc' } });
+    },
+  };
+}
