@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
 
 /** Scheduled housekeeping: the nightly inactivity sweep (later: purges, lock expiries). */
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -24,7 +25,7 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
   const defaultJobOptions = { removeOnComplete: { age: 7 * 24 * 3600, count: 1000 }, removeOnFail: { age: 30 * 24 * 3600 } };
   const maintenance = new Queue<InactivitySweepData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions });
   const slackNotify = new Queue<SlackNotification>(SLACK_NOTIFY_QUEUE, {
@@ -32,6 +33,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
+  for (const queue of [maintenance, slackNotify]) {
+    queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
+  }
   return {
     maintenance,
     slackNotify,

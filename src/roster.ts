@@ -31,7 +31,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
   await warnIfRedisLosesJobs(redis, logger);
-  const queues = createQueues(redis, config.REDIS_PREFIX);
+  const queues = createQueues(redis, config.REDIS_PREFIX, logger);
   const services: ActionServices = { orm, logger };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts';
+import { BOT_TOKEN, SIGNING_SECRET, startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const ADMIN = 'U0RUNTIME1';
+
+describe('logs', () => {
+  let t: TestRoster;
+  beforeAll(async () => {
+    t = await startTestRoster({ LOG_LEVEL: 'trace' });
+    await t.given.grant(ADMIN, 'viewer');
+  });
+  afterAll(() => t?.stop());
+
+  it('are JSON with a request id on every line of a Slack request, and never carry the token or signing secret', async () => {
+    const responseUrl = t.slack.responseUrl();
+    await t.send.command({ text: 'nobody@example.test', userId: 'U0NOGRANT9', responseUrl });
+    await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+
+    const refused = t.logs.find((line) => line.msg === 'action refused');
+    expect(refused).toMatchObject({ action: 'lookup', actor: 'U0NOGRANT9', requestId: expect.any(String) });
+    expect(t.rawLogs()).not.toContain(SIGNING_SECRET);
+    expect(t.rawLogs()).not.toContain(BOT_TOKEN);
+  });
+});
+
+describe('health and dependencies', () => {
+  let t: TestRoster;
+  let database: TestDatabase;
+  let postgres: TcpProxy;
+  let redis: TcpProxy;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(inject('templateDatabase'));
+    postgres = await startTcpProxy(Number(new URL(database.url).port || 5432));
+    redis = await startTcpProxy(Number(new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').port || 6379));
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(postgres.port);
+    t = await startTestRoster({ DATABASE_URL: viaProxy.toString(), REDIS_URL: `redis://127.0.0.1:${redis.port}` });
+    await t.given.grant(ADMIN, 'viewer');
+    base = `http://127.0.0.1:${t.roster.port}`;
+  });
+  afterAll(async () => {
+    postgres?.restore();
+    redis?.restore();
+    await t?.stop();
+    await Promise.all([postgres?.close(), redis?.close()]);
+    await database?.drop();
+  });
+
+  const readyz = async () => {
+    const response = await fetch(`${base}/readyz`);
+    return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+  };
+
+  it('answers /healthz and /readyz while both services answer', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await readyz()).toMatchObject({ status: 200, body: { checks: { postgres: 'ok', redis: 'ok' } } });
+  });
+
+  it('reports 503 naming PostgreSQL while it is unreachable, keeps running, and recovers', async () => {
+    postgres.cut();
+    const down = await readyz();
+    expect(down.status).toBe(503);
+    expect(down.body.checks.postgres).toMatch(/unreachable/);
+    expect(down.body.checks.redis).toBe('ok');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    postgres.restore();
+    await expect.poll(async () => (await readyz()).status, { timeout: 10_000, interval: 250 }).toBe(200);
+    const responseUrl = t.slack.responseUrl();
+    await t.send.command({ text: 'nobody@example.test', userId: ADMIN, responseUrl });
+    const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+    expect(JSON.stringify(reply.args.blocks)).toContain('No account matches');
+  });
+
+  it('reports 503 naming Redis while it is unreachable, and its workers take jobs again afterwards', async () => {
+    redis.cut();
+    const down = await readyz();
+    expect(down.status).toBe(503);
+    expect(down.body.checks.redis).toMatch(/unreachable/);
+    redis.restore();
+    await expect.poll(async () => (await readyz()).status, { timeout: 15_000, interval: 250 }).toBe(200);
+
+    const job = await t.roster.queues.maintenance.add('inactivity-sweep', { dryRun: true });
+    await expect.poll(() => job.getState(), { timeout: 15_000, interval: 200 }).toBe('completed');
+  });
+});
+
+describe('npm start', () => {
+  it('starts from the environment alone, serves /readyz, and exits cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { startFakeSlack } = await import('../support/fakeSlack.ts');
+    const slack = await startFakeSlack();
+    const database = await createTestDatabase(inject('templateDatabase'));
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['src/main.ts'], {
+      env: { ...process.env, DATABASE_URL: database.url, REDIS_PREFIX: `roster-test-start-${port}`, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.url, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    try {
+      await expect.poll(() => output, { timeout: 20_000, interval: 100 }).toContain('Roster started');
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('shutting down');
+      for (const line of output.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const keys = await redis.keys(`roster-test-start-${port}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      await slack.close();
+      await database.drop();
+    }
+  });
+});
