@@ -1,8 +1,9 @@
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import { processInactivitySweep, type SweepDeps } from './inactivitySweep.ts';
 import { processSlackNotification } from './slackNotify.ts';
-import { INACTIVITY_SWEEP_JOB, MAINTENANCE_QUEUE, SLACK_NOTIFY_QUEUE, type InactivitySweepData, type SlackNotification } from './queues.ts';
+import { processLockExpiry } from './lockExpiry.ts';
+import { INACTIVITY_SWEEP_JOB, LOCK_EXPIRY_JOB, MAINTENANCE_QUEUE, SLACK_NOTIFY_QUEUE, type InactivitySweepData, type LockExpiryData, type MaintenanceData, type SlackNotification } from './queues.ts';
 
 export interface WorkerDeps extends SweepDeps {
   slack: WebClient;
@@ -13,10 +14,11 @@ export interface Workers {
 }
 
 export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, prefix: string): Workers {
-  const maintenance = new Worker<InactivitySweepData>(
+  const maintenance = new Worker<MaintenanceData>(
     MAINTENANCE_QUEUE,
     async (job) => {
-      if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job, deps);
+      if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job as Job<InactivitySweepData>, deps);
+      if (job.name === LOCK_EXPIRY_JOB) return processLockExpiry(job as Job<LockExpiryData>, deps);
       throw new Error(`unknown maintenance job "${job.name}"`);
     },
     { connection, prefix, concurrency: 1 },

@@ -38,6 +38,7 @@ export const configSchema = z.object({
   ROSTER_SWEEP_CRON: z.string().min(9).default('0 3 * * *'),
   ROSTER_TIMEZONE: z.string().min(1).default('UTC'),
   ROSTER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+  ROSTER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
 });
 
 export type Config = z.infer<typeof configSchema>;

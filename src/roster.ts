@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createQueues, type Queues } from '../jobs/queues.ts';
 import { scheduleRecurringJobs } from '../jobs/scheduler.ts';
 import { startWorkers, type Workers } from '../jobs/workers.ts';
+import { queueScheduler } from '../jobs/lockExpiry.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { systemActor } from './actions/actor.ts';
 import { grantRole } from './actions/grantRole.ts';
@@ -32,7 +33,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
   await warnIfRedisLosesJobs(redis, logger);
   const queues = createQueues(redis, config.REDIS_PREFIX, logger);
-  const services: ActionServices = { orm, logger };
+  const services: ActionServices = { orm, logger, scheduler: queueScheduler(queues) };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
     await runAction(services, grantRole, systemActor('bootstrap'), { slackUserId, role: 'owner' });
@@ -59,12 +60,30 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     queues,
     async stop() {
       await slack?.stop();
-      await workers?.close();
-      await queues.close();
-      await redis.quit();
+      logger.info('shutdown: Slack receiver stopped');
+      // Running jobs get a grace period; a job still running after it returns to the queue when its lock expires
+      // (every job is idempotent). Without the bound, a worker whose Redis connection broke can hang the shutdown.
+      const finished = await settlesWithin(workers?.close() ?? Promise.resolve(), config.ROSTER_SHUTDOWN_GRACE_SECONDS * 1000);
+      if (finished) logger.info('shutdown: workers finished');
+      else logger.warn({ graceSeconds: config.ROSTER_SHUTDOWN_GRACE_SECONDS }, 'shutdown: workers did not finish in time; their jobs return to the queue');
+      await settlesWithin(queues.close(), 2000);
+      redis.disconnect();
       await orm.close();
+      logger.info('shutdown: connections closed');
     },
   };
+}
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const done = work.then(
+    () => true,
+    () => true,
+  );
+  const settled = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  return settled;
 }
 
 /** Without AOF a Redis restart loses every queued job; with eviction Redis may drop them under memory pressure. */

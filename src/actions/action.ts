@@ -7,11 +7,20 @@ import { RefusedError } from '../domain/errors.ts';
 import { requireRole, type Grant, type RosterRole } from '../domain/roles.ts';
 import type { Actor } from './actor.ts';
 import { AuditTrail, recordRefusal, type AuditTarget } from './audit.ts';
+import { commandInput, type CommandSpec } from './commandArgs.ts';
+import type { LifecycleEvent } from '../domain/statuses.ts';
+
+/** Follow-up work that actions schedule on the queue; jobs/ implements it, so actions do not depend on BullMQ. */
+export interface Scheduler {
+  /** Ends an admin lock at `at` (the job is a no-op if the account changed meanwhile). */
+  lockExpiry(accountId: string, at: Date): Promise<void>;
+}
 
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
   logger: Logger;
+  scheduler?: Scheduler;
 }
 
 export interface ActionContext {
@@ -23,6 +32,8 @@ export interface ActionContext {
   authorize(organisationId: string | null): Grant;
   /** Names what the action is about, so a refusal after this point is audited against it. */
   aboutTarget(target: AuditTarget): void;
+  /** Runs once the transaction has committed (queue work); a failure there is logged, the change stands. */
+  afterCommit(work: () => Promise<void>): void;
 }
 
 export interface ActionDefinition<Input extends z.ZodType, Output> {
@@ -32,6 +43,12 @@ export interface ActionDefinition<Input extends z.ZodType, Output> {
   describedAs: string;
   input: Input;
   requires: RosterRole;
+  /** How the action reads typed words in Slack and the CLI, when it can be typed. */
+  command?: CommandSpec;
+  /** Asked to confirm in Slack before it runs (destructive actions). */
+  confirm?: boolean;
+  /** For actions on one account: the lifecycle event it applies, and its button on the account card. */
+  onCard?: { event: LifecycleEvent; label: string; style?: 'primary' | 'danger' };
   run(ctx: ActionContext, input: z.output<Input>): Promise<Output>;
 }
 
@@ -57,7 +74,8 @@ export async function runAction<Input extends z.ZodType, Output>(
     if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
     // The coarse check comes first so that nobody without a grant learns anything, not even whether a target exists.
     requireRole(actor.grants, action.requires, 'any', action.describedAs);
-    return await services.orm.em.fork().transactional(async (em) => {
+    const followUps: (() => Promise<void>)[] = [];
+    const output = await services.orm.em.fork().transactional(async (em) => {
       const ctx: ActionContext = {
         em,
         actor,
@@ -70,16 +88,29 @@ export async function runAction<Input extends z.ZodType, Output>(
         aboutTarget(about) {
           target = about;
         },
+        afterCommit(work) {
+          followUps.push(work);
+        },
       };
       return action.run(ctx, parsed.data);
     });
+    for (const work of followUps) {
+      await work().catch((error: unknown) => services.logger.error({ err: error, action: action.name }, 'follow-up after commit failed'));
+    }
+    return output;
   } catch (error) {
     const refusal = asRefusal(error);
     if (!refusal) throw error;
-    await recordRefusal(services.orm.em, actor, { action: action.name, target, detail: refusal.userMessage });
+    await recordRefusal(services.orm.em, actor, { action: action.name, target: target ?? namedTarget(rawInput), detail: refusal.userMessage });
     services.logger.info({ action: action.name, actor: actor.id, code: refusal.code }, 'action refused');
     throw refusal;
   }
+}
+
+/** Before the target is loaded (a refusal by role comes first), the audit keeps what the caller typed to name it. */
+function namedTarget(rawInput: unknown): AuditTarget | undefined {
+  const account = (rawInput as { account?: unknown } | null)?.account;
+  return typeof account === 'string' ? { type: 'account', id: null, label: account.slice(0, 500), organisationId: null } : undefined;
 }
 
 function asRefusal(error: unknown): RefusedError | undefined {
@@ -91,4 +122,16 @@ function asRefusal(error: unknown): RefusedError | undefined {
 
 function describeInputError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+/** Runs an action from typed words (Slack or CLI); a usage problem is refused and audited like any other refusal. */
+export async function runCommand(services: ActionServices, action: AnyAction, actor: Actor, verb: string, words: readonly string[]): Promise<unknown> {
+  let input: Record<string, unknown>;
+  try {
+    input = commandInput(verb, action.command!, words);
+  } catch (error) {
+    if (error instanceof RefusedError) await recordRefusal(services.orm.em, actor, { action: action.name, detail: error.userMessage });
+    throw error;
+  }
+  return runAction(services, action, actor, input as never);
 }

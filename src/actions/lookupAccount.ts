@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findAccountCard, searchAccounts, type AccountCard, type AccountSummary, type CardKey } from '../db/accountCards.ts';
 import { normaliseLogin } from '../domain/accounts.ts';
+import { readableOrganisations } from '../domain/roles.ts';
 import { defineAction } from './action.ts';
 
 /** How many name matches a lookup lists before asking for a narrower query. */
@@ -40,10 +41,4 @@ function findExact(em: Parameters<typeof findAccountCard>[0], query: string): Pr
     ? { by: 'id', value: query.toLowerCase() }
     : { by: query.includes('@') ? 'email' : 'username', value: normaliseLogin(query) };
   return findAccountCard(em, key);
-}
-
-/** Platform-wide grants read everything; otherwise only the organisations granted. */
-function readableOrganisations(grants: { organisationId: string | null }[]): string[] | null {
-  if (grants.some((g) => g.organisationId === null)) return null;
-  return grants.map((g) => g.organisationId!);
 }

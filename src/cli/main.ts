@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runAction, type ActionServices } from '../actions/action.ts';
+import { runAction, runCommand, type ActionServices } from '../actions/action.ts';
+import type { AccountOutcome } from '../actions/accounts.ts';
 import { cliActor } from '../actions/actor.ts';
-import { actions } from '../actions/registry.ts';
+import { actions, actionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
@@ -15,6 +16,7 @@ const USAGE = `usage: npm run roster -- <command>
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required]
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
+${[...new Set(actionsByVerb.values())].map((a) => `  user ${a.name} ${a.command!.usage}`).join('\n')}
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
   sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
 
@@ -121,7 +123,14 @@ export function plan(argv: string[]): Run {
           return [`${result.matches.length}${result.more ? '+' : ''} accounts match "${result.query}":`, ...result.matches.map((m) => `  ${matchLine(m)}`)].join('\n');
         };
       }
-      throw new UsageError('user takes: create, lookup');
+      const action = sub ? actionsByVerb.get(sub) : undefined;
+      if (action) {
+        return async (_orm, services) => {
+          const outcome = (await runCommand(services, action, actor, sub!, more)) as AccountOutcome;
+          return [outcome.message, ...(outcome.secret ? [`${outcome.secret.label}: ${outcome.secret.value}`] : [])].join('\n');
+        };
+      }
+      throw new UsageError(`user takes: create, lookup, ${[...actionsByVerb.keys()].join(', ')}`);
     }
     case 'seed': {
       const { positionals, values } = parse(rest, { users: { type: 'string' }, org: { type: 'string' } });

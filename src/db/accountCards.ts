@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AccountStatus } from '../domain/statuses.ts';
+import type { AccountStatus, DeletionPolicy } from '../domain/statuses.ts';
 import type { AccountRole, GroupRole } from '../domain/accounts.ts';
+import { searchAccountSummaries } from './accountSearch.ts';
 
 export interface AccountCard {
   id: string;
@@ -8,7 +9,7 @@ export interface AccountCard {
   firstName: string;
   lastName: string;
   email: string;
-  organisation: { id: string; slug: string; name: string; inactivityDays: number; deletionPolicy: string; mfaRequired: boolean };
+  organisation: { id: string; slug: string; name: string; inactivityDays: number; lockoutThreshold: number; deletionPolicy: DeletionPolicy; mfaRequired: boolean };
   status: AccountStatus;
   statusReason: string | null;
   statusChangedAt: Date;
@@ -56,7 +57,7 @@ const CARD_SQL = `
 select a.id, a.username, a.first_name, a.last_name, a.email, a.status, a.status_reason, a.status_changed_at,
   a.suspended_until, a.role, a.auth_source, a.mfa_enrolled, a.developer_mode, a.failed_sign_ins,
   a.last_sign_in_at, a.created_at, a.updated_at, a.deleted_at, a.version,
-  json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'inactivityDays', o.inactivity_days,
+  json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'inactivityDays', o.inactivity_days, 'lockoutThreshold', o.lockout_threshold,
     'deletionPolicy', o.deletion_policy, 'mfaRequired', o.mfa_required) as organisation,
   coalesce((select json_agg(json_build_object('name', f.name, 'kind', f.kind, 'active', af.active) order by f.name)
     from account_feature af join feature f on f.id = af.feature_id where af.account_id = a.id), '[]') as features,
@@ -83,29 +84,10 @@ export async function findAccountCard(em: EntityManager, key: CardKey): Promise<
 
 /**
  * Accounts whose full name, last name, email or username starts with the text (case-insensitive),
- * leaving out soft-deleted ones. Prefix matches use the text_pattern_ops indexes.
+ * leaving out soft-deleted ones: index-ordered prefix scans, see accountSearch.ts.
  */
-export async function searchAccounts(em: EntityManager, text: string, scope: OrganisationScope, limit: number): Promise<AccountSummary[]> {
-  const prefix = `${escapeLike(text.trim().toLowerCase())}%`;
-  const rows = await em.execute<Record<string, any>[]>(
-    `select a.id, a.username, a.first_name, a.last_name, a.email, a.status, o.slug as organisation_slug
-     from account a join organisation o on o.id = a.organisation_id
-     where a.status <> 'DELETED'
-       and (lower(a.first_name || ' ' || a.last_name) like ? or lower(a.last_name) like ? or a.email like ? or a.username like ?)
-       ${scope ? 'and a.organisation_id in (select value::uuid from json_array_elements_text(?::json))' : ''}
-     order by a.last_name, a.first_name, a.id
-     limit ?`,
-    [prefix, prefix, prefix, prefix, ...(scope ? [JSON.stringify(scope)] : []), limit],
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    username: row.username,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    status: row.status,
-    organisationSlug: row.organisation_slug,
-  }));
+export function searchAccounts(em: EntityManager, text: string, scope: OrganisationScope, limit: number): Promise<AccountSummary[]> {
+  return searchAccountSummaries(em, text, scope, limit);
 }
 
 export function escapeLike(text: string): string {

@@ -44,3 +44,9 @@ export function requireRole(grants: readonly Grant[], needed: RosterRole, organi
 function article(role: RosterRole): string {
   return role === 'admin' || role === 'owner' ? 'an' : 'a';
 }
+
+/** The organisations the grants let someone read: `null` for every organisation (a platform-wide grant). */
+export function readableOrganisations(grants: readonly Grant[]): string[] | null {
+  if (grants.some((g) => g.organisationId === null)) return null;
+  return grants.map((g) => g.organisationId!);
+}

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { slackLogger } from '../slackWebClient.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
+import { registerOptions } from './options/index.ts';
 import type { ListenerDeps } from './context.ts';
 
 export interface SlackAdapter {
@@ -33,6 +34,7 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   });
   registerCommands(app, deps);
   registerActions(app, deps);
+  registerOptions(app, deps);
 
   return {
     async start() {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RespondFn } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { Logger } from 'pino';
+import type { ActionServices } from '../actions/action.ts';
+import type { AccountOutcome } from '../actions/accounts.ts';
+import type { Actor } from '../actions/actor.ts';
+import { findAccountCard } from '../db/accountCards.ts';
 import { RefusedError } from '../domain/errors.ts';
+import { cardReply } from './blocks/lookupReply.ts';
+import { slackDate } from './blocks/text.ts';
 import { sentenceBlocks } from './blocks/usage.ts';
 
 /**
@@ -21,4 +28,13 @@ export async function answering(respond: RespondFn, log: Logger, work: () => Pro
     const sentence = `Something went wrong on Roster's side and nothing was changed. Reference: ${reference}.`;
     await respond({ response_type: 'ephemeral', replace_original: false, text: sentence, blocks: sentenceBlocks(sentence, ':warning:') });
   }
+}
+
+export type Message = { text: string; blocks: KnownBlock[] };
+
+/** After an account action: what happened, who did it and when, above the account's current card. */
+export async function replyWithAccount(services: ActionServices, actor: Actor, outcome: AccountOutcome, send: (message: Message) => Promise<unknown>): Promise<void> {
+  const card = await findAccountCard(services.orm.em.fork(), { by: 'id', value: outcome.accountId });
+  const line = `:white_check_mark: ${outcome.message} (<@${actor.id}>, ${slackDate(new Date())})`;
+  await send(card ? cardReply(card, actor.grants, line) : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });
 }

@@ -42,6 +42,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
     SLACK_API_URL: slack.url,
     PORT: '0',
     LOG_LEVEL: 'debug',
+    ROSTER_SHUTDOWN_GRACE_SECONDS: '5',
     ...env,
   });
   const lines: string[] = [];

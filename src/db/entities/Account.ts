@@ -31,11 +31,14 @@ export const Account = defineEntity({
     version: p.integer().version(),
   },
   indexes: [
-    // Prefix search on names for lookup and typeahead (LIKE 'abc%' needs text_pattern_ops under a non-C collation).
-    { name: 'account_full_name_prefix', expression: `create index "account_full_name_prefix" on "account" (lower(first_name || ' ' || last_name) text_pattern_ops)` },
-    { name: 'account_last_name_prefix', expression: `create index "account_last_name_prefix" on "account" (lower(last_name) text_pattern_ops)` },
-    { name: 'account_email_prefix', expression: `create index "account_email_prefix" on "account" (email text_pattern_ops)` },
-    { name: 'account_username_prefix', expression: `create index "account_username_prefix" on "account" (username text_pattern_ops)` },
+    // Search as you type (src/db/accountSearch.ts): one range scan per key, in index order, LIMIT n. COLLATE "C" lets a
+    // plain btree serve both LIKE 'abc%' and ORDER BY (text_pattern_ops serves no ORDER BY under the default collation);
+    // organisation_id second keeps organisation-limited searches inside the index; deleted accounts are never listed.
+    // The full name also serves first-name prefixes.
+    { name: 'account_full_name_search', expression: `create index "account_full_name_search" on "account" ((lower(first_name || ' ' || last_name) collate "C"), organisation_id) where status <> 'DELETED'` },
+    { name: 'account_last_name_search', expression: `create index "account_last_name_search" on "account" ((lower(last_name) collate "C"), organisation_id) where status <> 'DELETED'` },
+    { name: 'account_username_search', expression: `create index "account_username_search" on "account" ((username collate "C"), organisation_id) where status <> 'DELETED'` },
+    { name: 'account_email_search', expression: `create index "account_email_search" on "account" ((email collate "C"), organisation_id) where status <> 'DELETED'` },
     // The inactivity sweep reads only ACTIVE accounts by the time of their last sign-in (or creation).
     {
       name: 'account_inactivity_sweep',

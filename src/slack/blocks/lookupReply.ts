@@ -1,11 +1,24 @@
+import type { KnownBlock } from '@slack/types';
 import type { LookupResult } from '../../actions/lookupAccount.ts';
+import { availableAccountActions } from '../../actions/availableActions.ts';
+import type { AccountCard } from '../../db/accountCards.ts';
+import type { Grant } from '../../domain/roles.ts';
 import { accountCardBlocks, accountCardText, matchListBlocks } from './accountCard.ts';
+import { cardActionBlocks, outcomeContext } from './cardActions.ts';
 import { sentenceBlocks } from './usage.ts';
 
-export function lookupReply(result: LookupResult) {
+/** The card with the buttons this reader may use, under an optional line saying what just happened. */
+export function cardReply(card: AccountCard, grants: readonly Grant[], outcome?: string): { text: string; blocks: KnownBlock[] } {
+  return {
+    text: outcome ?? accountCardText(card),
+    blocks: [...(outcome ? [outcomeContext(outcome)] : []), ...accountCardBlocks(card), ...cardActionBlocks(card, availableAccountActions(card, grants))],
+  };
+}
+
+export function lookupReply(result: LookupResult, grants: readonly Grant[]) {
   switch (result.kind) {
     case 'card':
-      return { text: accountCardText(result.card), blocks: accountCardBlocks(result.card) };
+      return cardReply(result.card, grants);
     case 'matches':
       return { text: `${result.matches.length} accounts match`, blocks: matchListBlocks(result.query, result.matches, result.more) };
     case 'none': {

@@ -1,17 +1,22 @@
 import type { KnownBlock } from '@slack/types';
+import type { AnyAction } from '../../actions/action.ts';
 import { truncate } from './text.ts';
 
-export const USER_USAGE = [
-  '*Usage*',
-  '`/user <email | username | ID | name | @mention>`: show the account card',
-  '`/user lookup <text>`: the same, for a name that is also a command word',
-  '`/user help`: this help',
-].join('\n');
+/** Usage of /user, with every typed action and its arguments. */
+export function userUsage(typed: readonly AnyAction[]): string {
+  return [
+    '*Usage*',
+    '`/user <email | username | ID | name | @mention>`: show the account card',
+    ...typed.map((a) => `\`/user ${a.name} ${a.command!.usage}\`${a.command!.synonyms?.length ? ` (also: ${a.command!.synonyms.join(', ')})` : ''}`),
+    '`/user lookup <text>`: look up a name that is also a command word',
+    '`/user help`: this help',
+  ].join('\n');
+}
 
-export function usageBlocks(problem?: string): KnownBlock[] {
+export function usageBlocks(typed: readonly AnyAction[], problem?: string): KnownBlock[] {
   return [
     ...(problem ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, 3000) } } as KnownBlock] : []),
-    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: USER_USAGE } },
+    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(userUsage(typed), 3000) } },
   ];
 }
 

@@ -1,17 +1,21 @@
-/** What `/user <text>` asks for. Later actions add their verbs here. */
+/** What `/user <text>` asks for. */
 export type UserCommand =
   | { kind: 'usage'; problem?: string }
   | { kind: 'lookup'; query: string }
-  | { kind: 'lookup-mention'; slackUserId: string };
+  | { kind: 'lookup-mention'; slackUserId: string }
+  | { kind: 'action'; verb: string; words: string[] };
 
 export const MAX_COMMAND_TEXT = 500;
 
-const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+export const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 // Slack may send an email it auto-linked as <mailto:a@b.c|a@b.c>.
 const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
 
-/** Never throws: anything it cannot read becomes a usage answer with the problem named. */
-export function parseUserCommand(text: string): UserCommand {
+/**
+ * Never throws: anything it cannot read becomes a usage answer with the problem named. `verbs` are the words that
+ * name actions (`lock`, `ban`...); any other first word starts a lookup.
+ */
+export function parseUserCommand(text: string, verbs: ReadonlySet<string> = new Set()): UserCommand {
   if (text.length > MAX_COMMAND_TEXT) return { kind: 'usage', problem: `That is ${text.length} characters; a command takes at most ${MAX_COMMAND_TEXT}.` };
   const cleaned = text.replace(MAILTO, '$1').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   const words = tokenize(cleaned);
@@ -19,6 +23,7 @@ export function parseUserCommand(text: string): UserCommand {
   const [first, ...rest] = words;
   if (first === undefined || ['help', '-h', '--help', '?'].includes(first.toLowerCase())) return { kind: 'usage' };
   if (first.toLowerCase() === 'lookup') return lookup(rest);
+  if (verbs.has(first.toLowerCase())) return { kind: 'action', verb: first.toLowerCase(), words: rest };
   return lookup(words);
 }
 

@@ -1,31 +1,49 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { runAction } from '../../actions/action.ts';
+import { runAction, runCommand } from '../../actions/action.ts';
+import type { AccountOutcome } from '../../actions/accounts.ts';
 import { slackActor } from '../../actions/actor.ts';
 import { lookupAccount } from '../../actions/lookupAccount.ts';
+import { actionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
 import { usageBlocks } from '../blocks/usage.ts';
 import { requestServices, type ListenerDeps } from '../context.ts';
-import { answering } from '../replies.ts';
-import { parseUserCommand } from './parseUserCommand.ts';
+import { answering, replyWithAccount } from '../replies.ts';
+import { MENTION, parseUserCommand } from './parseUserCommand.ts';
+
+const verbs = new Set(actionsByVerb.keys());
+const typedActions = [...new Set(actionsByVerb.values())];
 
 export function registerUserCommand(app: App, deps: ListenerDeps): void {
   app.command('/user', async ({ ack, command, respond, client, context }) => {
     await ack();
     const services = requestServices(deps, context);
     await answering(respond, services.logger, async () => {
-      const parsed = parseUserCommand(command.text);
+      const parsed = parseUserCommand(command.text, verbs);
       if (parsed.kind === 'usage') {
-        await respond({ response_type: 'ephemeral', text: parsed.problem ?? 'How to use /user', blocks: usageBlocks(parsed.problem) });
+        await respond({ response_type: 'ephemeral', text: parsed.problem ?? 'How to use /user', blocks: usageBlocks(typedActions, parsed.problem) });
         return;
       }
       const actor = await slackActor(services.orm.em, command.user_id);
+      if (parsed.kind === 'action') {
+        const action = actionsByVerb.get(parsed.verb)!;
+        const words = await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
+        const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as AccountOutcome;
+        await replyWithAccount(services, actor, outcome, (message) => respond({ response_type: 'ephemeral', ...message }));
+        return;
+      }
       const query = parsed.kind === 'lookup-mention' ? await emailOfSlackUser(client, parsed.slackUserId) : parsed.query;
       const result = await runAction(services, lookupAccount, actor, { query });
-      await respond({ response_type: 'ephemeral', ...lookupReply(result) });
+      await respond({ response_type: 'ephemeral', ...lookupReply(result, actor.grants) });
     });
   });
+}
+
+/** `@alice` in a command names the account with Alice's Slack profile email. */
+async function resolveMention(client: WebClient, word: string): Promise<string> {
+  const mention = MENTION.exec(word);
+  return mention ? emailOfSlackUser(client, mention[1]!) : word;
 }
 
 async function emailOfSlackUser(client: WebClient, slackUserId: string): Promise<string> {

@@ -1,0 +1,43 @@
+import { RefusedError } from '../domain/errors.ts';
+
+/** How an action reads words typed after its verb, in Slack (`/user lock alice --reason "left"`) and in the CLI. */
+export interface CommandSpec {
+  /** Shown in usage, after the verb: e.g. `<who> [--until <date>] [--reason <text>]`. */
+  usage: string;
+  /** Input fields taken from the words in order. */
+  positional: readonly string[];
+  flags?: Readonly<Record<string, { field: string; type: 'string' | 'boolean' }>>;
+  /** Other words that name the action (seed 003's "ban" for deactivate). */
+  synonyms?: readonly string[];
+}
+
+/** Turns words into the action's raw input; the action's zod schema then checks the values. */
+export function commandInput(verb: string, spec: CommandSpec, words: readonly string[]): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!word.startsWith('--')) {
+      positional.push(word);
+      continue;
+    }
+    const name = word.slice(2);
+    const flag = spec.flags?.[name];
+    if (!flag) throw usage(verb, spec, `${verb} has no option ${word}.`);
+    if (flag.type === 'boolean') {
+      input[flag.field] = true;
+      continue;
+    }
+    const value = words[++i];
+    if (value === undefined || value.startsWith('--')) throw usage(verb, spec, `${word} needs a value.`);
+    input[flag.field] = value;
+  }
+  if (positional.length < spec.positional.length) throw usage(verb, spec, `${verb} needs ${spec.positional.slice(positional.length).map((p) => `<${p}>`).join(' ')}.`);
+  if (positional.length > spec.positional.length) throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in quotes.`);
+  spec.positional.forEach((field, i) => (input[field] = positional[i]));
+  return input;
+}
+
+function usage(verb: string, spec: CommandSpec, problem: string): RefusedError {
+  return new RefusedError(`${problem} Usage: ${verb} ${spec.usage}`, 'invalid-input');
+}

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Account, Group, Organisation } from '../../src/db/entities/index.ts';
+import type { RecordedCall } from '../support/fakeSlack.ts';
+import { blockActionsPayload } from '../support/slackRequests.ts';
+import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const ADMIN = 'U0ADMIN001';
+const ADMIN2 = 'U0ADMIN002';
+const HELPDESK = 'U0HELP0001';
+const VIEWER = 'U0VIEW0001';
+
+let t: TestRoster;
+
+async function slash(text: string, userId: string): Promise<RecordedCall> {
+  const responseUrl = t.slack.responseUrl();
+  expect((await t.send.command({ text, userId, responseUrl })).status).toBe(200);
+  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+}
+
+const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
+const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id);
+const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements);
+
+/** Clicks a card button on an ephemeral message (as a slash command's answer is), returning Roster's edit of it. */
+async function click(card: RecordedCall, actionId: string, userId: string): Promise<RecordedCall> {
+  const responseUrl = t.slack.responseUrl();
+  const payload = blockActionsPayload({ userId, actionId, blocks: card.args.blocks, responseUrl });
+  payload.container.is_ephemeral = true;
+  expect((await t.send.interaction(payload)).status).toBe(200);
+  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+}
+
+beforeAll(async () => {
+  t = await startTestRoster();
+  await t.given.grant(ADMIN, 'admin');
+  await t.given.grant(ADMIN2, 'admin');
+  await t.given.grant(HELPDESK, 'helpdesk');
+  await t.given.grant(VIEWER, 'viewer');
+});
+afterAll(() => t?.stop());
+
+describe('lock and unlock', () => {
+  it('locks from /user with a reason: status, card, audit', async () => {
+    const alice = await t.given.account({ firstName: 'Alice', lastName: 'Lock' });
+    const reply = await slash(`lock ${alice.email} --reason "laptop stolen"`, ADMIN);
+    expect(textOf(reply)).toContain('Alice Lock is locked.');
+    expect(textOf(reply)).toContain('SUSPENDED');
+    expect(await account(alice.id)).toMatchObject({ status: 'SUSPENDED', statusReason: 'laptop stolen' });
+    const audit = await t.given.audit({ targetId: alice.id });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'lock', outcome: 'done', actorId: ADMIN, actorRole: 'admin', reason: 'laptop stolen', changes: { status: { before: 'ACTIVE', after: 'SUSPENDED' } } });
+  });
+
+  it('refuses a helpdesk user, naming the role needed, and audits it', async () => {
+    const bob = await t.given.account({ firstName: 'Bob', lastName: 'Helpless' });
+    const reply = await slash(`lock ${bob.username}`, HELPDESK);
+    expect(textOf(reply)).toContain('needs an admin');
+    expect((await account(bob.id)).status).toBe('ACTIVE');
+    expect(await t.given.audit({ actorId: HELPDESK, action: 'lock' })).toMatchObject([{ outcome: 'refused', targetLabel: bob.username, detail: expect.stringContaining('needs an admin') }]);
+  });
+
+  it('refuses an unlock the status does not allow, saying why', async () => {
+    const carol = await t.given.account({ firstName: 'Carol', lastName: 'Active' });
+    const reply = await slash(`unlock ${carol.email}`, HELPDESK);
+    expect(textOf(reply)).toContain('Carol Active is ACTIVE');
+    expect(await t.given.audit({ targetId: carol.id })).toMatchObject([{ action: 'unlock', outcome: 'refused' }]);
+  });
+
+  it('lets helpdesk unlock a locked-out account from the card button, editing the message in place', async () => {
+    const dan = await t.given.account({ firstName: 'Dan', lastName: 'Lockedout', status: 'LOCKED_OUT' });
+    const card = await slash(dan.email, HELPDESK);
+    expect(buttons(card).map((b) => b.text.text)).toEqual(['Unlock', 'Reset MFA']);
+    const edited = await click(card, 'account.do.unlock', HELPDESK);
+    expect(edited.failed).toBe(false);
+    expect(edited.args.replace_original).toBe(true);
+    expect(textOf(edited)).toContain('Dan Lockedout is unlocked');
+    expect(textOf(edited)).toContain(`<@${HELPDESK}>`);
+    expect(await account(dan.id)).toMatchObject({ status: 'ACTIVE', failedSignIns: 0 });
+  });
+
+  it('ends a timed lock by itself, through a delayed job', async () => {
+    const erin = await t.given.account({ firstName: 'Erin', lastName: 'Timed' });
+    const until = new Date(Date.now() + 1500).toISOString();
+    const reply = await slash(`lock ${erin.email} --until ${until}`, ADMIN);
+    expect(textOf(reply)).toContain('locked until');
+    expect(textOf(reply)).toContain('suspension ends');
+    expect((await account(erin.id)).suspendedUntil?.toISOString()).toBe(until);
+    await expect.poll(async () => (await account(erin.id)).status, { timeout: 10_000, interval: 200 }).toBe('ACTIVE');
+    expect((await t.given.audit({ targetId: erin.id })).map((e) => [e.action, e.actorType])).toEqual([
+      ['lock', 'slack'],
+      ['lock-expiry', 'system'],
+    ]);
+  });
+
+  it('refuses a lock date in the past with a clear message and changes nothing', async () => {
+    const fay = await t.given.account({ firstName: 'Fay', lastName: 'Past' });
+    expect(textOf(await slash(`lock ${fay.email} --until 2020-01-01`, ADMIN))).toContain('until: must be in the future');
+    expect((await account(fay.id)).status).toBe('ACTIVE');
+  });
+});
+
+describe('card buttons', () => {
+  it('offer each role only what it may do, with a confirm dialog naming the account for destructive ones', async () => {
+    const gus = await t.given.account({ firstName: 'Gus', lastName: 'Buttons' });
+    expect(buttons(await slash(gus.email, VIEWER))).toEqual([]);
+    const adminButtons = buttons(await slash(gus.email, ADMIN));
+    expect(adminButtons.map((b) => b.text.text)).toEqual(['Lock', 'Deactivate', 'Reset MFA']);
+    const lock = adminButtons.find((b) => b.text.text === 'Lock');
+    expect(lock.confirm.title.text).toBe('Lock Gus Buttons?');
+    expect(lock.confirm.text.text).toContain(gus.email);
+  });
+
+  it('catches a click on a stale card: the second admin is told and sees the current card; nothing is applied twice', async () => {
+    const hal = await t.given.account({ firstName: 'Hal', lastName: 'Race' });
+    const seenByFirst = await slash(hal.email, ADMIN);
+    const seenBySecond = await slash(hal.email, ADMIN2);
+    await click(seenByFirst, 'account.do.lock', ADMIN);
+    const second = await click(seenBySecond, 'account.do.deactivate', ADMIN2);
+    expect(textOf(second)).toContain('changed by someone else meanwhile');
+    expect(textOf(second)).toContain('SUSPENDED');
+    expect((await account(hal.id)).status).toBe('SUSPENDED');
+    expect((await t.given.audit({ targetId: hal.id, outcome: 'done' })).map((e) => e.action)).toEqual(['lock']);
+  });
+
+  it('edits a card posted in a channel with chat.update, retrying after a 429', async () => {
+    const ivy = await t.given.account({ firstName: 'Ivy', lastName: 'Channel', status: 'LOCKED_OUT' });
+    const card = await slash(ivy.email, HELPDESK);
+    t.slack.failNext('chat.update', { status: 429, retryAfterSeconds: 1 });
+    const payload = blockActionsPayload({ userId: HELPDESK, actionId: 'account.do.unlock', blocks: card.args.blocks, channelId: 'C0HELPDESK', messageTs: '1700000001.000200', responseUrl: t.slack.responseUrl() });
+    expect((await t.send.interaction(payload)).status).toBe(200);
+    const update = await t.slack.waitFor('chat.update', (c) => !c.failed && c.args.ts === '1700000001.000200', 10_000);
+    expect(update.args.channel).toBe('C0HELPDESK');
+    expect(JSON.stringify(update.args.blocks)).toContain('Ivy Channel is unlocked');
+    expect(t.slack.calls('chat.update').filter((c) => c.args.ts === '1700000001.000200')).toHaveLength(2);
+  });
+});
+
+describe('deactivate, reactivate, MFA and role', () => {
+  it('bans and validates with the seed words; an account that never signed in comes back INVITED', async () => {
+    const jo = await t.given.account({ firstName: 'Jo', lastName: 'Banned', lastSignInAt: null, status: 'INVITED' });
+    expect(textOf(await slash(`ban ${jo.email} --reason "left"`, ADMIN))).toContain('Jo Banned is deactivated');
+    expect((await account(jo.id)).status).toBe('DEACTIVATED');
+    expect(textOf(await slash(`validate ${jo.email}`, ADMIN))).toContain('invited again');
+    expect((await account(jo.id)).status).toBe('INVITED');
+  });
+
+  it('refuses to deactivate the owner of a group, naming the group', async () => {
+    const kim = await t.given.account({ firstName: 'Kim', lastName: 'Owner' });
+    const em = t.roster.orm.em.fork();
+    em.create(Group, { organisation: await em.findOneOrFail(Organisation, { slug: 'default' }), name: 'Night Shift', owner: kim.id });
+    await em.flush();
+    expect(textOf(await slash(`deactivate ${kim.email}`, ADMIN))).toContain('owns “Night Shift”');
+    expect((await account(kim.id)).status).toBe('ACTIVE');
+  });
+
+  it('resets MFA without changing the status', async () => {
+    const lee = await t.given.account({ firstName: 'Lee', lastName: 'Factor' });
+    const em = t.roster.orm.em.fork();
+    await em.nativeUpdate(Account, { id: lee.id }, { mfaEnrolled: true });
+    expect(textOf(await slash(`reset-mfa ${lee.email}`, HELPDESK))).toContain('sign in with their password alone');
+    expect(await account(lee.id)).toMatchObject({ mfaEnrolled: false, status: 'ACTIVE' });
+    expect(await t.given.audit({ targetId: lee.id })).toMatchObject([{ action: 'reset-mfa', changes: { mfaEnrolled: { before: true, after: false } } }]);
+  });
+
+  it('changes the role, and explains bad input with usage', async () => {
+    const max = await t.given.account({ firstName: 'Max', lastName: 'Role' });
+    expect(textOf(await slash(`role ${max.email} manager --reason promoted`, ADMIN))).toContain('Max Role is now manager (was user)');
+    expect(textOf(await slash(`role ${max.email} emperor`, ADMIN))).toContain('role: Invalid option');
+    expect(textOf(await slash(`role ${max.email}`, ADMIN))).toContain('Usage: role <who> <user|manager|administrator>');
+    expect((await account(max.id)).role).toBe('manager');
+  });
+
+  it('resolves @mentions in commands through the Slack profile', async () => {
+    const ned = await t.given.account({ firstName: 'Ned', lastName: 'Mention' });
+    t.slack.setUser({ id: 'U0NED00001', email: ned.email });
+    expect(textOf(await slash('lock <@U0NED00001|ned>', ADMIN))).toContain('Ned Mention is locked');
+  });
+});
