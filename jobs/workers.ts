@@ -1,7 +1,7 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import { processInactivitySweep, type SweepDeps } from './inactivitySweep.ts';
-import { processSlackNotification } from './slackNotify.ts';
+import { processSlackNotification, SLACK_NOTIFY_LIMIT } from './slackNotify.ts';
 import { processLockExpiry } from './lockExpiry.ts';
 import { INACTIVITY_SWEEP_JOB, LOCK_EXPIRY_JOB, MAINTENANCE_QUEUE, SLACK_NOTIFY_QUEUE, type InactivitySweepData, type LockExpiryData, type MaintenanceData, type SlackNotification } from './queues.ts';
 
@@ -23,11 +23,13 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     },
     { connection, prefix, concurrency: 1 },
   );
-  const slackNotify: Worker<SlackNotification> = new Worker<SlackNotification>(
-    SLACK_NOTIFY_QUEUE,
-    (job) => processSlackNotification(job, deps.slack, slackNotify),
-    { connection, prefix, concurrency: 4 },
-  );
+  // The limiter is what makes BullMQ honour queue.rateLimit() at all (it checks the limit only when one is set).
+  const slackNotify = new Worker<SlackNotification>(SLACK_NOTIFY_QUEUE, (job) => processSlackNotification(job, deps.slack, deps.queues.slackNotify), {
+    connection,
+    prefix,
+    concurrency: 4,
+    limiter: SLACK_NOTIFY_LIMIT,
+  });
   for (const worker of [maintenance, slackNotify]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));

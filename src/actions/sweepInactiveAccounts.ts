@@ -23,7 +23,7 @@ export const sweepInactiveAccounts = defineAction({
   requires: 'owner',
   input: z.object({ dryRun: z.boolean().default(false), jobId: z.string().max(128).optional() }),
   async run(ctx, { dryRun, jobId }): Promise<SweepResult> {
-    ctx.authorize(null);
+    const grant = ctx.authorize(null);
     const now = new Date();
     const rows = dryRun
       ? await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
@@ -38,15 +38,15 @@ export const sweepInactiveAccounts = defineAction({
              from organisation o where ${STALE}
              returning a.id, a.first_name, a.last_name, a.email, a.organisation_id, o.slug, o.inactivity_days
            ), audited as (
-             insert into audit_event (at, actor_type, actor_id, action, outcome, target_type, target_id, target_label,
-               organisation_id, changes, reason, job_id)
-             select ?, ?, ?, 'inactivity-suspend', 'done', 'account', id::text,
+             insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
+               target_type, target_id, target_label, organisation_id, changes, reason, job_id)
+             select ?, ?, ?, ?, ?::uuid, 'inactivity-suspend', 'done', 'account', id::text,
                first_name || ' ' || last_name || ' <' || email || '>', organisation_id,
                '{"status":{"before":"ACTIVE","after":"SUSPENDED"}}'::jsonb, 'no sign-in for ' || inactivity_days || ' days', ?
              from swept
            )
            select slug, inactivity_days, count(*) from swept group by slug, inactivity_days order by slug`,
-          [now, now, now, now, ctx.actor.kind, ctx.actor.id, jobId ?? null],
+          [now, now, now, now, ctx.actor.kind, ctx.actor.id, grant.role, grant.organisationId, jobId ?? null],
         );
     const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
     return { dryRun, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
