@@ -3,7 +3,7 @@ import { Account, type IAccount } from '../db/entities/index.ts';
 import { normaliseLogin } from '../domain/accounts.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { transition, type LifecycleEvent } from '../domain/statuses.ts';
-import type { ActionContext } from './action.ts';
+import type { ActionContext, ActionOutcome } from './action.ts';
 import { changedFields } from './audit.ts';
 import { accountLabel } from './organisations.ts';
 
@@ -13,11 +13,9 @@ export const reasonSchema = z.string().trim().min(1).max(500).optional();
 /** The version the caller saw; a different one means someone else changed the account meanwhile. */
 export const expectedVersionSchema = z.number().int().positive().optional();
 
-/** What an account action tells every surface: a sentence, and a secret to show once to the caller only. */
-export interface AccountOutcome {
+/** An action on one account: the surfaces show the account's card after the sentence. */
+export interface AccountOutcome extends ActionOutcome {
   accountId: string;
-  message: string;
-  secret?: { label: string; value: string };
 }
 
 export async function loadAccount(ctx: ActionContext, ref: string, expectedVersion?: number): Promise<IAccount> {

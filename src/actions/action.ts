@@ -23,6 +23,12 @@ export interface ActionServices {
   scheduler?: Scheduler;
 }
 
+/** What a typed action tells whoever typed it: a sentence, and a secret to show once to that person only. */
+export interface ActionOutcome {
+  message: string;
+  secret?: { label: string; value: string };
+}
+
 export interface ActionContext {
   em: EntityManager;
   actor: Actor;

@@ -9,6 +9,8 @@ export interface CommandSpec {
   flags?: Readonly<Record<string, { field: string; type: 'string' | 'boolean' }>>;
   /** Other words that name the action (seed 003's "ban" for deactivate). */
   synonyms?: readonly string[];
+  /** What an @mention stands for: the account with that person's Slack email (default), or the Slack user. */
+  mentions?: 'account' | 'slack-user';
 }
 
 /** Turns words into the action's raw input; the action's zod schema then checks the values. */

@@ -9,6 +9,7 @@ import { lockAccount } from './lockAccount.ts';
 import { lookupAccount } from './lookupAccount.ts';
 import { reactivateAccount } from './reactivateAccount.ts';
 import { resetMfa } from './resetMfa.ts';
+import { revokeRole } from './revokeRole.ts';
 import { searchAccountsAction } from './searchAccounts.ts';
 import { sweepInactiveAccounts } from './sweepInactiveAccounts.ts';
 import { unlockAccount } from './unlockAccount.ts';
@@ -20,6 +21,7 @@ export const actions = {
   createAccount,
   createOrganisation,
   grantRole,
+  revokeRole,
   sweepInactiveAccounts,
   lockAccount,
   unlockAccount,

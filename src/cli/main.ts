@@ -1,6 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runAction, runCommand, type ActionServices } from '../actions/action.ts';
-import type { AccountOutcome } from '../actions/accounts.ts';
+import { runAction, runCommand, type ActionOutcome, type ActionServices } from '../actions/action.ts';
 import { cliActor } from '../actions/actor.ts';
 import { actions, actionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError } from '../config.ts';
@@ -57,7 +56,7 @@ export function plan(argv: string[]): Run {
       const [slackUserId, role] = positionals as [string, string];
       return async (_orm, services) => {
         const grant = await runAction(services, actions.grantRole, actor, { slackUserId, role: role as never, organisation: values.org });
-        return `${grant.slackUserId} is ${grant.role}${grant.organisation ? ` in ${grant.organisation}` : ' on the whole platform'}${grant.changed ? '.' : ' (unchanged).'}`;
+        return grant.message.replace(/<@(\w+)>/, '$1');
       };
     }
     case 'org': {
@@ -126,7 +125,7 @@ export function plan(argv: string[]): Run {
       const action = sub ? actionsByVerb.get(sub) : undefined;
       if (action) {
         return async (_orm, services) => {
-          const outcome = (await runCommand(services, action, actor, sub!, more)) as AccountOutcome;
+          const outcome = (await runCommand(services, action, actor, sub!, more)) as ActionOutcome;
           return [outcome.message, ...(outcome.secret ? [`${outcome.secret.label}: ${outcome.secret.value}`] : [])].join('\n');
         };
       }

@@ -1,15 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { runAction, runCommand } from '../../actions/action.ts';
+import { runAction, runCommand, type ActionOutcome } from '../../actions/action.ts';
 import type { AccountOutcome } from '../../actions/accounts.ts';
 import { slackActor } from '../../actions/actor.ts';
 import { lookupAccount } from '../../actions/lookupAccount.ts';
 import { actionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
-import { usageBlocks } from '../blocks/usage.ts';
+import { sentenceBlocks, usageBlocks } from '../blocks/usage.ts';
 import { requestServices, type ListenerDeps } from '../context.ts';
-import { answering, replyWithAccount } from '../replies.ts';
+import { answering, replyWithAccount, type Message } from '../replies.ts';
 import { MENTION, parseUserCommand } from './parseUserCommand.ts';
 
 const verbs = new Set(actionsByVerb.keys());
@@ -28,9 +28,11 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
       const actor = await slackActor(services.orm.em, command.user_id);
       if (parsed.kind === 'action') {
         const action = actionsByVerb.get(parsed.verb)!;
-        const words = await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
-        const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as AccountOutcome;
-        await replyWithAccount(services, actor, outcome, (message) => respond({ response_type: 'ephemeral', ...message }));
+        const words = action.command!.mentions === 'slack-user' ? parsed.words.map(mentionedUserId) : await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
+        const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as ActionOutcome | AccountOutcome;
+        const send = (message: Message) => respond({ response_type: 'ephemeral', ...message });
+        if ('accountId' in outcome) await replyWithAccount(services, actor, outcome, send);
+        else await send({ text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });
         return;
       }
       const query = parsed.kind === 'lookup-mention' ? await emailOfSlackUser(client, parsed.slackUserId) : parsed.query;
@@ -38,6 +40,10 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
       await respond({ response_type: 'ephemeral', ...lookupReply(result, actor.grants) });
     });
   });
+}
+
+function mentionedUserId(word: string): string {
+  return MENTION.exec(word)?.[1] ?? word;
 }
 
 /** `@alice` in a command names the account with Alice's Slack profile email. */

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackGrant } from '../../src/db/entities/index.ts';
+import type { RecordedCall } from '../support/fakeSlack.ts';
+import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const OWNER = 'U0OWNER001';
+const ADMIN = 'U0ADMIN009';
+
+let t: TestRoster;
+
+async function slash(text: string, userId: string): Promise<string> {
+  const responseUrl = t.slack.responseUrl();
+  await t.send.command({ text, userId, responseUrl });
+  const reply: RecordedCall = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+  return JSON.stringify(reply.args.blocks);
+}
+const grantsOf = (slackUserId: string) => t.roster.orm.em.fork().find(SlackGrant, { slackUserId }, { populate: ['organisation'] });
+
+beforeAll(async () => {
+  t = await startTestRoster({ ROSTER_BOOTSTRAP_ADMINS: OWNER });
+  await t.given.grant(ADMIN, 'admin');
+  await t.given.organisation('acme');
+});
+afterAll(() => t?.stop());
+
+describe('Roster roles from Slack', () => {
+  it('bootstraps the owners named in ROSTER_BOOTSTRAP_ADMINS', async () => {
+    expect((await grantsOf(OWNER)).map((g) => g.role)).toEqual(['owner']);
+  });
+
+  it('lets an owner grant a role to a mentioned person, limited to one organisation, and revoke it', async () => {
+    expect(await slash('grant <@U0NEWHELP1|nina> helpdesk --org acme', OWNER)).toContain('<@U0NEWHELP1> is helpdesk in acme.');
+    expect(await grantsOf('U0NEWHELP1')).toMatchObject([{ role: 'helpdesk', organisation: { slug: 'acme' } }]);
+    expect(await slash('grant <@U0NEWHELP1> admin --org acme', OWNER)).toContain('is admin in acme (was helpdesk)');
+    expect(await slash('revoke <@U0NEWHELP1> --org acme', OWNER)).toContain('is no longer admin in acme');
+    expect(await grantsOf('U0NEWHELP1')).toEqual([]);
+    expect((await t.given.audit({ targetId: 'U0NEWHELP1' })).map((e) => [e.action, e.outcome])).toEqual([
+      ['grant', 'done'],
+      ['grant', 'done'],
+      ['revoke', 'done'],
+    ]);
+  });
+
+  it('refuses an admin, who cannot grant roles', async () => {
+    expect(await slash('grant <@U0SOMEONE1> owner', ADMIN)).toContain('needs an owner');
+    expect(await grantsOf('U0SOMEONE1')).toEqual([]);
+    expect(await t.given.audit({ actorId: ADMIN, action: 'grant' })).toMatchObject([{ outcome: 'refused' }]);
+  });
+
+  it('refuses to revoke the last platform owner', async () => {
+    expect(await slash(`revoke <@${OWNER}>`, OWNER)).toContain('last platform owner');
+    expect((await grantsOf(OWNER)).map((g) => g.role)).toEqual(['owner']);
+  });
+
+  it('explains a role that does not exist', async () => {
+    expect(await slash('grant <@U0SOMEONE2> superuser', OWNER)).toContain('role: Invalid option');
+  });
+});
