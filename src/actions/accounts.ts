@@ -3,7 +3,9 @@ import { Account, type IAccount } from '../db/entities/index.ts';
 import { normaliseLogin } from '../domain/accounts.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { transition, type LifecycleEvent } from '../domain/statuses.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ActionContext, ActionOutcome } from './action.ts';
+import type { AuditTarget } from './audit.ts';
 import { changedFields } from './audit.ts';
 import { accountLabel } from './organisations.ts';
 
@@ -18,11 +20,20 @@ export interface AccountOutcome extends ActionOutcome {
   accountId: string;
 }
 
-export async function loadAccount(ctx: ActionContext, ref: string, expectedVersion?: number): Promise<IAccount> {
+/** The account an ID, email or username names, with its organisation. */
+export function findAccountByRef(em: EntityManager, ref: string): Promise<IAccount | null> {
   const where = z.uuid().safeParse(ref).success ? { id: ref.toLowerCase() } : ref.includes('@') ? { email: normaliseLogin(ref) } : { username: normaliseLogin(ref) };
-  const account = await ctx.em.findOne(Account, where, { populate: ['organisation'] });
+  return em.findOne(Account, where, { populate: ['organisation'] });
+}
+
+export function accountTarget(account: IAccount): AuditTarget {
+  return { type: 'account', id: account.id, label: accountLabel(account), organisationId: account.organisation.id };
+}
+
+export async function loadAccount(ctx: ActionContext, ref: string, expectedVersion?: number): Promise<IAccount> {
+  const account = await findAccountByRef(ctx.em, ref);
   if (!account) throw new RefusedError(`No account matches “${ref}”.`, 'not-found');
-  ctx.aboutTarget({ type: 'account', id: account.id, label: accountLabel(account), organisationId: account.organisation.id });
+  ctx.aboutTarget(accountTarget(account));
   ctx.authorize(account.organisation.id);
   if (expectedVersion !== undefined && account.version !== expectedVersion) {
     throw new RefusedError(`${fullName(account)} was changed by someone else meanwhile; nothing was changed. Here is the current card.`, 'conflict');
@@ -64,7 +75,7 @@ export function applyLifecycle(account: IAccount, event: LifecycleEvent, reason?
 export function auditAccountChange(ctx: ActionContext, action: string, account: IAccount, before: Snapshot, reason?: string): void {
   ctx.audit.record({
     action,
-    target: { type: 'account', id: account.id, label: accountLabel(account), organisationId: account.organisation.id },
+    target: accountTarget(account),
     changes: changedFields(before, snapshot(account), AUDITED),
     reason,
   });

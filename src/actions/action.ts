@@ -8,6 +8,7 @@ import { requireRole, type Grant, type RosterRole } from '../domain/roles.ts';
 import type { Actor } from './actor.ts';
 import { AuditTrail, recordRefusal, type AuditTarget } from './audit.ts';
 import { commandInput, type CommandSpec } from './commandArgs.ts';
+import { accountTarget, findAccountByRef } from './accounts.ts';
 import type { LifecycleEvent } from '../domain/statuses.ts';
 
 /** Follow-up work that actions schedule on the queue; jobs/ implements it, so actions do not depend on BullMQ. */
@@ -27,6 +28,8 @@ export interface ActionServices {
 export interface ActionOutcome {
   message: string;
   secret?: { label: string; value: string };
+  /** A report (such as a history) rather than a change that was made. */
+  informational?: boolean;
 }
 
 export interface ActionContext {
@@ -107,16 +110,21 @@ export async function runAction<Input extends z.ZodType, Output>(
   } catch (error) {
     const refusal = asRefusal(error);
     if (!refusal) throw error;
-    await recordRefusal(services.orm.em, actor, { action: action.name, target: target ?? namedTarget(rawInput), detail: refusal.userMessage });
+    await recordRefusal(services.orm.em, actor, { action: action.name, target: target ?? (await namedTarget(services, rawInput)), detail: refusal.userMessage });
     services.logger.info({ action: action.name, actor: actor.id, code: refusal.code }, 'action refused');
     throw refusal;
   }
 }
 
-/** Before the target is loaded (a refusal by role comes first), the audit keeps what the caller typed to name it. */
-function namedTarget(rawInput: unknown): AuditTarget | undefined {
-  const account = (rawInput as { account?: unknown } | null)?.account;
-  return typeof account === 'string' ? { type: 'account', id: null, label: account.slice(0, 500), organisationId: null } : undefined;
+/**
+ * A refusal by role comes before the target is loaded; the audit still files it under the account it named
+ * (so it shows in that account's history), or keeps what was typed when no account matches.
+ */
+async function namedTarget(services: ActionServices, rawInput: unknown): Promise<AuditTarget | undefined> {
+  const ref = (rawInput as { account?: unknown } | null)?.account;
+  if (typeof ref !== 'string' || !ref.trim()) return undefined;
+  const account = await findAccountByRef(services.orm.em.fork(), ref.trim().slice(0, 320));
+  return account ? accountTarget(account) : { type: 'account', id: null, label: ref.slice(0, 500), organisationId: null };
 }
 
 function asRefusal(error: unknown): RefusedError | undefined {

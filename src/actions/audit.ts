@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../db/entities/index.ts';
 import type { Actor } from './actor.ts';
+import { strongest } from '../domain/roles.ts';
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
@@ -54,12 +55,14 @@ export function changedFields<T extends object>(before: T, after: T, fields: rea
   return changes;
 }
 
+/** The grant the action ran under; for a refusal before any grant applied, the strongest one the actor holds. */
 function actorColumns(actor: Actor) {
+  const grant = actor.acting ?? strongest(actor.grants);
   return {
     actorType: actor.kind,
     actorId: actor.id,
-    actorRole: actor.acting?.role ?? null,
-    actorGrantOrganisationId: actor.acting?.organisationId ?? null,
+    actorRole: grant?.role ?? null,
+    actorGrantOrganisationId: grant?.organisationId ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AnyAction } from './action.ts';
+import { accountHistory } from './accountHistory.ts';
 import { changeRole } from './changeRole.ts';
 import { createAccount } from './createAccount.ts';
 import { createOrganisation } from './createOrganisation.ts';
@@ -17,6 +18,7 @@ import { unlockAccount } from './unlockAccount.ts';
 /** Every action, once. Slack, the CLI and jobs all run these definitions through runAction. */
 export const actions = {
   lookupAccount,
+  accountHistory,
   searchAccountsAction,
   createAccount,
   createOrganisation,

@@ -22,7 +22,7 @@ export function effectiveGrant(grants: readonly Grant[], organisationId: string 
   return strongest(grants.filter((g) => g.organisationId === null || g.organisationId === organisationId));
 }
 
-function strongest(grants: readonly Grant[]): Grant | undefined {
+export function strongest(grants: readonly Grant[]): Grant | undefined {
   return [...grants].sort((a, b) => ROSTER_ROLES.indexOf(b.role) - ROSTER_ROLES.indexOf(a.role))[0];
 }
 

@@ -56,7 +56,7 @@ describe('lock and unlock', () => {
     const reply = await slash(`lock ${bob.username}`, HELPDESK);
     expect(textOf(reply)).toContain('needs an admin');
     expect((await account(bob.id)).status).toBe('ACTIVE');
-    expect(await t.given.audit({ actorId: HELPDESK, action: 'lock' })).toMatchObject([{ outcome: 'refused', targetLabel: bob.username, detail: expect.stringContaining('needs an admin') }]);
+    expect(await t.given.audit({ targetId: bob.id })).toMatchObject([{ action: 'lock', outcome: 'refused', actorId: HELPDESK, detail: expect.stringContaining('needs an admin') }]);
   });
 
   it('refuses an unlock the status does not allow, saying why', async () => {
@@ -174,5 +174,23 @@ describe('deactivate, reactivate, MFA and role', () => {
     const ned = await t.given.account({ firstName: 'Ned', lastName: 'Mention' });
     t.slack.setUser({ id: 'U0NED00001', email: ned.email });
     expect(textOf(await slash('lock <@U0NED00001|ned>', ADMIN))).toContain('Ned Mention is locked');
+  });
+});
+
+describe('audit history', () => {
+  it('shows an account’s history newest first, paged, to a viewer', async () => {
+    const olive = await t.given.account({ firstName: 'Olive', lastName: 'History', status: 'LOCKED_OUT' });
+    await slash(`unlock ${olive.email} --reason "called the helpdesk"`, HELPDESK);
+    await slash(`lock ${olive.email}`, HELPDESK);
+    for (let i = 0; i < 10; i++) await slash(`role ${olive.email} ${i % 2 ? 'user' : 'manager'}`, ADMIN);
+    const first = textOf(await slash(`audit ${olive.email}`, VIEWER));
+    expect(first).toContain('History of Olive History, newest first');
+    expect(first).toContain('Page 1 of 2');
+    expect(first.indexOf('role user → manager')).toBeGreaterThan(-1);
+    const second = textOf(await slash(`history ${olive.username} --page 2`, VIEWER));
+    expect(second).toContain('Page 2 of 2');
+    expect(second).toContain(`unlock by ${HELPDESK} (helpdesk) · status LOCKED_OUT → ACTIVE`);
+    expect(second).toContain('reason “called the helpdesk”');
+    expect(second).toContain(`lock by ${HELPDESK} (helpdesk) · refused: You are a helpdesk; locking an account needs an admin or above.`);
   });
 });

@@ -32,7 +32,7 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
         const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as ActionOutcome | AccountOutcome;
         const send = (message: Message) => respond({ response_type: 'ephemeral', ...message });
         if ('accountId' in outcome) await replyWithAccount(services, actor, outcome, send);
-        else await send({ text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });
+        else await send({ text: outcome.message, blocks: sentenceBlocks(outcome.message, outcome.informational ? ':scroll:' : ':white_check_mark:') });
         return;
       }
       const query = parsed.kind === 'lookup-mention' ? await emailOfSlackUser(client, parsed.slackUserId) : parsed.query;
