@@ -17,11 +17,18 @@ export interface Scheduler {
   lockExpiry(accountId: string, at: Date): Promise<void>;
 }
 
+/** Sends mail that an action put in the outbox (src/actions/mail.ts); jobs/ implements it, so actions do not depend on BullMQ or SMTP. */
+export interface MailQueue {
+  /** Queues the send of a committed outbox row; if this request is lost, the workers' outbox pass sends the row anyway. */
+  send(outboxId: string): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
   logger: Logger;
   scheduler?: Scheduler;
+  mail?: MailQueue;
 }
 
 /** What a typed action tells whoever typed it: a sentence, and a secret to show once to that person only. */
@@ -79,10 +86,10 @@ export async function runAction<Input extends z.ZodType, Output>(
 ): Promise<Output> {
   let target: AuditTarget | undefined;
   try {
+    // The grant is checked before anything else: nobody without one learns anything, not even whether a target exists.
+    requireRole(actor.grants, action.requires, 'any', action.describedAs);
     const parsed = action.input.safeParse(rawInput);
     if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
-    // The coarse check comes first so that nobody without a grant learns anything, not even whether a target exists.
-    requireRole(actor.grants, action.requires, 'any', action.describedAs);
     const followUps: (() => Promise<void>)[] = [];
     const output = await services.orm.em.fork().transactional(async (em) => {
       const ctx: ActionContext = {
@@ -142,6 +149,7 @@ function describeInputError(error: z.ZodError): string {
 export async function runCommand(services: ActionServices, action: AnyAction, actor: Actor, verb: string, words: readonly string[]): Promise<unknown> {
   let input: Record<string, unknown>;
   try {
+    requireRole(actor.grants, action.requires, 'any', action.describedAs);
     input = commandInput(verb, action.command!, words);
   } catch (error) {
     if (error instanceof RefusedError) await recordRefusal(services.orm.em, actor, { action: action.name, detail: error.userMessage });
