@@ -134,6 +134,14 @@ async function namedTarget(services: ActionServices, rawInput: unknown): Promise
   return account ? accountTarget(account) : { type: 'account', id: null, label: ref.slice(0, 500), organisationId: null };
 }
 
+function attempt<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch {
+    return undefined;
+  }
+}
+
 function asRefusal(error: unknown): RefusedError | undefined {
   if (error instanceof RefusedError) return error;
   if (error instanceof OptimisticLockError) return new RefusedError('It was changed by someone else meanwhile; nothing was changed. Here is the current state.', 'conflict');
@@ -152,7 +160,10 @@ export async function runCommand(services: ActionServices, action: AnyAction, ac
     requireRole(actor.grants, action.requires, 'any', action.describedAs);
     input = commandInput(verb, action.command!, words);
   } catch (error) {
-    if (error instanceof RefusedError) await recordRefusal(services.orm.em, actor, { action: action.name, detail: error.userMessage });
+    if (error instanceof RefusedError) {
+      const named = await namedTarget(services, attempt(() => commandInput(verb, action.command!, words)));
+      await recordRefusal(services.orm.em, actor, { action: action.name, target: named, detail: error.userMessage });
+    }
     throw error;
   }
   return runAction(services, action, actor, input as never);
