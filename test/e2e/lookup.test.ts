@@ -142,3 +142,12 @@ describe('request verification', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('/users', () => {
+  it('says plainly that the bulk commands are not in this version, instead of timing out', async () => {
+    const response = await t.send.command({ command: '/users', text: 'list', userId: VIEWER });
+    expect(response.status).toBe(200);
+    expect(response.body.response_type).toBe('ephemeral');
+    expect(response.body.text).toContain('not in this version');
+  });
+});
