@@ -5,10 +5,15 @@ import type { Logger } from 'pino';
 export const MAINTENANCE_QUEUE = 'maintenance';
 /** Messages to Slack sent from jobs, so a rate limit waits in the queue instead of inside another job. */
 export const SLACK_NOTIFY_QUEUE = 'slack-notify';
+/** Outbox mail (invitations, reset links): one job per outbox row, with the row's id as job id, and the outbox pass. */
+export const MAIL_QUEUE = 'mail';
 
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
 export const INACTIVITY_SWEEP_SCHEDULER = 'nightly-inactivity-sweep';
+export const SEND_MAIL_JOB = 'send-mail';
+export const OUTBOX_PASS_JOB = 'outbox-pass';
+export const OUTBOX_PASS_SCHEDULER = 'outbox-pass';
 
 export interface InactivitySweepData {
   dryRun?: boolean;
@@ -26,9 +31,17 @@ export interface SlackNotification {
   blocks?: Record<string, unknown>[];
 }
 
+/** Only the outbox row's id: the mail's content, and its token, are made by the sender. */
+export interface SendMailData {
+  outboxId: string;
+}
+
+export type MailJobData = SendMailData | Record<string, never>;
+
 export interface Queues {
   maintenance: Queue<MaintenanceData>;
   slackNotify: Queue<SlackNotification>;
+  mail: Queue<MailJobData>;
   close(): Promise<void>;
 }
 
@@ -40,14 +53,20 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  for (const queue of [maintenance, slackNotify]) {
+  const mail = new Queue<MailJobData>(MAIL_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 3000 } },
+  });
+  for (const queue of [maintenance, slackNotify, mail]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
     maintenance,
     slackNotify,
+    mail,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close()]);
     },
   };
 }

@@ -3,10 +3,15 @@ import type { WebClient } from '@slack/web-api';
 import { processInactivitySweep, type SweepDeps } from './inactivitySweep.ts';
 import { processSlackNotification, SLACK_NOTIFY_LIMIT } from './slackNotify.ts';
 import { processLockExpiry } from './lockExpiry.ts';
+import type { MailSettings } from './mailTransport.ts';
+import { processOutboxPass } from './outboxPass.ts';
+import { processSendMail } from './sendMail.ts';
+import { MAIL_QUEUE, OUTBOX_PASS_JOB, SEND_MAIL_JOB, type MailJobData, type SendMailData } from './queues.ts';
 import { INACTIVITY_SWEEP_JOB, LOCK_EXPIRY_JOB, MAINTENANCE_QUEUE, SLACK_NOTIFY_QUEUE, type InactivitySweepData, type LockExpiryData, type MaintenanceData, type SlackNotification } from './queues.ts';
 
 export interface WorkerDeps extends SweepDeps {
   slack: WebClient;
+  mailSettings: MailSettings;
 }
 
 export interface Workers {
@@ -30,14 +35,23 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     concurrency: 4,
     limiter: SLACK_NOTIFY_LIMIT,
   });
-  for (const worker of [maintenance, slackNotify]) {
+  const mail = new Worker<MailJobData>(
+    MAIL_QUEUE,
+    async (job) => {
+      if (job.name === SEND_MAIL_JOB) return processSendMail(job as Job<SendMailData>, deps);
+      if (job.name === OUTBOX_PASS_JOB) return processOutboxPass(deps);
+      throw new Error(`unknown mail job "${job.name}"`);
+    },
+    { connection, prefix, concurrency: 4 },
+  );
+  for (const worker of [maintenance, slackNotify, mail]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close()]);
     },
   };
 }

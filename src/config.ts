@@ -39,6 +39,11 @@ export const configSchema = z.object({
   ROSTER_TIMEZONE: z.string().min(1).default('UTC'),
   ROSTER_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   ROSTER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
+  SMTP_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^smtps?$/, error: 'must be a URL such as smtp://user:password@mail.example.com:587' }).optional()),
+  MAIL_FROM: z.string().regex(/@/, 'must be a sender address such as "Roster <roster@example.com>"').default('Roster <roster@localhost>'),
+  ROSTER_PUBLIC_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://roster.example.com' }).optional()),
+  ROSTER_INVITATION_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  ROSTER_RESET_LINK_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -61,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = 
       if (!config[name]) throw new ConfigError(`Invalid environment: ${name} is required (see README "Slack setup")`);
     }
   }
+  if (config.SMTP_URL && !config.ROSTER_PUBLIC_URL) throw new ConfigError('Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set (the links in mails point there)');
   return config;
 }

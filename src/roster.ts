@@ -4,6 +4,9 @@ import { createQueues, type Queues } from '../jobs/queues.ts';
 import { scheduleRecurringJobs } from '../jobs/scheduler.ts';
 import { startWorkers, type Workers } from '../jobs/workers.ts';
 import { queueScheduler } from '../jobs/lockExpiry.ts';
+import { mailSettings } from '../jobs/mailTransport.ts';
+import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
+import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { systemActor } from './actions/actor.ts';
 import { grantRole } from './actions/grantRole.ts';
@@ -33,7 +36,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
   await warnIfRedisLosesJobs(redis, logger);
   const queues = createQueues(redis, config.REDIS_PREFIX, logger);
-  const services: ActionServices = { orm, logger, scheduler: queueScheduler(queues) };
+  const services: ActionServices = { orm, logger, scheduler: queueScheduler(queues), mail: outboxMailQueue(queues) };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
     await runAction(services, grantRole, systemActor('bootstrap'), { slackUserId, role: 'owner' });
@@ -48,8 +51,9 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   let workers: Workers | undefined;
   if (config.ROSTER_ROLE !== 'web') {
     const slackClient = createJobSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
-    workers = startWorkers({ ...services, queues, slack: slackClient, reportsChannel: config.ROSTER_REPORTS_CHANNEL }, redis, config.REDIS_PREFIX);
+    workers = startWorkers({ ...services, queues, slack: slackClient, reportsChannel: config.ROSTER_REPORTS_CHANNEL, mailSettings: mailSettings(config, logger) }, redis, config.REDIS_PREFIX);
     await scheduleRecurringJobs(queues, config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE);
+    await scheduleOutboxPass(queues);
   }
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', role: config.ROSTER_ROLE }, 'Roster started');
 

@@ -129,9 +129,15 @@ export async function runAction<Input extends z.ZodType, Output>(
  */
 async function namedTarget(services: ActionServices, rawInput: unknown): Promise<AuditTarget | undefined> {
   const ref = (rawInput as { account?: unknown } | null)?.account;
-  if (typeof ref !== 'string' || !ref.trim()) return undefined;
+  if (typeof ref !== 'string' || !ref.trim()) return namedGroup(rawInput);
   const account = await findAccountByRef(services.orm.em.fork(), ref.trim().slice(0, 320));
   return account ? accountTarget(account) : { type: 'account', id: null, label: ref.slice(0, 500), organisationId: null };
+}
+
+/** A group action refused before its group is loaded keeps the group as typed. */
+function namedGroup(rawInput: unknown): AuditTarget | undefined {
+  const group = (rawInput as { group?: unknown } | null)?.group;
+  return typeof group === 'string' && group.trim() ? { type: 'group', id: null, label: group.trim().slice(0, 500), organisationId: null } : undefined;
 }
 
 function attempt<T>(work: () => T): T | undefined {

@@ -3,6 +3,7 @@ import { Account } from '../db/entities/index.ts';
 import { ACCOUNT_ROLES } from '../domain/accounts.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
+import { queueMail } from './mail.ts';
 import { accountLabel, organisationBySlug } from './organisations.ts';
 import { emailSchema, personNameSchema, slugSchema, usernameSchema } from './schemas.ts';
 
@@ -53,6 +54,7 @@ export const createAccount = defineAction({
       target: { type: 'account', id: account.id, label, organisationId: organisation.id },
       changes: Object.fromEntries(AUDITED_FIELDS.map((field) => [field, { before: null, after: account[field] }])),
     });
+    if (input.sendInvitation) queueMail(ctx, account, 'invitation');
     return account;
   },
 });

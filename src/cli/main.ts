@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runAction, runCommand, type ActionOutcome, type ActionServices } from '../actions/action.ts';
 import { cliActor } from '../actions/actor.ts';
+import type { GroupOutcome } from '../actions/groups.ts';
 import { actions, actionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
@@ -8,6 +9,7 @@ import { seedDemo } from '../db/seedDemo.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { createLogger } from '../logger.ts';
 import { accountCardText, matchLine } from '../present/cardText.ts';
+import { groupCardText } from '../present/groupFacts.ts';
 
 const USAGE = `usage: npm run roster -- <command>
   migrate                                            apply database migrations
@@ -125,7 +127,8 @@ export function plan(argv: string[]): Run {
       const action = sub ? actionsByVerb.get(sub) : undefined;
       if (action) {
         return async (_orm, services) => {
-          const outcome = (await runCommand(services, action, actor, sub!, more)) as ActionOutcome;
+          const outcome = (await runCommand(services, action, actor, sub!, more)) as ActionOutcome | GroupOutcome;
+          if ('card' in outcome && outcome.card) return groupCardText(outcome.card);
           return [outcome.message, ...(outcome.secret ? [`${outcome.secret.label}: ${outcome.secret.value}`] : [])].join('\n');
         };
       }

@@ -7,6 +7,7 @@ import { slackLogger } from '../slackWebClient.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { registerOptions } from './options/index.ts';
+import { registerViews } from './views/index.ts';
 import type { ListenerDeps } from './context.ts';
 
 export interface SlackAdapter {
@@ -35,6 +36,7 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   registerCommands(app, deps);
   registerActions(app, deps);
   registerOptions(app, deps);
+  registerViews(app, deps);
 
   return {
     async start() {

@@ -4,9 +4,12 @@ import type { KnownBlock } from '@slack/types';
 import type { Logger } from 'pino';
 import type { ActionServices } from '../actions/action.ts';
 import type { AccountOutcome } from '../actions/accounts.ts';
+import type { GroupOutcome } from '../actions/groups.ts';
 import type { Actor } from '../actions/actor.ts';
 import { findAccountCard } from '../db/accountCards.ts';
+import { findGroupCard } from '../db/groupCards.ts';
 import { RefusedError } from '../domain/errors.ts';
+import { groupCardReply } from './blocks/groupCard.ts';
 import { cardReply } from './blocks/lookupReply.ts';
 import { slackDate } from './blocks/text.ts';
 import { sentenceBlocks } from './blocks/usage.ts';
@@ -37,4 +40,11 @@ export async function replyWithAccount(services: ActionServices, actor: Actor, o
   const card = await findAccountCard(services.orm.em.fork(), { by: 'id', value: outcome.accountId });
   const line = `:white_check_mark: ${outcome.message} (<@${actor.id}>, ${slackDate(new Date())})`;
   await send(card ? cardReply(card, actor.grants, line) : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });
+}
+
+/** After a group action: what happened above the group's current card (a deleted group leaves the sentence); a read shows the card alone. */
+export async function replyWithGroup(services: ActionServices, actor: Actor, outcome: GroupOutcome, send: (message: Message) => Promise<unknown>): Promise<void> {
+  const card = outcome.card ?? (outcome.groupId ? await findGroupCard(services.orm.em.fork(), outcome.groupId) : null);
+  const line = outcome.informational ? undefined : `:white_check_mark: ${outcome.message} (<@${actor.id}>, ${slackDate(new Date())})`;
+  await send(card ? groupCardReply(card, line) : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });
 }

@@ -69,7 +69,7 @@ describe('lock and unlock', () => {
   it('lets helpdesk unlock a locked-out account from the card button, editing the message in place', async () => {
     const dan = await t.given.account({ firstName: 'Dan', lastName: 'Lockedout', status: 'LOCKED_OUT' });
     const card = await slash(dan.email, HELPDESK);
-    expect(buttons(card).map((b) => b.text.text)).toEqual(['Unlock', 'Reset MFA']);
+    expect(buttons(card).map((b) => b.text.text)).toEqual(['Unlock', 'Reset MFA', 'Reset password']);
     const edited = await click(card, 'account.do.unlock', HELPDESK);
     expect(edited.failed).toBe(false);
     expect(edited.args.replace_original).toBe(true);
@@ -104,7 +104,7 @@ describe('card buttons', () => {
     const gus = await t.given.account({ firstName: 'Gus', lastName: 'Buttons' });
     expect(buttons(await slash(gus.email, VIEWER))).toEqual([]);
     const adminButtons = buttons(await slash(gus.email, ADMIN));
-    expect(adminButtons.map((b) => b.text.text)).toEqual(['Lock', 'Deactivate', 'Reset MFA']);
+    expect(adminButtons.map((b) => b.text.text)).toEqual(['Edit', 'Lock', 'Deactivate', 'Reset MFA', 'Reset password']);
     const lock = adminButtons.find((b) => b.text.text === 'Lock');
     expect(lock.confirm.title.text).toBe('Lock Gus Buttons?');
     expect(lock.confirm.text.text).toContain(gus.email);

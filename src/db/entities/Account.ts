@@ -25,6 +25,8 @@ export const Account = defineEntity({
     developerMode: p.boolean().default(false),
     failedSignIns: p.integer().default(0),
     lastSignInAt: p.datetime().nullable(),
+    /** argon2id hash of a temporary password (reset-password --temporary); never loaded unless asked for, never serialised. */
+    passwordHash: p.text().nullable().lazy().hidden(),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

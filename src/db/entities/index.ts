@@ -8,6 +8,8 @@ export { GroupFeature, type IGroupFeature } from './GroupFeature.ts';
 export { Licence, type ILicence } from './Licence.ts';
 export { SlackGrant, type ISlackGrant } from './SlackGrant.ts';
 export { AuditEvent, type IAuditEvent } from './AuditEvent.ts';
+export { AccountToken, type IAccountToken } from './AccountToken.ts';
+export { OutboxMail, type IOutboxMail } from './OutboxMail.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';
@@ -19,5 +21,7 @@ import { GroupFeature } from './GroupFeature.ts';
 import { Licence } from './Licence.ts';
 import { SlackGrant } from './SlackGrant.ts';
 import { AuditEvent } from './AuditEvent.ts';
+import { AccountToken } from './AccountToken.ts';
+import { OutboxMail } from './OutboxMail.ts';
 
-export const entities = [Organisation, Account, Group, Membership, Feature, AccountFeature, GroupFeature, Licence, SlackGrant, AuditEvent];
+export const entities = [Organisation, Account, Group, Membership, Feature, AccountFeature, GroupFeature, Licence, SlackGrant, AuditEvent, AccountToken, OutboxMail];

@@ -8,6 +8,7 @@ import { findAccountCard } from '../../db/accountCards.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { CARD_ACTION_PREFIX, parseCardActionValue } from '../blocks/cardActions.ts';
 import { cardReply, lookupReply } from '../blocks/lookupReply.ts';
+import { secretReply } from '../blocks/secretReply.ts';
 import { requestServices, type ListenerDeps } from '../context.ts';
 import { answering, replyWithAccount, type Message } from '../replies.ts';
 
@@ -40,6 +41,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       try {
         const outcome = (await runAction(services, definition, actor, { account: target.accountId, expectedVersion: target.expectedVersion } as never)) as AccountOutcome;
         await replyWithAccount(services, actor, outcome, replaceMessage);
+        // The card may be a channel message that everyone sees: a secret goes to the clicker alone.
+        if (outcome.secret) await respond({ response_type: 'ephemeral', replace_original: false, ...secretReply(outcome.secret) });
       } catch (error) {
         const card = error instanceof RefusedError && error.code === 'conflict' ? await findAccountCard(services.orm.em.fork(), { by: 'id', value: target.accountId }) : null;
         if (!card) throw error;

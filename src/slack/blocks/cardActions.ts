@@ -5,6 +5,9 @@ import { truncate } from './text.ts';
 
 export const CARD_ACTION_PREFIX = 'account.do.';
 
+/** The card's Edit button: it opens the edit modal rather than running an action (src/slack/views/editAccount.ts). */
+export const EDIT_BUTTON_ACTION_ID = 'account.edit.open';
+
 /** Button value: which account, and the version the reader saw (a stale click is caught, not applied). */
 export function cardActionValue(card: Pick<AccountCard, 'id' | 'version'>): string {
   return `${card.id}:${card.version}`;
@@ -15,15 +18,19 @@ export function parseCardActionValue(value: string): { accountId: string; expect
   return match ? { accountId: match[1]!, expectedVersion: Number(match[2]) } : null;
 }
 
-/** One button per action the reader may take now; destructive ones ask first, naming the account. */
-export function cardActionBlocks(card: AccountCard, available: readonly AnyAction[]): KnownBlock[] {
-  if (available.length === 0) return [];
+/**
+ * One button per action the reader may take now; destructive ones ask first, naming the account. `editable`: the
+ * reader may edit the account (an admin for its organisation), so an Edit button opens the edit modal.
+ */
+export function cardActionBlocks(card: AccountCard, available: readonly AnyAction[], { editable = false }: { editable?: boolean } = {}): KnownBlock[] {
+  if (available.length === 0 && !editable) return [];
   const name = `${card.firstName} ${card.lastName}`;
+  const edit = { type: 'button' as const, action_id: EDIT_BUTTON_ACTION_ID, text: { type: 'plain_text' as const, text: 'Edit' }, value: cardActionValue(card) };
   return [
     {
       type: 'actions',
       block_id: 'account-actions',
-      elements: available.slice(0, 25).map((action) => ({
+      elements: [...(editable ? [edit] : []), ...available.slice(0, editable ? 24 : 25).map((action) => ({
         type: 'button' as const,
         action_id: `${CARD_ACTION_PREFIX}${action.name}`,
         text: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 75) },
@@ -40,7 +47,7 @@ export function cardActionBlocks(card: AccountCard, available: readonly AnyActio
               },
             }
           : {}),
-      })),
+      }))],
     },
   ];
 }

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { LookupResult } from '../../actions/lookupAccount.ts';
+import { mayEditAccount } from '../../actions/accountForms.ts';
 import { availableAccountActions } from '../../actions/availableActions.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import type { Grant } from '../../domain/roles.ts';
@@ -11,7 +12,7 @@ import { sentenceBlocks } from './usage.ts';
 export function cardReply(card: AccountCard, grants: readonly Grant[], outcome?: string): { text: string; blocks: KnownBlock[] } {
   return {
     text: outcome ?? accountCardText(card),
-    blocks: [...(outcome ? [outcomeContext(outcome)] : []), ...accountCardBlocks(card), ...cardActionBlocks(card, availableAccountActions(card, grants))],
+    blocks: [...(outcome ? [outcomeContext(outcome)] : []), ...accountCardBlocks(card), ...cardActionBlocks(card, availableAccountActions(card, grants), { editable: mayEditAccount(card, grants) })],
   };
 }
 

@@ -2,17 +2,20 @@ import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { runAction, runCommand, type ActionOutcome } from '../../actions/action.ts';
 import type { AccountOutcome } from '../../actions/accounts.ts';
+import type { GroupOutcome } from '../../actions/groups.ts';
 import { slackActor } from '../../actions/actor.ts';
 import { lookupAccount } from '../../actions/lookupAccount.ts';
 import { actionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
+import { secretReply } from '../blocks/secretReply.ts';
 import { sentenceBlocks, usageBlocks } from '../blocks/usage.ts';
 import { requestServices, type ListenerDeps } from '../context.ts';
-import { answering, replyWithAccount, type Message } from '../replies.ts';
+import { MODAL_VERBS, openModalFromCommand, opensModal } from '../views/openAccountModals.ts';
+import { answering, replyWithAccount, replyWithGroup, type Message } from '../replies.ts';
 import { MENTION, parseUserCommand } from './parseUserCommand.ts';
 
-const verbs = new Set(actionsByVerb.keys());
+const verbs = new Set([...actionsByVerb.keys(), ...MODAL_VERBS]);
 const typedActions = [...new Set(actionsByVerb.values())];
 
 export function registerUserCommand(app: App, deps: ListenerDeps): void {
@@ -26,13 +29,20 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
         return;
       }
       const actor = await slackActor(services.orm.em, command.user_id);
+      if (parsed.kind === 'action' && opensModal(parsed.verb)) {
+        const words = await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
+        await openModalFromCommand({ services, client, actor, triggerId: command.trigger_id, place: { channel: command.channel_id } }, parsed.verb, words);
+        return;
+      }
       if (parsed.kind === 'action') {
         const action = actionsByVerb.get(parsed.verb)!;
         const words = action.command!.mentions === 'slack-user' ? parsed.words.map(mentionedUserId) : await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
-        const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as ActionOutcome | AccountOutcome;
+        const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as ActionOutcome | AccountOutcome | GroupOutcome;
         const send = (message: Message) => respond({ response_type: 'ephemeral', ...message });
         if ('accountId' in outcome) await replyWithAccount(services, actor, outcome, send);
+        else if ('groupId' in outcome) await replyWithGroup(services, actor, outcome, send);
         else await send({ text: outcome.message, blocks: sentenceBlocks(outcome.message, outcome.informational ? ':scroll:' : ':white_check_mark:') });
+        if (outcome.secret) await send(secretReply(outcome.secret));
         return;
       }
       const query = parsed.kind === 'lookup-mention' ? await emailOfSlackUser(client, parsed.slackUserId) : parsed.query;

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { cardActionValue, parseCardActionValue } from '../blocks/cardActions.ts';
+
+/**
+ * Where the outcome of a submitted modal goes: the message the modal was opened from (a card in a channel, edited in
+ * place), else its response_url (an ephemeral card, replaced), else an ephemeral message in the channel, else a DM.
+ */
+export interface ReplyPlace {
+  channel?: string;
+  messageTs?: string;
+  responseUrl?: string;
+}
+
+/** Slack's limit on a view's private_metadata. */
+const METADATA_LIMIT = 3000;
+
+const placeSchema = z.object({ c: z.string().max(64).optional(), ts: z.string().max(64).optional(), r: z.url().max(1000).optional() });
+const editSchema = placeSchema.extend({ account: z.string() });
+
+export function createMetadata(place: ReplyPlace): string {
+  return fit(placeFields(place));
+}
+
+export function readCreateMetadata(metadata: string): ReplyPlace {
+  const parsed = placeSchema.safeParse(parseJson(metadata));
+  return parsed.success ? toPlace(parsed.data) : {};
+}
+
+/** The edit modal carries `accountId:version` as it was when the form opened, so a change made meanwhile is caught. */
+export function editMetadata(account: { id: string; version: number }, place: ReplyPlace): string {
+  return fit({ account: cardActionValue(account), ...placeFields(place) });
+}
+
+export function readEditMetadata(metadata: string): { accountId: string; version: number; place: ReplyPlace } | null {
+  const parsed = editSchema.safeParse(parseJson(metadata));
+  const target = parsed.success ? parseCardActionValue(parsed.data.account) : null;
+  return parsed.success && target ? { accountId: target.accountId, version: target.expectedVersion, place: toPlace(parsed.data) } : null;
+}
+
+function placeFields(place: ReplyPlace) {
+  return { c: place.channel, ts: place.messageTs, r: place.responseUrl };
+}
+
+function toPlace(fields: z.output<typeof placeSchema>): ReplyPlace {
+  return { channel: fields.c, messageTs: fields.ts, responseUrl: fields.r };
+}
+
+/** A response_url is a convenience; it is dropped before the metadata could outgrow Slack's limit. */
+function fit(fields: Record<string, unknown>): string {
+  const json = JSON.stringify(fields);
+  return json.length <= METADATA_LIMIT ? json : JSON.stringify({ ...fields, r: undefined });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
