@@ -8,6 +8,7 @@ import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { createLogger } from '../logger.ts';
+import { lazyQueueAccess } from '../../jobs/queueAccess.ts';
 import { accountCardText, matchLine } from '../present/cardText.ts';
 import { groupCardText } from '../present/groupFacts.ts';
 
@@ -175,8 +176,9 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, { needsSlack: false });
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr as never);
   const orm = await createOrm(config.DATABASE_URL, (message) => logger.info({ component: 'orm' }, message));
+  const queueAccess = lazyQueueAccess(config.REDIS_URL, config.REDIS_PREFIX, logger);
   try {
-    console.log(await run(orm, { orm, logger }));
+    console.log(await run(orm, { orm, logger, scheduler: queueAccess.scheduler, mail: queueAccess.mail }));
     return 0;
   } catch (error) {
     if (error instanceof RefusedError) {
@@ -185,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
+    await queueAccess.close();
     await orm.close();
   }
 }

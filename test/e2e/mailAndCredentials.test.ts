@@ -326,7 +326,7 @@ describe('the outbox', () => {
 describe('the CLI', () => {
   function roster(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, ['src/cli/main.ts', ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: 'info' }, timeout: 20_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, ['src/cli/main.ts', ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, REDIS_PREFIX: t.config.REDIS_PREFIX, LOG_LEVEL: 'info' }, timeout: 20_000 }, (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
       });
@@ -345,12 +345,17 @@ describe('the CLI', () => {
     expect(await argon2.verify(stored.passwordHash!, password!)).toBe(true);
   });
 
-  it('queues an invitation that a worker sends on its outbox pass (the CLI has no queue)', async () => {
+  it('queues an invitation from the CLI that the running worker sends', async () => {
     const quin = await t.given.account({ firstName: 'Quin', lastName: 'Cli', status: 'STAGED', lastSignInAt: null });
     const result = await roster('user', 'send-invite', quin.email);
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Quin Cli is invited') });
-    expect(await outbox(quin.id)).toMatchObject([{ sentAt: null }]);
-    await t.roster.queues.mail.add(OUTBOX_PASS_JOB, {});
     tokenIn(await mailTo(quin.email), 'invitation');
+  });
+
+  it('locks until a date from the CLI; the running worker ends the lock', async () => {
+    const ria = await t.given.account({ firstName: 'Ria', lastName: 'Cli' });
+    const result = await roster('user', 'lock', ria.email, '--until', new Date(Date.now() + 1500).toISOString());
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Ria Cli is locked until') });
+    await expect.poll(async () => (await em().findOneOrFail(Account, ria.id)).status, { timeout: 15_000, interval: 200 }).toBe('ACTIVE');
   });
 });

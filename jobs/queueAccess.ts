@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { MailQueue, Scheduler } from '../src/actions/action.ts';
+import { queueScheduler } from './lockExpiry.ts';
+import { createQueues, type Queues } from './queues.ts';
+import { outboxMailQueue } from './sendMail.ts';
+
+/**
+ * Queue access for a short-lived process (the CLI): Redis is connected only when an action schedules work, so commands
+ * that schedule nothing run without Redis.
+ */
+export function lazyQueueAccess(redisUrl: string, prefix: string, logger: Logger): { scheduler: Scheduler; mail: MailQueue; close(): Promise<void> } {
+  let redis: Redis | undefined;
+  let queues: Queues | undefined;
+  const open = () => {
+    redis ??= new Redis(redisUrl, { maxRetriesPerRequest: null });
+    queues ??= createQueues(redis, prefix, logger);
+    return queues;
+  };
+  return {
+    scheduler: { lockExpiry: (accountId, at) => queueScheduler(open()).lockExpiry(accountId, at) },
+    mail: { send: (outboxId) => outboxMailQueue(open()).send(outboxId) },
+    async close() {
+      await queues?.close();
+      redis?.disconnect();
+    },
+  };
+}
