@@ -9,7 +9,7 @@ import { loadFeature, onOffSchema } from './features.ts';
 export const setAccountModule = defineAction({
   name: 'module',
   describedAs: 'changing an account’s modules',
-  requires: 'admin',
+  requires: 'owner',
   command: { usage: '<who> <module-key> on|off [--reason <text>]', positional: ['account', 'module', 'state'], flags: { reason: { field: 'reason', type: 'string' } } },
   input: z.object({ account: accountRefSchema, module: z.string().trim().min(1).max(100), state: onOffSchema, reason: reasonSchema }),
   async run(ctx, { account: ref, module: key, state, reason }): Promise<AccountOutcome> {

@@ -314,14 +314,14 @@ describe('modules, licences, add-ons and developer mode', () => {
 
   it('refuses an unknown module key, listing the known ones, and an add-on key, naming its command', async () => {
     expect((await audited('group-module Depot telepathy on', OWNER)).text).toContain('There is no module “telepathy”. Known modules: reporting, scheduling.');
-    expect((await audited(`module ${pat.email} weather on`, ADMIN)).text).toContain('“weather” is an add-on, not a module; use add-on.');
+    expect((await audited(`module ${pat.email} weather on`, OWNER)).text).toContain('“weather” is an add-on, not a module; use add-on.');
   });
 
   it('cuts the list of known modules to a readable length', async () => {
     const fork = em();
     for (let i = 0; i < 30; i++) fork.create(Feature, { key: `zz-module-${String(i).padStart(2, '0')}`, name: `ZZ module ${i}`, kind: 'module' });
     await fork.flush();
-    const { text } = await audited(`module ${pat.email} nope on`, ADMIN);
+    const { text } = await audited(`module ${pat.email} nope on`, OWNER);
     expect(text).toContain('Known modules: reporting, scheduling, zz-module-00');
     expect(text).toContain(', and 12 more.');
     await em().nativeDelete(Feature, { key: { $like: 'zz-module-%' } });
@@ -343,14 +343,14 @@ describe('modules, licences, add-ons and developer mode', () => {
   });
 
   it('adds and removes a module for an account', async () => {
-    const on = await audited(`module ${pat.email} reporting on --reason "pilot"`, ADMIN);
+    const on = await audited(`module ${pat.email} reporting on --reason "pilot"`, OWNER);
     expect(on.text).toContain('Pat Features now has the module Reporting (reporting).');
     expect(on.text).toContain('*Modules*\\nReporting'); // the account card
     expect(on.audit).toMatchObject([{ action: 'module', outcome: 'done', targetId: pat.id, reason: 'pilot', changes: { 'modules.reporting': { before: null, after: 'on' } } }]);
-    const off = await audited(`module ${pat.email} reporting off`, ADMIN);
+    const off = await audited(`module ${pat.email} reporting off`, OWNER);
     expect(off.text).toContain('Pat Features no longer has the module Reporting');
     expect(await em().count(AccountFeature, { account: { id: pat.id } })).toBe(0);
-    expect((await audited(`module ${pat.email} reporting off`, ADMIN)).text).toContain('Pat Features does not have the module reporting.');
+    expect((await audited(`module ${pat.email} reporting off`, OWNER)).text).toContain('Pat Features does not have the module reporting.');
   });
 
   it('switches an add-on on and off; switched off, it stays installed and listed as off', async () => {
@@ -396,7 +396,7 @@ describe('who may do what', () => {
     ['group-rename', 'Guarded Renamed', HELPDESK],
     ['group-external-id', 'Guarded X-1', HELPDESK],
     ['group-delete', 'Guarded', HELPDESK],
-    ['module', '{sam} reporting on', HELPDESK],
+    ['module', '{sam} reporting on', ADMIN],
     ['group-module', 'Guarded reporting on', ADMIN],
     ['group-licence', 'Guarded Pro 5', ADMIN],
     ['add-on', '{sam} weather on', ADMIN],
