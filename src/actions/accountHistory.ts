@@ -11,6 +11,7 @@ export const accountHistory = defineAction({
   name: 'audit',
   describedAs: 'reading the audit trail',
   requires: 'viewer',
+  readOnly: true,
   command: { usage: '<who> [--page <n>]', positional: ['account'], flags: { page: { field: 'page', type: 'string' } }, synonyms: ['history'] },
   input: z.object({ account: accountRefSchema, page: z.coerce.number().int().min(1).max(10_000).default(1) }),
   async run(ctx, { account: ref, page }): Promise<ActionOutcome> {

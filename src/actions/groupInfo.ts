@@ -8,6 +8,7 @@ export const groupInfo = defineAction({
   name: 'group',
   describedAs: 'looking up groups',
   requires: 'viewer',
+  readOnly: true,
   command: { usage: '<group> [--org <slug>]', positional: ['group'], flags: { org: { field: 'organisation', type: 'string' } } },
   input: z.object({ group: groupRefSchema, organisation: groupOrgSchema }),
   async run(ctx, { group: ref, organisation }): Promise<GroupOutcome> {

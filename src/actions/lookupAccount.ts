@@ -16,6 +16,7 @@ export const lookupAccount = defineAction({
   name: 'lookup',
   describedAs: 'looking up accounts',
   requires: 'viewer',
+  readOnly: true,
   input: z.object({ query: z.string().trim().min(1, 'say whose account: an email, username, ID or name').max(320) }),
   async run(ctx, { query }): Promise<LookupResult> {
     const exact = await findExact(ctx.em, query);

@@ -15,6 +15,7 @@ export const searchAccountsAction = defineAction({
   name: 'search',
   describedAs: 'searching accounts',
   requires: 'viewer',
+  readOnly: true,
   input: z.object({ query: z.string().max(100, 'search with at most 100 characters') }),
   async run(ctx, { query }): Promise<AccountSummary[]> {
     return searchAccountSummaries(ctx.em, query, readableOrganisations(ctx.actor.grants), SEARCH_RESULT_LIMIT);

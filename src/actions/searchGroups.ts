@@ -21,6 +21,7 @@ export const searchGroupsAction = defineAction({
   name: 'group-search',
   describedAs: 'searching groups',
   requires: 'viewer',
+  readOnly: true,
   input: z.object({ query: z.string().trim().max(100, 'search with at most 100 characters') }),
   async run(ctx, { query }): Promise<GroupSummary[]> {
     const scope = readableOrganisations(ctx.actor.grants);
