@@ -19,7 +19,8 @@ async function slash(text: string, userId: string): Promise<RecordedCall> {
 
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id);
-const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements);
+// The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
+const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
 
 /** Clicks a card button on an ephemeral message (as a slash command's answer is), returning Roster's edit of it. */
 async function click(card: RecordedCall, actionId: string, userId: string): Promise<RecordedCall> {

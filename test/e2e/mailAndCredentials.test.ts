@@ -42,7 +42,8 @@ afterAll(async () => {
 const em = () => t.roster.orm.em.fork();
 const account = (id: string) => em().findOneOrFail(Account, id);
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
-const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements);
+// The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
+const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
 const outbox = (accountId: string) => em().find(OutboxMail, { accountId }, { orderBy: { createdAt: 'asc' } });
 
 /** Runs `/user <text>` and returns Roster's first answer on the response_url. */

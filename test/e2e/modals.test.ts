@@ -19,7 +19,8 @@ const trigger = () => `${Date.now()}.${randomBytes(8).toString('hex')}`;
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id, { populate: ['organisation'] });
 const accountCount = () => t.roster.orm.em.fork().count(Account, {});
-const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements);
+// The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
+const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
 const inputs = (view: any): Record<string, any> => Object.fromEntries(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element]));
 
 /** `/user <text>` with a trigger_id; resolves to the modal Slack was asked to open, checked by the fake's Block Kit rules. */

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, StaticSelect } from '@slack/types';
 import type { AnyAction } from '../../actions/action.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import { truncate } from './text.ts';
@@ -20,17 +20,18 @@ export function parseCardActionValue(value: string): { accountId: string; expect
 
 /**
  * One button per action the reader may take now; destructive ones ask first, naming the account. `editable`: the
- * reader may edit the account (an admin for its organisation), so an Edit button opens the edit modal.
+ * reader may edit the account (an admin for its organisation), so an Edit button opens the edit modal. `menu`: the
+ * "More actions…" select (moreActionsMenu.ts), after the buttons.
  */
-export function cardActionBlocks(card: AccountCard, available: readonly AnyAction[], { editable = false }: { editable?: boolean } = {}): KnownBlock[] {
-  if (available.length === 0 && !editable) return [];
+export function cardActionBlocks(card: AccountCard, available: readonly AnyAction[], { editable = false, menu }: { editable?: boolean; menu?: StaticSelect } = {}): KnownBlock[] {
+  if (available.length === 0 && !editable && !menu) return [];
   const name = `${card.firstName} ${card.lastName}`;
   const edit = { type: 'button' as const, action_id: EDIT_BUTTON_ACTION_ID, text: { type: 'plain_text' as const, text: 'Edit' }, value: cardActionValue(card) };
   return [
     {
       type: 'actions',
       block_id: 'account-actions',
-      elements: [...(editable ? [edit] : []), ...available.slice(0, editable ? 24 : 25).map((action) => ({
+      elements: [...(editable ? [edit] : []), ...available.slice(0, 25 - (editable ? 1 : 0) - (menu ? 1 : 0)).map((action) => ({
         type: 'button' as const,
         action_id: `${CARD_ACTION_PREFIX}${action.name}`,
         text: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 75) },
@@ -47,7 +48,7 @@ export function cardActionBlocks(card: AccountCard, available: readonly AnyActio
               },
             }
           : {}),
-      }))],
+      })), ...(menu ? [menu] : [])],
     },
   ];
 }

@@ -2,17 +2,19 @@ import type { KnownBlock } from '@slack/types';
 import type { LookupResult } from '../../actions/lookupAccount.ts';
 import { mayEditAccount } from '../../actions/accountForms.ts';
 import { availableAccountActions } from '../../actions/availableActions.ts';
+import { moreAccountActions } from '../../actions/moreAccountActions.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import type { Grant } from '../../domain/roles.ts';
 import { accountCardBlocks, accountCardText, matchListBlocks } from './accountCard.ts';
 import { cardActionBlocks, outcomeContext } from './cardActions.ts';
+import { moreActionsMenu } from './moreActionsMenu.ts';
 import { sentenceBlocks } from './usage.ts';
 
-/** The card with the buttons this reader may use, under an optional line saying what just happened. */
+/** The card with the buttons and "More actions…" this reader may use, under an optional line saying what just happened. */
 export function cardReply(card: AccountCard, grants: readonly Grant[], outcome?: string): { text: string; blocks: KnownBlock[] } {
   return {
     text: outcome ?? accountCardText(card),
-    blocks: [...(outcome ? [outcomeContext(outcome)] : []), ...accountCardBlocks(card), ...cardActionBlocks(card, availableAccountActions(card, grants), { editable: mayEditAccount(card, grants) })],
+    blocks: [...(outcome ? [outcomeContext(outcome)] : []), ...accountCardBlocks(card), ...cardActionBlocks(card, availableAccountActions(card, grants), { editable: mayEditAccount(card, grants), menu: moreActionsMenu(card, moreAccountActions(card, grants)) })],
   };
 }
 
