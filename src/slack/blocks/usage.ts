@@ -2,21 +2,31 @@ import type { KnownBlock } from '@slack/types';
 import type { AnyAction } from '../../actions/action.ts';
 import { truncate } from './text.ts';
 
-/** Usage of /user, with every typed action and its arguments. */
-export function userUsage(typed: readonly AnyAction[]): string {
+const SECTION_TEXT_LIMIT = 3000;
+
+/** Usage of /user, a line per form: every typed action with its arguments. */
+export function userUsageLines(typed: readonly AnyAction[]): string[] {
   return [
     '*Usage*',
     '`/user <email | username | ID | name | @mention>`: show the account card',
+    '`/user create`: a form for a new account; `/user edit <who>`: a form to edit one',
     ...typed.map((a) => `\`/user ${a.name} ${a.command!.usage}\`${a.command!.synonyms?.length ? ` (also: ${a.command!.synonyms.join(', ')})` : ''}`),
     '`/user lookup <text>`: look up a name that is also a command word',
     '`/user help`: this help',
-  ].join('\n');
+  ];
 }
 
+/** The usage in as many sections as it needs, so it grows with the registry without being cut. */
 export function usageBlocks(typed: readonly AnyAction[], problem?: string): KnownBlock[] {
+  const sections: string[] = [];
+  for (const line of userUsageLines(typed)) {
+    const last = sections.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= SECTION_TEXT_LIMIT) sections[sections.length - 1] = `${last}\n${line}`;
+    else sections.push(truncate(line, SECTION_TEXT_LIMIT));
+  }
   return [
-    ...(problem ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, 3000) } } as KnownBlock] : []),
-    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(userUsage(typed), 3000) } },
+    ...(problem ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, SECTION_TEXT_LIMIT) } } as KnownBlock] : []),
+    ...sections.map((text, i): KnownBlock => ({ type: 'section', block_id: `usage-${i}`, text: { type: 'mrkdwn', text } })),
   ];
 }
 
