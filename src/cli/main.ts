@@ -48,10 +48,8 @@ export function plan(argv: string[]): Run {
   switch (command) {
     case 'migrate': {
       parse(rest);
-      return async (orm) => {
-        const applied = await migrate(orm);
-        return applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.';
-      };
+      // Every command migrates first (below); this one only reports it.
+      return async () => 'The database is up to date.';
     }
     case 'grant': {
       const { positionals, values } = parse(rest, { org: { type: 'string' } });
@@ -178,6 +176,9 @@ async function main(argv: string[]): Promise<number> {
   const orm = await createOrm(config.DATABASE_URL, (message) => logger.info({ component: 'orm' }, message));
   const queueAccess = lazyQueueAccess(config.REDIS_URL, config.REDIS_PREFIX, logger);
   try {
+    // Like `npm start`, every command brings the database up to date first, so a fresh clone needs no extra step.
+    const applied = await migrate(orm);
+    if (applied.length) console.error(`roster: applied ${applied.join(', ')}`);
     console.log(await run(orm, { orm, logger, scheduler: queueAccess.scheduler, mail: queueAccess.mail }));
     return 0;
   } catch (error) {

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, onServer, type TestDatabase } from '../support/database.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const USAGE_FIRST_LINE = 'usage: npm run roster -- <command>';
@@ -228,5 +228,23 @@ describe('sweep', () => {
     expect(result.audit).toMatchObject([
       { actor_type: 'cli', action: 'inactivity-suspend', outcome: 'done', target_id: staleId, changes: { status: { before: 'ACTIVE', after: 'SUSPENDED' } } },
     ]);
+  });
+});
+
+describe('a fresh database', () => {
+  it('is created and migrated by the first command, as npm start does', async () => {
+    const fresh = new URL(database.url);
+    fresh.pathname = `${fresh.pathname}_fresh`;
+    try {
+      const result = await new Promise<CliResult>((resolve) =>
+        execFile(process.execPath, ['src/cli/main.ts', 'user', 'lookup', 'nobody@example.com'], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: fresh.toString() }, timeout: 30_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        ),
+      );
+      expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('No account matches') });
+      expect(result.stderr).toContain('applied Migration');
+    } finally {
+      await onServer((client) => client.query(`drop database if exists "${fresh.pathname.slice(1)}" with (force)`));
+    }
   });
 });
