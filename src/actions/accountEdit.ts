@@ -1,7 +1,6 @@
 import { Account, Group, Membership, Organisation, type IAccount } from '../db/entities/index.ts';
-import { RefusedError } from '../domain/errors.ts';
-import { FieldRefusedError } from '../domain/fieldRefusedError.ts';
-import { mayRead } from '../domain/grantScope.ts';
+import { FieldRefusedError, RefusedError } from '../domain/errors.ts';
+import { mayRead } from '../domain/roles.ts';
 import type { ActionContext } from './action.ts';
 import { fullName, loadAccount, type AccountOutcome } from './accounts.ts';
 import { changedFields } from './audit.ts';

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import { RefusedError } from '../../domain/errors.ts';
-import { FieldRefusedError } from '../../domain/fieldRefusedError.ts';
+import { FieldRefusedError, RefusedError } from '../../domain/errors.ts';
 
 export type FieldErrors = Record<string, string>;
 
