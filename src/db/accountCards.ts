@@ -27,6 +27,8 @@ export interface AccountCard {
   modules: string[];
   addOns: { name: string; active: boolean }[];
   groups: GroupOnCard[];
+  /** The latest change recorded in the audit trail, with its reason: the card says who did what last, and why. */
+  lastChange: { action: string; actorId: string; actorType: 'slack' | 'cli' | 'system'; at: Date; reason: string | null } | null;
 }
 
 export interface GroupOnCard {
@@ -70,7 +72,9 @@ select a.id, a.username, a.first_name, a.last_name, a.email, a.status, a.status_
       'modules', coalesce((select json_agg(gf_f.name order by gf_f.name)
         from group_feature gf join feature gf_f on gf_f.id = gf.feature_id where gf.group_id = g.id and gf.active), '[]')
     ) order by g.name)
-    from membership m join account_group g on g.id = m.group_id where m.account_id = a.id), '[]') as groups
+    from membership m join account_group g on g.id = m.group_id where m.account_id = a.id), '[]') as groups,
+  (select json_build_object('action', e.action, 'actorId', e.actor_id, 'actorType', e.actor_type, 'at', e.at, 'reason', e.reason)
+    from audit_event e where e.target_id = a.id::text and e.outcome = 'done' order by e.at desc, e.id desc limit 1) as last_change
 from account a join organisation o on o.id = a.organisation_id
 `;
 
@@ -129,6 +133,7 @@ function toCard(row: Record<string, any>): AccountCard {
     modules: features.filter((f) => f.kind === 'module').map((f) => f.name),
     addOns: features.filter((f) => f.kind === 'add_on').map(({ name, active }) => ({ name, active })),
     groups: row.groups,
+    lastChange: row.last_change ? { ...row.last_change, at: new Date(row.last_change.at) } : null,
   };
 }
 

@@ -6,7 +6,12 @@ import { describeStatus } from '../domain/statuses.ts';
 export interface Formatter {
   date(date: Date): string;
   text(text: string): string;
+  /** A Slack user: a mention in Slack, the ID elsewhere. */
+  user(slackUserId: string): string;
 }
+
+/** Plain text for the CLI: dates in UTC, text and user IDs as they are. */
+export const plainText: Formatter = { date: (date) => date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', text: (text) => text, user: (id) => id };
 
 export interface Fact {
   label: string;
@@ -34,7 +39,13 @@ export function extrasFacts(card: AccountCard, format: Formatter): Fact[] {
     { label: 'Modules', value: format.text(card.modules.join(', ')) || 'none' },
     { label: 'Add-ons', value: format.text(card.addOns.map((a) => `${a.name}${a.active ? '' : ' (off)'}`).join(', ')) || 'none' },
     { label: 'Developer mode', value: card.developerMode ? 'on' : 'off' },
+    ...(card.lastChange ? [{ label: 'Last change', value: lastChangeLine(card.lastChange, format) }] : []),
   ];
+}
+
+function lastChangeLine(change: NonNullable<AccountCard['lastChange']>, format: Formatter): string {
+  const who = change.actorType === 'slack' ? format.user(change.actorId) : format.text(change.actorId);
+  return `${change.action} by ${who}, ${format.date(change.at)}${change.reason ? `: “${format.text(change.reason)}”` : ''}`;
 }
 
 export function statusLine(card: AccountCard, format: Formatter): string {

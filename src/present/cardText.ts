@@ -1,9 +1,5 @@
 import type { AccountCard, AccountSummary } from '../db/accountCards.ts';
-import { accountFacts, extrasFacts, groupLine } from './accountFacts.ts';
-
-import type { Formatter } from './accountFacts.ts';
-
-const plainText: Formatter = { date: (date) => date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', text: (text) => text };
+import { accountFacts, extrasFacts, groupLine, plainText } from './accountFacts.ts';
 
 /** The account card as plain text, for the CLI. */
 export function accountCardText(card: AccountCard): string {

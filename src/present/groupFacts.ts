@@ -1,5 +1,5 @@
 import type { GroupCard } from '../db/groupCards.ts';
-import type { Fact, Formatter } from './accountFacts.ts';
+import { plainText, type Fact, type Formatter } from './accountFacts.ts';
 
 /** The group's fields as label/value pairs, in the order every surface shows them (seeds 000-002's group information). */
 export function groupFacts(card: GroupCard, format: Formatter): Fact[] {
@@ -17,7 +17,6 @@ export function groupFacts(card: GroupCard, format: Formatter): Fact[] {
   ];
 }
 
-const plainText: Formatter = { date: (date) => date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', text: (text) => text };
 
 /** The group card as plain text, for the CLI. */
 export function groupCardText(card: GroupCard): string {

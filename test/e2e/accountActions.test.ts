@@ -47,6 +47,7 @@ describe('lock and unlock', () => {
     expect(textOf(reply)).toContain('Alice Lock is locked.');
     expect(textOf(reply)).toContain('SUSPENDED');
     expect(await account(alice.id)).toMatchObject({ status: 'SUSPENDED', statusReason: 'laptop stolen' });
+    expect(textOf(reply)).toContain(`*Last change*\\nlock by <@${ADMIN}>`);
     const audit = await t.given.audit({ targetId: alice.id });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'lock', outcome: 'done', actorId: ADMIN, actorRole: 'admin', reason: 'laptop stolen', changes: { status: { before: 'ACTIVE', after: 'SUSPENDED' } } });
@@ -165,7 +166,9 @@ describe('deactivate, reactivate, MFA and role', () => {
 
   it('changes the role, and explains bad input with usage', async () => {
     const max = await t.given.account({ firstName: 'Max', lastName: 'Role' });
-    expect(textOf(await slash(`role ${max.email} manager --reason promoted`, ADMIN))).toContain('Max Role is now manager (was user)');
+    const promoted = textOf(await slash(`role ${max.email} manager --reason promoted`, ADMIN));
+    expect(promoted).toContain('Max Role is now manager (was user)');
+    expect(promoted).toMatch(/Last change\*\\nrole by <@U0ADMIN001>, <!date\^\d+\^[^>]+>: “promoted”/);
     expect(textOf(await slash(`role ${max.email} emperor`, ADMIN))).toContain('role: Invalid option');
     expect(textOf(await slash(`role ${max.email}`, ADMIN))).toContain('Usage: role <who> <user|manager|administrator>');
     expect((await account(max.id)).role).toBe('manager');

@@ -15,4 +15,4 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export const slackFormat = { date: slackDate, text: escapeMrkdwn };
+export const slackFormat = { date: slackDate, text: escapeMrkdwn, user: (slackUserId: string) => `<@${slackUserId}>` };
