@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { defineAction } from './action.ts';
+import { defineAction, runAction, type ActionServices } from './action.ts';
+import type { Actor } from './actor.ts';
+
+/** Accounts suspended per transaction: short row locks, and a crash loses at most one batch's work (then redone). */
+export const SWEEP_BATCH_SIZE = 5000;
 
 export interface SweepResult {
   dryRun: boolean;
@@ -14,15 +18,15 @@ const STALE = `a.organisation_id = o.id and a.status = 'ACTIVE'
   and coalesce(a.last_sign_in_at, a.created_at) < ?::timestamptz - make_interval(days => o.inactivity_days)`;
 
 /**
- * Suspends inactive accounts in set-based SQL, each with its audit event written by the same statement.
- * Running it again changes nothing: the suspended accounts are no longer ACTIVE.
+ * Suspends up to `batchSize` inactive accounts in set-based SQL, each with its audit event written by the same
+ * statement. Running it again changes nothing: the suspended accounts are no longer ACTIVE.
  */
 export const sweepInactiveAccounts = defineAction({
   name: 'sweep',
   describedAs: 'running the inactivity sweep',
   requires: 'owner',
-  input: z.object({ dryRun: z.boolean().default(false), jobId: z.string().max(128).optional() }),
-  async run(ctx, { dryRun, jobId }): Promise<SweepResult> {
+  input: z.object({ dryRun: z.boolean().default(false), jobId: z.string().max(128).optional(), batchSize: z.number().int().min(1).max(100_000).default(SWEEP_BATCH_SIZE) }),
+  async run(ctx, { dryRun, jobId, batchSize }): Promise<SweepResult> {
     const grant = ctx.authorize(null);
     const now = new Date();
     const rows = dryRun
@@ -35,7 +39,9 @@ export const sweepInactiveAccounts = defineAction({
           `with swept as (
              update account a set status = 'SUSPENDED', status_reason = 'no sign-in for ' || o.inactivity_days || ' days',
                status_changed_at = ?, updated_at = ?, version = a.version + 1
-             from organisation o where ${STALE}
+             from organisation o
+             where a.organisation_id = o.id
+               and a.id in (select a.id from account a, organisation o where ${STALE} limit ? for update of a skip locked)
              returning a.id, a.first_name, a.last_name, a.email, a.organisation_id, o.slug, o.inactivity_days
            ), audited as (
              insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
@@ -46,9 +52,25 @@ export const sweepInactiveAccounts = defineAction({
              from swept
            )
            select slug, inactivity_days, count(*) from swept group by slug, inactivity_days order by slug`,
-          [now, now, now, now, ctx.actor.kind, ctx.actor.id, grant.role, grant.organisationId, jobId ?? null],
+          [now, now, now, batchSize, now, ctx.actor.kind, ctx.actor.id, grant.role, grant.organisationId, jobId ?? null],
         );
     const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
     return { dryRun, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
   },
 });
+
+/** The whole sweep: batches of SWEEP_BATCH_SIZE, each its own transaction, until a batch comes back short. */
+export async function sweepAllInactiveAccounts(services: ActionServices, actor: Actor, options: { dryRun: boolean; jobId?: string; batchSize?: number }): Promise<SweepResult> {
+  const batchSize = options.batchSize ?? SWEEP_BATCH_SIZE;
+  const total: SweepResult = { dryRun: options.dryRun, suspended: 0, byOrganisation: [] };
+  for (;;) {
+    const batch = await runAction(services, sweepInactiveAccounts, actor, { ...options, batchSize });
+    total.suspended += batch.suspended;
+    for (const org of batch.byOrganisation) {
+      const seen = total.byOrganisation.find((o) => o.slug === org.slug);
+      if (seen) seen.count += org.count;
+      else total.byOrganisation.push({ ...org });
+    }
+    if (options.dryRun || batch.suspended < batchSize) return total;
+  }
+}

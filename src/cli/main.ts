@@ -9,6 +9,7 @@ import { seedDemo } from '../db/seedDemo.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { createLogger } from '../logger.ts';
 import { lazyQueueAccess } from '../../jobs/queueAccess.ts';
+import { sweepAllInactiveAccounts } from '../actions/sweepInactiveAccounts.ts';
 import { accountCardText, matchLine } from '../present/cardText.ts';
 import { groupCardText } from '../present/groupFacts.ts';
 
@@ -147,7 +148,7 @@ export function plan(argv: string[]): Run {
       const { positionals, values } = parse(rest, { 'dry-run': { type: 'boolean' } });
       if (positionals.length) throw new UsageError('sweep takes only --dry-run');
       return async (_orm, services) => {
-        const result = await runAction(services, actions.sweepInactiveAccounts, actor, { dryRun: values['dry-run'] ?? false });
+        const result = await sweepAllInactiveAccounts(services, actor, { dryRun: values['dry-run'] ?? false });
         const lines = result.byOrganisation.map((o) => `  ${o.slug}: ${o.count} (no sign-in for ${o.inactivityDays} days)`);
         return [`${result.dryRun ? 'Would suspend' : 'Suspended'} ${result.suspended} inactive account${result.suspended === 1 ? '' : 's'}.`, ...lines].join('\n');
       };

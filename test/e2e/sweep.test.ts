@@ -320,3 +320,26 @@ describe('two processes on the same Redis (README: run more copies of the worker
     await expectReportToWaitOutRateLimit(t, 'scaled-org');
   });
 });
+
+describe('a sweep larger than one batch', () => {
+  let t: TestRoster;
+  beforeAll(async () => {
+    t = await startSweepRoster();
+  });
+  afterAll(() => t?.stop());
+
+  it('suspends every stale account over several transactions, each with its audit event', async () => {
+    const { sweepAllInactiveAccounts } = await import('../../src/actions/sweepInactiveAccounts.ts');
+    const { systemActor } = await import('../../src/actions/actor.ts');
+    await t.given.organisation('batch-org', { inactivityDays: 10 });
+    const stale = [];
+    for (let i = 0; i < 7; i++) stale.push(await t.given.account({ organisationSlug: 'batch-org', firstName: `Stale${i}`, lastSignInAt: ago(11 * DAY) }));
+    const fresh = await t.given.account({ organisationSlug: 'batch-org', firstName: 'Fresh', lastSignInAt: ago(DAY) });
+
+    const services = { orm: t.roster.orm, logger: t.logger };
+    const result = await sweepAllInactiveAccounts(services, systemActor('test'), { dryRun: false, batchSize: 3 });
+    expect(result).toMatchObject({ suspended: 7, byOrganisation: [{ slug: 'batch-org', count: 7 }] });
+    for (const account of stale) expect(await t.given.audit({ targetId: account.id })).toMatchObject([{ action: 'inactivity-suspend' }]);
+    expect(await t.given.audit({ targetId: fresh.id })).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { configSchema, type Config } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { startRoster, type Roster } from '../../src/roster.ts';
 import { Account, Organisation, SlackGrant, AuditEvent, type IAuditEvent } from '../../src/db/entities/index.ts';
 import type { RosterRole } from '../../src/domain/roles.ts';
@@ -19,6 +19,8 @@ export interface TestRoster {
   config: Config;
   slack: FakeSlack;
   send: SlackRequester;
+  /** The app's logger, for calling actions directly. */
+  logger: Logger;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   rawLogs(): string;
@@ -52,11 +54,13 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
       done();
     },
   });
-  const roster = await startRoster(config, createLogger(config.LOG_LEVEL, sink));
+  const logger = createLogger(config.LOG_LEVEL, sink);
+  const roster = await startRoster(config, logger);
   return {
     roster,
     config,
     slack,
+    logger,
     send: slackRequester(`http://127.0.0.1:${roster.port}`, SIGNING_SECRET),
     get logs() {
       return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
