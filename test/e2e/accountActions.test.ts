@@ -198,3 +198,11 @@ describe('audit history', () => {
     expect(second).toContain(`lock by ${HELPDESK} (helpdesk) · refused: You are a helpdesk; locking an account needs an admin or above.`);
   });
 });
+
+describe('text as Slack escapes it', () => {
+  it('reads &amp; &lt; &gt; in a reason as the characters the person typed', async () => {
+    const pia = await t.given.account({ firstName: 'Pia', lastName: 'Escaped' });
+    await slash(`lock ${pia.email} --reason "R&amp;D asked &lt;urgent&gt;"`, ADMIN);
+    expect((await account(pia.id)).statusReason).toBe('R&D asked <urgent>');
+  });
+});

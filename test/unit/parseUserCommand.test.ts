@@ -27,6 +27,7 @@ describe('parseUserCommand', () => {
     ['lookup lock', { kind: 'lookup', query: 'lock' }],
     ['"Mary Ann" Smith', { kind: 'lookup', query: 'Mary Ann Smith' }],
     ['<@U0ABC123|alice>', { kind: 'lookup-mention', slackUserId: 'U0ABC123' }],
+    ['O&amp;Brien', { kind: 'lookup', query: 'O&Brien' }],
   ])('reads %j', (text, expected) => {
     expect(parseUserCommand(text)).toEqual(expected);
   });

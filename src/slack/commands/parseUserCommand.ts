@@ -18,8 +18,9 @@ const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
 export function parseUserCommand(text: string, verbs: ReadonlySet<string> = new Set()): UserCommand {
   if (text.length > MAX_COMMAND_TEXT) return { kind: 'usage', problem: `That is ${text.length} characters; a command takes at most ${MAX_COMMAND_TEXT}.` };
   const cleaned = text.replace(MAILTO, '$1').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  const words = tokenize(cleaned);
-  if (words === null) return { kind: 'usage', problem: 'A quotation mark is not closed.' };
+  const tokens = tokenize(cleaned);
+  if (tokens === null) return { kind: 'usage', problem: 'A quotation mark is not closed.' };
+  const words = tokens.map((word) => (MENTION.test(word) ? word : unescapeSlack(word)));
   const [first, ...rest] = words;
   if (first === undefined || ['help', '-h', '--help', '?'].includes(first.toLowerCase())) return { kind: 'usage' };
   if (first.toLowerCase() === 'lookup') return lookup(rest);
@@ -45,4 +46,9 @@ function tokenize(text: string): string[] | null {
     if (word.trim()) words.push(word.trim());
   }
   return words;
+}
+
+/** Slack sends &, < and > that people type as HTML entities; mentions and links are the only real angle brackets. */
+function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
