@@ -11,11 +11,7 @@ const VIEWER = 'U0VIEW0001';
 
 let t: TestRoster;
 
-async function slash(text: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  expect((await t.send.command({ text, userId, responseUrl })).status).toBe(200);
-  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-}
+const slash = (text: string, userId: string) => t.slash(text, userId);
 
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id);

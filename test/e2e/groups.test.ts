@@ -19,13 +19,7 @@ let t: TestRoster;
 type Person = Awaited<ReturnType<TestRoster['given']['account']>>;
 
 /** Sends `/user <text>` and returns what Roster posted to the response_url; the fake Slack accepted it (Block Kit limits). */
-async function slash(text: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  expect((await t.send.command({ text, userId, responseUrl })).status).toBe(200);
-  const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-  expect(reply.failed, reply.error).toBe(false);
-  return reply;
-}
+const slash = (text: string, userId: string) => t.slash(text, userId);
 
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const em = () => t.roster.orm.em.fork();

@@ -15,11 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-async function slash(text: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  expect((await t.send.command({ text, userId, responseUrl })).status).toBe(200);
-  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-}
+const slash = (text: string, userId: string) => t.slash(text, userId);
 
 describe('mail without SMTP_URL', () => {
   it('says so once at start-up', () => {

@@ -33,11 +33,7 @@ async function openModal(text: string, userId: string): Promise<any> {
 }
 
 /** `/user <text>` answered with a sentence, not a modal. */
-async function slash(text: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  expect((await t.send.command({ text, userId, channelId: CHANNEL, responseUrl })).status).toBe(200);
-  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-}
+const slash = (text: string, userId: string) => t.slash(text, userId, { channelId: CHANNEL });
 
 /** Submits `view` as `userId` typed `values` (block_id -> state value); resolves to the body Roster acked with. */
 async function submit(view: any, userId: string, values: Record<string, Record<string, any>>): Promise<any> {

@@ -28,13 +28,7 @@ const menuOf = (card: RecordedCall): any => (card.args.blocks as any[]).filter((
 const menuActions = (card: RecordedCall): string[] => (menuOf(card)?.options ?? []).map((o: any) => o.value.split('|')[0]);
 
 /** `/user <text>`: the ephemeral answer, checked by the fake's Block Kit rules like every message. */
-async function slash(text: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  expect((await t.send.command({ text, userId, channelId: CHANNEL, responseUrl })).status).toBe(200);
-  const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-  expect(reply.failed).toBe(false);
-  return reply;
-}
+const slash = (text: string, userId: string) => t.slash(text, userId, { channelId: CHANNEL });
 
 /** Picks `actionName` in the card's menu, as if the card were a channel message at `ts` (ephemeral when `ts` is omitted). */
 function choosePayload(card: RecordedCall, actionName: string, userId: string, { ts, triggerId = trigger(), responseUrl = t.slack.responseUrl() }: { ts?: string; triggerId?: string; responseUrl?: string } = {}) {

@@ -8,7 +8,7 @@ import { Account, Organisation, SlackGrant, AuditEvent, type IAuditEvent } from 
 import type { RosterRole } from '../../src/domain/roles.ts';
 import type { AccountStatus } from '../../src/domain/statuses.ts';
 import { createTestDatabase } from './database.ts';
-import { startFakeSlack, type FakeSlack } from './fakeSlack.ts';
+import { startFakeSlack, type FakeSlack, type RecordedCall } from './fakeSlack.ts';
 import { slackRequester, type SlackRequester } from './slackRequests.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -25,6 +25,11 @@ export interface TestRoster {
   logs: Record<string, unknown>[];
   rawLogs(): string;
   given: Given;
+  /**
+   * Types `/user <text>` as `userId` and returns what Roster posted back to the command's response_url, checking that
+   * the command was acknowledged and that Slack would accept the reply (Block Kit limits).
+   */
+  slash(text: string, userId: string, options?: { channelId?: string }): Promise<RecordedCall>;
   stop(): Promise<void>;
 }
 
@@ -56,17 +61,26 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
   });
   const logger = createLogger(config.LOG_LEVEL, sink);
   const roster = await startRoster(config, logger);
+  const send = slackRequester(`http://127.0.0.1:${roster.port}`, SIGNING_SECRET);
   return {
     roster,
     config,
     slack,
     logger,
-    send: slackRequester(`http://127.0.0.1:${roster.port}`, SIGNING_SECRET),
+    send,
     get logs() {
       return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     rawLogs: () => lines.join('\n'),
     given: given(roster),
+    async slash(text, userId, options = {}) {
+      const responseUrl = slack.responseUrl();
+      const ack = await send.command({ text, userId, responseUrl, ...options });
+      if (ack.status !== 200) throw new Error(`/user ${text} was answered with HTTP ${ack.status}`);
+      const reply = await slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+      if (reply.failed) throw new Error(`Slack would refuse Roster's reply to /user ${text}: ${reply.error} ${JSON.stringify(reply.args.errors ?? '')}`);
+      return reply;
+    },
     async stop() {
       const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
       if (keys.length) await roster.redis.del(...keys);
