@@ -11,56 +11,16 @@ import { runAction, type ActionServices } from '../src/actions/action.ts';
 import { cliActor, slackActor } from '../src/actions/actor.ts';
 import { grantRole } from '../src/actions/grantRole.ts';
 import { lookupAccount } from '../src/actions/lookupAccount.ts';
-import { withDefaultUser } from '../src/config.ts';
 import { createOrm, migrate, type Orm } from '../src/db/orm.ts';
+import { BENCH_DATABASE, BENCH_ORGANISATION, databaseUrl, existingAccounts, percentiles, round, withClient } from './support.ts';
 import { seedDemo } from '../src/db/seedDemo.ts';
 import { createLogger } from '../src/logger.ts';
 import { lookupReply } from '../src/slack/blocks/lookupReply.ts';
 
-const DATABASE = 'roster_bench';
-const ORGANISATION = 'demo';
 const SLACK_USER = 'U0BENCH01';
 const LOOKUPS = 10_000;
 const WARM_UP = 500;
 const TARGETS = { cardP99Ms: 5, ratioP99: 8 } as const;
-
-interface Percentiles {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-/** The same server as DATABASE_URL (with its default user), another database. */
-function databaseUrl(database: string): string {
-  const url = new URL(withDefaultUser(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/roster'));
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withClient<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl(database) });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Accounts the bench database holds now; 0 when it or its tables do not exist yet. */
-async function existingAccounts(): Promise<number> {
-  const exists = await withClient('postgres', async (client) => (await client.query('select 1 from pg_database where datname = $1', [DATABASE])).rowCount === 1);
-  if (!exists) return 0;
-  return withClient(DATABASE, async (client) => {
-    const { rows } = await client.query<{ n: string | null }>(
-      `select case when to_regclass('account') is null then 0
-         else (select count(*) from account a join organisation o on o.id = a.organisation_id where o.slug = $1) end as n`,
-      [ORGANISATION],
-    );
-    return Number(rows[0]?.n ?? 0);
-  });
-}
 
 function parseOptions(argv: string[]): { users: number; fresh: boolean } {
   const { values } = parseArgs({ args: argv, options: { users: { type: 'string' }, fresh: { type: 'boolean', default: false } }, strict: true });
@@ -69,40 +29,29 @@ function parseOptions(argv: string[]): { users: number; fresh: boolean } {
   return { users, fresh: values.fresh };
 }
 
-function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round(sorted[sorted.length - 1]!) };
-}
-
-function round(ms: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(ms * f) / f;
-}
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
 
   const found = await existingAccounts();
   const reseed = options.fresh || found < options.users;
   if (reseed) {
-    await withClient('postgres', (client) => client.query(`drop database if exists "${DATABASE}" with (force)`));
-    process.stderr.write(`bench: seeding ${options.users} accounts into ${DATABASE}...\n`);
+    await withClient('postgres', (client) => client.query(`drop database if exists "${BENCH_DATABASE}" with (force)`));
+    process.stderr.write(`bench: seeding ${options.users} accounts into ${BENCH_DATABASE}...\n`);
   } else {
-    process.stderr.write(`bench: reusing ${DATABASE} (${found} accounts; --fresh to reseed)\n`);
+    process.stderr.write(`bench: reusing ${BENCH_DATABASE} (${found} accounts; --fresh to reseed)\n`);
   }
 
   let orm: Orm | undefined;
-  const bare = new pg.Client({ connectionString: databaseUrl(DATABASE) });
+  const bare = new pg.Client({ connectionString: databaseUrl(BENCH_DATABASE) });
   let bareConnected = false;
   try {
-    orm = await createOrm(databaseUrl(DATABASE), () => {});
+    orm = await createOrm(databaseUrl(BENCH_DATABASE), () => {});
     await migrate(orm);
 
     let seedSeconds: number | null = null;
     if (reseed) {
       const started = performance.now();
-      await seedDemo(orm.em.fork(), { users: options.users, organisation: ORGANISATION });
+      await seedDemo(orm.em.fork(), { users: options.users, organisation: BENCH_ORGANISATION });
       seedSeconds = round((performance.now() - started) / 1000, 1);
     }
 
@@ -117,7 +66,7 @@ async function main(): Promise<void> {
     // Warm-up emails are distinct from the measured ones, so neither side gets rows it has just read.
     const { rows: picked } = await bare.query<{ email: string }>('select email from account order by random() limit $1', [LOOKUPS + WARM_UP]);
     const emails = picked.map((row) => row.email);
-    if (emails.length < LOOKUPS + WARM_UP) throw new Error(`${DATABASE} holds only ${emails.length} accounts; need ${LOOKUPS + WARM_UP} (use --users)`);
+    if (emails.length < LOOKUPS + WARM_UP) throw new Error(`${BENCH_DATABASE} holds only ${emails.length} accounts; need ${LOOKUPS + WARM_UP} (use --users)`);
 
     const card = async (email: string): Promise<number> => {
       const started = performance.now();
@@ -163,7 +112,7 @@ async function main(): Promise<void> {
     pass.all = pass.cardP99 && pass.ratioP99;
 
     const report = {
-      database: DATABASE,
+      database: BENCH_DATABASE,
       reused: !reseed,
       seedSeconds,
       accounts: Number(accounts[0]?.n ?? 0),

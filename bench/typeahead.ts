@@ -19,14 +19,12 @@ import { grantRole } from '../src/actions/grantRole.ts';
 import { SEARCH_RESULT_LIMIT } from '../src/actions/searchAccounts.ts';
 import { escapeLike } from '../src/db/accountCards.ts';
 import { normaliseSearchText } from '../src/db/accountSearch.ts';
-import { withDefaultUser } from '../src/config.ts';
 import { createOrm, migrate, type Orm } from '../src/db/orm.ts';
+import { BENCH_DATABASE, BENCH_ORGANISATION, databaseUrl, existingAccounts, percentiles, round, withClient, type Percentiles } from './support.ts';
 import { seedDemo } from '../src/db/seedDemo.ts';
 import { createLogger } from '../src/logger.ts';
 import { accountOptions, OPTION_TEXT_LIMIT } from '../src/slack/options/accountPick.ts';
 
-const DATABASE = 'roster_bench';
-const ORGANISATION = 'demo';
 /** A platform-wide viewer, and one limited to the demo organisation (the organisation-limited search path). */
 const PLATFORM_VIEWER = 'U0BENCHTA1';
 const ORGANISATION_VIEWER = 'U0BENCHTA2';
@@ -36,13 +34,6 @@ const NOTHING_SHARE = 0.1;
 const WARM_UP = 300;
 const TARGETS = { p99Ms: 25 } as const;
 
-interface Percentiles {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
 type Field = 'firstName' | 'lastName' | 'fullName' | 'username' | 'email' | 'nothing';
 
 interface Query {
@@ -51,41 +42,10 @@ interface Query {
   length: number;
 }
 
-/** The same server as DATABASE_URL (with its default user), another database. */
-function databaseUrl(database: string): string {
-  const url = new URL(withDefaultUser(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/roster'));
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withClient<T>(database: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl(database) });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Accounts the bench database holds in the demo organisation; 0 when it or its tables do not exist yet. */
-async function existingAccounts(): Promise<number> {
-  const exists = await withClient('postgres', async (client) => (await client.query('select 1 from pg_database where datname = $1', [DATABASE])).rowCount === 1);
-  if (!exists) return 0;
-  return withClient(DATABASE, async (client) => {
-    const { rows } = await client.query<{ n: string | null }>(
-      `select case when to_regclass('account') is null then 0
-         else (select count(*) from account a join organisation o on o.id = a.organisation_id where o.slug = $1) end as n`,
-      [ORGANISATION],
-    );
-    return Number(rows[0]?.n ?? 0);
-  });
-}
-
 /** Other sessions on the bench database (another benchmark seeding or measuring). */
 async function otherSessions(): Promise<number> {
   return withClient('postgres', async (client) => {
-    const { rows } = await client.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [DATABASE]);
+    const { rows } = await client.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [BENCH_DATABASE]);
     return Number(rows[0]?.n ?? 0);
   });
 }
@@ -98,17 +58,6 @@ function parseOptions(argv: string[]): { users: number; queries: number } {
     return value;
   };
   return { users: whole('users', values.users, 1_000_000), queries: whole('queries', values.queries, 2_000) };
-}
-
-function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: round(sorted[sorted.length - 1]!) };
-}
-
-function round(ms: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(ms * f) / f;
 }
 
 /** A deterministic generator, so runs measure the same mix. */
@@ -173,18 +122,18 @@ async function main(): Promise<void> {
   if (missing > 0) {
     const others = await otherSessions();
     if (others > 0) {
-      throw new Error(`${DATABASE} holds ${found} of ${options.users} demo accounts and ${others} other session(s) use it (bench:lookup?); run again when they are done`);
+      throw new Error(`${BENCH_DATABASE} holds ${found} of ${options.users} demo accounts and ${others} other session(s) use it (bench:lookup?); run again when they are done`);
     }
-    process.stderr.write(`bench: ${DATABASE} holds ${found} demo accounts; seeding ${missing} more...\n`);
+    process.stderr.write(`bench: ${BENCH_DATABASE} holds ${found} demo accounts; seeding ${missing} more...\n`);
   } else {
-    process.stderr.write(`bench: reusing ${DATABASE} (${found} demo accounts)\n`);
+    process.stderr.write(`bench: reusing ${BENCH_DATABASE} (${found} demo accounts)\n`);
   }
 
   let orm: Orm | undefined;
-  const bare = new pg.Client({ connectionString: databaseUrl(DATABASE) });
+  const bare = new pg.Client({ connectionString: databaseUrl(BENCH_DATABASE) });
   let bareConnected = false;
   try {
-    orm = await createOrm(databaseUrl(DATABASE), () => {});
+    orm = await createOrm(databaseUrl(BENCH_DATABASE), () => {});
     const migrationStarted = performance.now();
     const migrations = await migrate(orm);
     // New expression indexes have no statistics until the table is analysed again.
@@ -194,14 +143,14 @@ async function main(): Promise<void> {
     let seedSeconds: number | null = null;
     if (missing > 0) {
       const started = performance.now();
-      await seedDemo(orm.em.fork(), { users: missing, organisation: ORGANISATION });
+      await seedDemo(orm.em.fork(), { users: missing, organisation: BENCH_ORGANISATION });
       seedSeconds = round((performance.now() - started) / 1000, 1);
     }
 
     const services: ActionServices = { orm, logger: createLogger('silent') };
     // The picker needs a viewer; granting again is a no-op.
     await runAction(services, grantRole, cliActor(), { slackUserId: PLATFORM_VIEWER, role: 'viewer' });
-    await runAction(services, grantRole, cliActor(), { slackUserId: ORGANISATION_VIEWER, role: 'viewer', organisation: ORGANISATION });
+    await runAction(services, grantRole, cliActor(), { slackUserId: ORGANISATION_VIEWER, role: 'viewer', organisation: BENCH_ORGANISATION });
 
     await bare.connect();
     bareConnected = true;
@@ -209,9 +158,9 @@ async function main(): Promise<void> {
     const { rows: samples } = await bare.query<Sample>(
       `select a.first_name, a.last_name, a.username, a.email from account a join organisation o on o.id = a.organisation_id
        where o.slug = $1 and a.status <> 'DELETED' order by random() limit 5000`,
-      [ORGANISATION],
+      [BENCH_ORGANISATION],
     );
-    if (samples.length === 0) throw new Error(`${DATABASE} holds no ${ORGANISATION} accounts to take prefixes from`);
+    if (samples.length === 0) throw new Error(`${BENCH_DATABASE} holds no ${BENCH_ORGANISATION} accounts to take prefixes from`);
 
     const next = random(20261125);
     const queries = makeQueries(samples, options.queries, next);
@@ -289,7 +238,7 @@ async function main(): Promise<void> {
     const all = Object.values(pass).every(Boolean);
 
     const report = {
-      database: DATABASE,
+      database: BENCH_DATABASE,
       reused: missing === 0,
       seedSeconds,
       migrationsApplied: migrations,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './action.ts';
-import { accountRefSchema, applyLifecycle, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
+import { accountRefSchema, applyLifecycle, expectedVersionSchema, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
 import { auditCredentialChange } from './credentials.ts';
 import { queueMail } from './mail.ts';
 

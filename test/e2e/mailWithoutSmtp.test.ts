@@ -2,7 +2,6 @@
 // no working link may sit in a log file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, AccountToken, OutboxMail } from '../../src/db/entities/index.ts';
-import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0NOSMTP01';

@@ -336,8 +336,6 @@ const KNOWN_BLOCK_TYPES = new Set([
   'section', 'divider', 'header', 'context', 'actions', 'input', 'image', 'rich_text', 'video', 'file', 'markdown', 'table', 'call',
 ]);
 
-const SELECTS_WITH_OPTIONS = new Set(['static_select', 'multi_static_select']);
-
 /**
  * The Block Kit problems real Slack would refuse `payload` for, each naming its path
  * (`blocks[3].text.text: longer than 3000`); [] when valid. For 'modal' and 'home' the payload
