@@ -6,8 +6,21 @@ import { processLockExpiry } from './lockExpiry.ts';
 import type { MailSettings } from './mailTransport.ts';
 import { processOutboxPass } from './outboxPass.ts';
 import { processSendMail } from './sendMail.ts';
-import { MAIL_QUEUE, OUTBOX_PASS_JOB, SEND_MAIL_JOB, type MailJobData, type SendMailData } from './queues.ts';
-import { INACTIVITY_SWEEP_JOB, LOCK_EXPIRY_JOB, MAINTENANCE_QUEUE, SLACK_NOTIFY_QUEUE, type InactivitySweepData, type LockExpiryData, type MaintenanceData, type SlackNotification } from './queues.ts';
+import {
+  INACTIVITY_SWEEP_JOB,
+  LOCK_EXPIRY_JOB,
+  MAIL_QUEUE,
+  MAINTENANCE_QUEUE,
+  OUTBOX_PASS_JOB,
+  SEND_MAIL_JOB,
+  SLACK_NOTIFY_QUEUE,
+  type InactivitySweepData,
+  type LockExpiryData,
+  type MailJobData,
+  type MaintenanceData,
+  type SendMailData,
+  type SlackNotification,
+} from './queues.ts';
 
 export interface WorkerDeps extends SweepDeps {
   slack: WebClient;
@@ -18,12 +31,18 @@ export interface Workers {
   close(): Promise<void>;
 }
 
+/** The dependencies for one job, with a logger that puts the queue and job id on every line the job writes. */
+function forJob(deps: WorkerDeps, queue: string, job: Job): WorkerDeps {
+  return { ...deps, logger: deps.logger.child({ queue, jobId: job.id }) };
+}
+
 export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, prefix: string): Workers {
   const maintenance = new Worker<MaintenanceData>(
     MAINTENANCE_QUEUE,
     async (job) => {
-      if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job as Job<InactivitySweepData>, deps);
-      if (job.name === LOCK_EXPIRY_JOB) return processLockExpiry(job as Job<LockExpiryData>, deps);
+      const jobDeps = forJob(deps, MAINTENANCE_QUEUE, job);
+      if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job as Job<InactivitySweepData>, jobDeps);
+      if (job.name === LOCK_EXPIRY_JOB) return processLockExpiry(job as Job<LockExpiryData>, jobDeps);
       throw new Error(`unknown maintenance job "${job.name}"`);
     },
     { connection, prefix, concurrency: 1 },
@@ -38,8 +57,9 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
   const mail = new Worker<MailJobData>(
     MAIL_QUEUE,
     async (job) => {
-      if (job.name === SEND_MAIL_JOB) return processSendMail(job as Job<SendMailData>, deps);
-      if (job.name === OUTBOX_PASS_JOB) return processOutboxPass(deps);
+      const jobDeps = forJob(deps, MAIL_QUEUE, job);
+      if (job.name === SEND_MAIL_JOB) return processSendMail(job as Job<SendMailData>, jobDeps);
+      if (job.name === OUTBOX_PASS_JOB) return processOutboxPass(jobDeps);
       throw new Error(`unknown mail job "${job.name}"`);
     },
     { connection, prefix, concurrency: 4 },

@@ -24,6 +24,12 @@ describe('logs', () => {
     expect(t.rawLogs()).not.toContain(SIGNING_SECRET);
     expect(t.rawLogs()).not.toContain(BOT_TOKEN);
   });
+
+  it('carry the queue and job id on every line a job writes', async () => {
+    const job = await t.roster.queues.maintenance.add('inactivity-sweep', { dryRun: true });
+    await expect.poll(() => job.getState(), { timeout: 10_000, interval: 100 }).toBe('completed');
+    expect(t.logs.find((line) => line.msg === 'inactivity sweep finished')).toMatchObject({ queue: 'maintenance', jobId: job.id });
+  });
 });
 
 describe('health and dependencies', () => {
