@@ -285,6 +285,8 @@ describe('the outbox', () => {
     const max = await t.given.account({ firstName: 'Max', lastName: 'Twice', status: 'INVITED', lastSignInAt: null });
     await slash(`resend-invite ${max.email}`, HELPDESK);
     await mailTo(max.email);
+    // The SMTP server has the mail a moment before the worker records it as sent: wait for that record.
+    await expect.poll(async () => (await outbox(max.id))[0]?.sentAt, { timeout: 10_000 }).toBeInstanceOf(Date);
     const [row] = await outbox(max.id);
     const received = mailbox.messages.filter((m) => m.envelopeTo.includes(max.email)).length;
 
