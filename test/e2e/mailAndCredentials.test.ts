@@ -93,6 +93,7 @@ describe('invitations', () => {
     const [stored] = await em().find(AccountToken, { account: ann.id });
     expect(stored).toMatchObject({ purpose: 'invitation', hash: hashToken(token) });
     expect(stored!.hash).not.toContain(token);
+    await expect.poll(async () => (await outbox(ann.id))[0]?.sentAt, { timeout: 10_000 }).toBeInstanceOf(Date);
     expect(await outbox(ann.id)).toMatchObject([{ to: ann.email, template: 'invitation', tokenId: stored!.id, attempts: 1, sentAt: expect.any(Date), lastError: null }]);
 
     const audit = await t.given.audit({ targetId: ann.id });
