@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { ActionServices } from '../src/actions/action.ts';
 import { systemActor } from '../src/actions/actor.ts';
-import { sweepAllInactiveAccounts, type SweepResult } from '../src/actions/sweepInactiveAccounts.ts';
+import { sweepAllInactiveAccounts, sweptByJob, type SweepResult } from '../src/actions/sweepInactiveAccounts.ts';
 import type { InactivitySweepData, Queues } from './queues.ts';
 
 export interface SweepDeps extends ActionServices {
@@ -10,7 +10,8 @@ export interface SweepDeps extends ActionServices {
 }
 
 export async function processInactivitySweep(job: Job<InactivitySweepData>, deps: SweepDeps): Promise<SweepResult> {
-  const result = await sweepAllInactiveAccounts(deps, systemActor('inactivity-sweep'), { dryRun: job.data.dryRun ?? false, jobId: job.id });
+  const swept = await sweepAllInactiveAccounts(deps, systemActor('inactivity-sweep'), { dryRun: job.data.dryRun ?? false, jobId: job.id });
+  const result = swept.dryRun ? swept : await sweptByJob(deps.orm.em.fork(), job.id!);
   deps.logger.info({ jobId: job.id, suspended: result.suspended }, 'inactivity sweep finished');
   if (deps.reportsChannel) {
     // The job id makes the report idempotent: a sweep job retried after a crash does not post twice.

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { defineAction, runAction, type ActionServices } from './action.ts';
 import type { Actor } from './actor.ts';
@@ -73,4 +74,19 @@ export async function sweepAllInactiveAccounts(services: ActionServices, actor: 
     }
     if (options.dryRun || batch.suspended < batchSize) return total;
   }
+}
+
+/**
+ * What a sweep job suspended, read back from its audit rows: right even when the job was retried after a crash
+ * (the retry finds those accounts already SUSPENDED and suspends none itself).
+ */
+export async function sweptByJob(em: EntityManager, jobId: string): Promise<SweepResult> {
+  const rows = await em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
+    `select o.slug, o.inactivity_days, count(*) from audit_event e join organisation o on o.id = e.organisation_id
+     where e.job_id = ? and e.action = 'inactivity-suspend' and e.outcome = 'done'
+     group by o.slug, o.inactivity_days order by o.slug`,
+    [jobId],
+  );
+  const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
+  return { dryRun: false, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
 }

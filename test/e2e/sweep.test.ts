@@ -342,4 +342,20 @@ describe('a sweep larger than one batch', () => {
     for (const account of stale) expect(await t.given.audit({ targetId: account.id })).toMatchObject([{ action: 'inactivity-suspend' }]);
     expect(await t.given.audit({ targetId: fresh.id })).toEqual([]);
   });
+
+  it('reports what a job suspended even when it is run again after a crash', async () => {
+    const { sweepAllInactiveAccounts } = await import('../../src/actions/sweepInactiveAccounts.ts');
+    const { systemActor } = await import('../../src/actions/actor.ts');
+    await t.given.organisation('crash-org', { inactivityDays: 10 });
+    for (let i = 0; i < 2; i++) await t.given.account({ organisationSlug: 'crash-org', firstName: `Crash${i}`, lastSignInAt: ago(11 * DAY) });
+    // The first run committed its batch and died before reporting; BullMQ then runs the same job again.
+    const jobId = 'sweep-that-crashed';
+    await sweepAllInactiveAccounts({ orm: t.roster.orm, logger: t.logger }, systemActor('inactivity-sweep'), { dryRun: false, jobId });
+    await t.roster.queues.maintenance.add(INACTIVITY_SWEEP_JOB, {}, { jobId });
+    const result = await finished<SweepResult>(t.roster.queues.maintenance, jobId);
+    expect(result).toMatchObject({ suspended: 2, byOrganisation: [{ slug: 'crash-org', count: 2 }] });
+    const [report] = await deliveredReports(t, jobId);
+    expect(report!.args.text).toContain('suspended 2 accounts');
+    expect(report!.args.text).toContain('crash-org');
+  });
 });
