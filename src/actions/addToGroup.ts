@@ -3,7 +3,7 @@ import { Membership } from '../db/entities/index.ts';
 import { GROUP_ROLES } from '../domain/accounts.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
-import { accountRefSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
 import { groupRefSchema, loadGroup, quoted } from './groups.ts';
 
 /** Seed 000's "Add User to Group": the group is looked up in the account's organisation. */
@@ -16,9 +16,9 @@ export const addToGroup = defineAction({
     positional: ['account', 'group'],
     flags: { role: { field: 'role', type: 'string' }, reason: { field: 'reason', type: 'string' } },
   },
-  input: z.object({ account: accountRefSchema, group: groupRefSchema, role: z.enum(GROUP_ROLES).default('member'), reason: reasonSchema }),
-  async run(ctx, { account: ref, group: groupRef, role, reason }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref);
+  input: z.object({ account: accountRefSchema, group: groupRefSchema, role: z.enum(GROUP_ROLES).default('member'), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
     if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const existing = await ctx.em.findOne(Membership, { account, group });

@@ -3,7 +3,7 @@ import { Membership } from '../db/entities/index.ts';
 import { GROUP_ROLES } from '../domain/accounts.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
-import { accountRefSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
 import { groupRefSchema, loadGroup, quoted } from './groups.ts';
 
 /** The account's role inside one group (seed 000's "User Role"), not its role in the product. */
@@ -16,9 +16,9 @@ export const changeGroupRole = defineAction({
     positional: ['account', 'group', 'role'],
     flags: { reason: { field: 'reason', type: 'string' } },
   },
-  input: z.object({ account: accountRefSchema, group: groupRefSchema, role: z.enum(GROUP_ROLES), reason: reasonSchema }),
-  async run(ctx, { account: ref, group: groupRef, role, reason }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref);
+  input: z.object({ account: accountRefSchema, group: groupRefSchema, role: z.enum(GROUP_ROLES), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const membership = await ctx.em.findOne(Membership, { account, group });
     if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}; add them with group-add.`, 'invalid-state');

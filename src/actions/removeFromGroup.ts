@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Membership } from '../db/entities/index.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
-import { accountRefSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
 import { groupRefSchema, loadGroup, quoted } from './groups.ts';
 
 /** Seed 000's "Remove User from Group". A group is never left without its owner being a member: move ownership first. */
@@ -15,9 +15,9 @@ export const removeFromGroup = defineAction({
     positional: ['account', 'group'],
     flags: { reason: { field: 'reason', type: 'string' } },
   },
-  input: z.object({ account: accountRefSchema, group: groupRefSchema, reason: reasonSchema }),
-  async run(ctx, { account: ref, group: groupRef, reason }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref);
+  input: z.object({ account: accountRefSchema, group: groupRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, group: groupRef, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const membership = await ctx.em.findOne(Membership, { account, group });
     if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}.`, 'invalid-state');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AccountFeature } from '../db/entities/index.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
-import { accountRefSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './accounts.ts';
 import { loadFeature, onOffSchema } from './features.ts';
 
 /** Seed 000's "Activate or deactivate custom add-ons": on installs or switches on; off switches off and keeps it installed. */
@@ -11,9 +11,9 @@ export const setAccountAddOn = defineAction({
   describedAs: 'switching add-ons',
   requires: 'owner',
   command: { usage: '<who> <add-on-key> on|off [--reason <text>]', positional: ['account', 'addOn', 'state'], flags: { reason: { field: 'reason', type: 'string' } }, synonyms: ['addon', 'plugin'] },
-  input: z.object({ account: accountRefSchema, addOn: z.string().trim().min(1).max(100), state: onOffSchema, reason: reasonSchema }),
-  async run(ctx, { account: ref, addOn: key, state, reason }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref);
+  input: z.object({ account: accountRefSchema, addOn: z.string().trim().min(1).max(100), state: onOffSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, addOn: key, state, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
     if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
     const feature = await loadFeature(ctx, 'add_on', key);
     const installed = await ctx.em.findOne(AccountFeature, { account, feature });

@@ -175,6 +175,21 @@ describe('a form generated from the action', () => {
     expect(JSON.parse(again.private_metadata).account).toBe(`${gia.id}:2`);
   });
 
+  it('refuses a group form opened before someone else changed the account, and adds no membership', async () => {
+    const ida = await t.given.account({ firstName: 'Ida', lastName: 'Stalegroup' });
+    const groupName = `Late Crew ${tag()}`;
+    const em = t.roster.orm.em.fork();
+    em.create(Group, { organisation: await em.findOneOrFail(Organisation, { slug: 'default' }), name: groupName });
+    await em.flush();
+    const card = await slash(ida.email, ADMIN);
+    const view = await openForm(card, 'group-add', ADMIN, { ts: '1700000060.000100' });
+    await slash(`lock ${ida.email}`, ADMIN2);
+    const body = await submit(view, ADMIN, { group: text(groupName), role: select('member') });
+    expect(body.response_action).toBe('errors');
+    expect(JSON.stringify(body.errors)).toContain('changed by someone else meanwhile');
+    expect(await t.roster.orm.em.fork().count(Membership, { account: ida.id })).toBe(0);
+  });
+
   it('joins a group with the enum default preselected, replacing an ephemeral card through its response_url', async () => {
     const hal = await t.given.account({ firstName: 'Hal', lastName: 'Joiner' });
     const groupName = `Field Crew ${tag()}`;
