@@ -18,14 +18,7 @@ const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id
 // The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
 const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
 
-/** Clicks a card button on an ephemeral message (as a slash command's answer is), returning Roster's edit of it. */
-async function click(card: RecordedCall, actionId: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  const payload = blockActionsPayload({ userId, actionId, blocks: card.args.blocks, responseUrl });
-  payload.container.is_ephemeral = true;
-  expect((await t.send.interaction(payload)).status).toBe(200);
-  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-}
+const click = (card: RecordedCall, actionId: string, userId: string) => t.click(card, actionId, userId);
 
 beforeAll(async () => {
   t = await startTestRoster();

@@ -14,7 +14,6 @@ import { outboxMailQueue } from '../../jobs/sendMail.ts';
 import { OUTBOX_PASS_JOB, SEND_MAIL_JOB } from '../../jobs/queues.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbox.ts';
-import { blockActionsPayload } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,14 +48,7 @@ const outbox = (accountId: string) => em().find(OutboxMail, { accountId }, { ord
 /** Runs `/user <text>` and returns Roster's first answer on the response_url. */
 const slash = (text: string, userId: string) => t.slash(text, userId);
 
-/** Clicks a card button on an ephemeral card (a slash command's answer), returning Roster's edit of it. */
-async function click(card: RecordedCall, actionId: string, userId: string): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  const payload = blockActionsPayload({ userId, actionId, blocks: card.args.blocks, responseUrl });
-  payload.container.is_ephemeral = true;
-  expect((await t.send.interaction(payload)).status).toBe(200);
-  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-}
+const click = (card: RecordedCall, actionId: string, userId: string) => t.click(card, actionId, userId);
 
 const mailTo = (email: string, after: ReceivedMail[] = []) => mailbox.waitFor((m) => m.envelopeTo.includes(email) && !after.includes(m));
 

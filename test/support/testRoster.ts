@@ -9,7 +9,7 @@ import type { RosterRole } from '../../src/domain/roles.ts';
 import type { AccountStatus } from '../../src/domain/statuses.ts';
 import { createTestDatabase } from './database.ts';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from './fakeSlack.ts';
-import { slackRequester, type SlackRequester } from './slackRequests.ts';
+import { blockActionsPayload, slackRequester, type SlackRequester } from './slackRequests.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
@@ -30,6 +30,8 @@ export interface TestRoster {
    * the command was acknowledged and that Slack would accept the reply (Block Kit limits).
    */
   slash(text: string, userId: string, options?: { channelId?: string }): Promise<RecordedCall>;
+  /** Clicks a button on an ephemeral card (a slash command's answer) as `userId`, returning Roster's edit of it. */
+  click(card: RecordedCall, actionId: string, userId: string): Promise<RecordedCall>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,14 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
       const reply = await slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
       if (reply.failed) throw new Error(`Slack would refuse Roster's reply to /user ${text}: ${reply.error} ${JSON.stringify(reply.args.errors ?? '')}`);
       return reply;
+    },
+    async click(card, actionId, userId) {
+      const responseUrl = slack.responseUrl();
+      const payload = blockActionsPayload({ userId, actionId, blocks: card.args.blocks, responseUrl });
+      payload.container.is_ephemeral = true;
+      const ack = await send.interaction(payload);
+      if (ack.status !== 200) throw new Error(`the click on ${actionId} was answered with HTTP ${ack.status}`);
+      return slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
     },
     async stop() {
       const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
