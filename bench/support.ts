@@ -32,7 +32,10 @@ export async function withClient<T>(database: string, work: (client: pg.Client) 
 
 /** Accounts the bench database holds in the demo organisation; 0 when it or its tables do not exist yet. */
 export async function existingAccounts(): Promise<number> {
-  const exists = await withClient('postgres', async (client) => (await client.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE])).rowCount === 1);
+  const exists = await withClient(
+    'postgres',
+    async (client) => (await client.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE])).rowCount === 1,
+  );
   if (!exists) return 0;
   return withClient(BENCH_DATABASE, async (client) => {
     const { rows } = await client.query<{ n: string | null }>(

@@ -45,7 +45,9 @@ interface Query {
 /** Other sessions on the bench database (another benchmark seeding or measuring). */
 async function otherSessions(): Promise<number> {
   return withClient('postgres', async (client) => {
-    const { rows } = await client.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [BENCH_DATABASE]);
+    const { rows } = await client.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+      BENCH_DATABASE,
+    ]);
     return Number(rows[0]?.n ?? 0);
   });
 }
@@ -122,7 +124,9 @@ async function main(): Promise<void> {
   if (missing > 0) {
     const others = await otherSessions();
     if (others > 0) {
-      throw new Error(`${BENCH_DATABASE} holds ${found} of ${options.users} demo accounts and ${others} other session(s) use it (bench:lookup?); run again when they are done`);
+      throw new Error(
+        `${BENCH_DATABASE} holds ${found} of ${options.users} demo accounts and ${others} other session(s) use it (bench:lookup?); run again when they are done`,
+      );
     }
     process.stderr.write(`bench: ${BENCH_DATABASE} holds ${found} demo accounts; seeding ${missing} more...\n`);
   } else {
@@ -154,7 +158,9 @@ async function main(): Promise<void> {
 
     await bare.connect();
     bareConnected = true;
-    const { rows: counted } = await bare.query<{ all: string; deleted: string }>(`select count(*) as all, count(*) filter (where status = 'DELETED') as deleted from account`);
+    const { rows: counted } = await bare.query<{ all: string; deleted: string }>(
+      `select count(*) as all, count(*) filter (where status = 'DELETED') as deleted from account`,
+    );
     const { rows: samples } = await bare.query<Sample>(
       `select a.first_name, a.last_name, a.username, a.email from account a join organisation o on o.id = a.organisation_id
        where o.slug = $1 and a.status <> 'DELETED' order by random() limit 5000`,
@@ -172,7 +178,8 @@ async function main(): Promise<void> {
       const ms = performance.now() - started;
       if (offered.length > SEARCH_RESULT_LIMIT) throw new Error(`"${query.text}" offered ${offered.length} options`);
       for (const option of offered) {
-        if (Array.from(option.text.text).length > OPTION_TEXT_LIMIT || (option.value ?? '').length > 150) throw new Error(`"${query.text}" offered an option over Slack's limits`);
+        if (Array.from(option.text.text).length > OPTION_TEXT_LIMIT || (option.value ?? '').length > 150)
+          throw new Error(`"${query.text}" offered an option over Slack's limits`);
       }
       if (query.field !== 'nothing' && offered.length === 0) throw new Error(`"${query.text}" (a ${query.field} prefix) offered nothing`);
       return { ms, options: offered.length };
@@ -194,7 +201,9 @@ async function main(): Promise<void> {
       await plain(query);
     }
 
-    const byLength = new Map(LENGTHS.map((length) => [length, { platform: [] as number[], organisation: [] as number[], bare: [] as number[], empty: 0, options: 0 }]));
+    const byLength = new Map(
+      LENGTHS.map((length) => [length, { platform: [] as number[], organisation: [] as number[], bare: [] as number[], empty: 0, options: 0 }]),
+    );
     for (const [i, query] of queries.entries()) {
       const series = byLength.get(query.length as (typeof LENGTHS)[number])!;
       // Rotate which goes first, so noise and cache effects hit all alike.
@@ -255,7 +264,8 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     const parts = Object.entries(results).map(
-      ([length, r]) => `${length} p99 ${r.typeahead.p99.toFixed(2)} ms (org grant ${r.typeaheadOrganisationGrant.p99.toFixed(2)}, bare ${r.bare.p99.toFixed(2)}, ${r.ratioP99.toFixed(1)}x)`,
+      ([length, r]) =>
+        `${length} p99 ${r.typeahead.p99.toFixed(2)} ms (org grant ${r.typeaheadOrganisationGrant.p99.toFixed(2)}, bare ${r.bare.p99.toFixed(2)}, ${r.ratioP99.toFixed(1)}x)`,
     );
     process.stdout.write(`typeahead at ${report.accounts} accounts: ${parts.join('; ')} (target p99 < ${TARGETS.p99Ms} ms): ${all ? 'PASS' : 'FAIL'}\n`);
   } finally {

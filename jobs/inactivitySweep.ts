@@ -22,7 +22,10 @@ export async function processInactivitySweep(job: Job<InactivitySweepData>, deps
 
 export function sweepSummary(result: SweepResult): string {
   const verb = result.dryRun ? 'would suspend' : 'suspended';
-  if (result.suspended === 0) return `Inactivity sweep${result.dryRun ? ' (dry run)' : ''}: no account ${verb === 'suspended' ? 'needed suspending' : 'would be suspended'}.`;
+  if (result.suspended === 0)
+    return `Inactivity sweep${result.dryRun ? ' (dry run)' : ''}: no account ${verb === 'suspended' ? 'needed suspending' : 'would be suspended'}.`;
   const lines = result.byOrganisation.map((org) => `• ${org.slug}: ${org.count} (no sign-in for ${org.inactivityDays} days)`);
-  return [`Inactivity sweep${result.dryRun ? ' (dry run)' : ''}: ${verb} ${result.suspended} account${result.suspended === 1 ? '' : 's'}.`, ...lines].join('\n');
+  return [`Inactivity sweep${result.dryRun ? ' (dry run)' : ''}: ${verb} ${result.suspended} account${result.suspended === 1 ? '' : 's'}.`, ...lines].join(
+    '\n',
+  );
 }

@@ -8,7 +8,11 @@ import { LOCK_EXPIRY_JOB, type LockExpiryData, type Queues } from './queues.ts';
 export function queueScheduler(queues: Queues): Scheduler {
   return {
     async lockExpiry(accountId, at) {
-      await queues.maintenance.add(LOCK_EXPIRY_JOB, { accountId }, { jobId: `${LOCK_EXPIRY_JOB}-${accountId}-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) });
+      await queues.maintenance.add(
+        LOCK_EXPIRY_JOB,
+        { accountId },
+        { jobId: `${LOCK_EXPIRY_JOB}-${accountId}-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) },
+      );
     },
   };
 }

@@ -24,7 +24,8 @@ export function mailSettings(config: Config, logger: Logger): MailSettings {
     logger.warn('SMTP_URL is unset: invitation and password reset mails are written to the log, without their links, instead of being sent.');
     return { from: config.MAIL_FROM, linkValidForMs };
   }
-  if (!config.ROSTER_PUBLIC_URL) throw new ConfigError('Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set (the links in mails point there)');
+  if (!config.ROSTER_PUBLIC_URL)
+    throw new ConfigError('Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set (the links in mails point there)');
   // Short timeouts: a job that cannot reach the server fails fast and is retried with backoff, instead of waiting minutes.
   const transport = nodemailer.createTransport({ url: config.SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   // The URL may carry SMTP credentials: only its host is logged.

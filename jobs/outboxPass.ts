@@ -27,11 +27,18 @@ export async function scheduleOutboxPass(queues: Queues): Promise<void> {
  */
 export async function processOutboxPass(deps: OutboxPassDeps): Promise<{ requeued: number; givenUp: number }> {
   const em = deps.orm.em.fork();
-  const stale = await em.find(OutboxMail, { sentAt: null, cancelledAt: null, createdAt: { $lt: new Date(Date.now() - OUTBOX_GIVE_UP_AFTER_MS) } }, { limit: PASS_BATCH });
+  const stale = await em.find(
+    OutboxMail,
+    { sentAt: null, cancelledAt: null, createdAt: { $lt: new Date(Date.now() - OUTBOX_GIVE_UP_AFTER_MS) } },
+    { limit: PASS_BATCH },
+  );
   for (const mail of stale) {
     const lastError = `given up: not sent within ${OUTBOX_GIVE_UP_AFTER_MS / 3_600_000} hours; last error: ${mail.lastError ?? 'none'}`.slice(0, 1000);
     await em.nativeUpdate(OutboxMail, { id: mail.id, sentAt: null }, { cancelledAt: new Date(), lastError });
-    deps.logger.warn({ outboxId: mail.id, template: mail.template, accountId: mail.accountId, attempts: mail.attempts, lastError: mail.lastError }, 'mail given up');
+    deps.logger.warn(
+      { outboxId: mail.id, template: mail.template, accountId: mail.accountId, attempts: mail.attempts, lastError: mail.lastError },
+      'mail given up',
+    );
   }
 
   const queue = deps.queues.mail;

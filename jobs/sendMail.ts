@@ -58,7 +58,10 @@ export async function processSendMail(job: Job<SendMailData>, deps: SendMailDeps
   if (!transport || !publicUrl) {
     // No SMTP server: the mail is "delivered" to the log, but a working link must not be, so no token is made at all.
     const content = mailContent(mail.template, { ...facts, link: '[link left out: set SMTP_URL to send mail]' });
-    deps.logger.info({ outboxId: mail.id, template: mail.template, to, subject: content.subject, text: content.text }, 'mail written to the log instead of sent (SMTP_URL is unset)');
+    deps.logger.info(
+      { outboxId: mail.id, template: mail.template, to, subject: content.subject, text: content.text },
+      'mail written to the log instead of sent (SMTP_URL is unset)',
+    );
     await em.nativeUpdate(OutboxMail, { id: mail.id, sentAt: null }, { sentAt: new Date(), to, attempts: mail.attempts + 1, lastError: null });
     return 'logged';
   }
@@ -87,7 +90,9 @@ async function whyNotWanted(orm: Orm, mail: IOutboxMail, account: IAccount | nul
   if (!account) return 'the account no longer exists';
   const awaited = STATUS_AWAITING_MAIL[mail.template];
   if (account.status !== awaited) return `the account is ${account.status} now, no longer ${awaited}`;
-  const newer = await orm.em.fork().count(OutboxMail, { accountId: account.id, template: mail.template, createdAt: { $gt: mail.createdAt }, cancelledAt: null });
+  const newer = await orm.em
+    .fork()
+    .count(OutboxMail, { accountId: account.id, template: mail.template, createdAt: { $gt: mail.createdAt }, cancelledAt: null });
   if (newer > 0) return 'a newer mail of the same kind replaces it';
   return undefined;
 }

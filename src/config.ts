@@ -4,7 +4,12 @@ import { z } from 'zod';
 const slackUserIds = z
   .string()
   .default('')
-  .transform((list) => list.split(',').map((id) => id.trim()).filter(Boolean))
+  .transform((list) =>
+    list
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'each entry must be a Slack user ID such as U012ABCDEF')));
 
 const optionalChannel = z
@@ -22,12 +27,24 @@ export function withDefaultUser(databaseUrl: string): string {
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 export const configSchema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://127.0.0.1:5432/roster').transform(withDefaultUser),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://127.0.0.1:5432/roster')
+    .transform(withDefaultUser),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().min(1).default('roster'),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
-  SLACK_APP_TOKEN: z.preprocess(emptyAsUnset, z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
+    .optional(),
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+      .optional(),
+  ),
   SLACK_API_URL: z.url().default('https://slack.com/api/'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,7 +60,12 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().regex(/@/, 'must be a sender address such as "Roster <roster@example.com>"').default('Roster <roster@localhost>'),
   ROSTER_PUBLIC_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://roster.example.com' }).optional()),
   ROSTER_INVITATION_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
-  ROSTER_RESET_LINK_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
+  ROSTER_RESET_LINK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -66,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = 
       if (!config[name]) throw new ConfigError(`Invalid environment: ${name} is required (see README "Slack setup")`);
     }
   }
-  if (config.SMTP_URL && !config.ROSTER_PUBLIC_URL) throw new ConfigError('Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set (the links in mails point there)');
+  if (config.SMTP_URL && !config.ROSTER_PUBLIC_URL)
+    throw new ConfigError('Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set (the links in mails point there)');
   return config;
 }

@@ -1,7 +1,19 @@
 import { pino, type Logger } from 'pino';
 
 /** Field names whose values never reach a log line, wherever they sit in the logged object. */
-const SECRET_KEYS = ['token', 'botToken', 'appToken', 'signingSecret', 'password', 'temporaryPassword', 'secret', 'authorization', 'cookie', 'clientSecret', 'totpSecret'];
+const SECRET_KEYS = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'password',
+  'temporaryPassword',
+  'secret',
+  'authorization',
+  'cookie',
+  'clientSecret',
+  'totpSecret',
+];
 
 export const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
 

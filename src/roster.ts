@@ -45,13 +45,28 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   let slack: SlackAdapter | undefined;
   let port = config.PORT;
   if (config.ROSTER_ROLE !== 'worker') {
-    slack = createSlackAdapter(config, { services }, healthRoutes({ postgres: () => orm.em.getConnection().execute('select 1').then(() => undefined), redis: () => redis.ping().then(() => undefined) }));
+    slack = createSlackAdapter(
+      config,
+      { services },
+      healthRoutes({
+        postgres: () =>
+          orm.em
+            .getConnection()
+            .execute('select 1')
+            .then(() => undefined),
+        redis: () => redis.ping().then(() => undefined),
+      }),
+    );
     port = await slack.start();
   }
   let workers: Workers | undefined;
   if (config.ROSTER_ROLE !== 'web') {
     const slackClient = createJobSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
-    workers = startWorkers({ ...services, queues, slack: slackClient, reportsChannel: config.ROSTER_REPORTS_CHANNEL, mailSettings: mailSettings(config, logger) }, redis, config.REDIS_PREFIX);
+    workers = startWorkers(
+      { ...services, queues, slack: slackClient, reportsChannel: config.ROSTER_REPORTS_CHANNEL, mailSettings: mailSettings(config, logger) },
+      redis,
+      config.REDIS_PREFIX,
+    );
     await scheduleRecurringJobs(queues, config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE);
     await scheduleOutboxPass(queues);
   }

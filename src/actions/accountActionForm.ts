@@ -26,7 +26,14 @@ export function accountActionForm(action: AnyAction): ActionDefinition<z.ZodObje
     input: z.object({ account: accountRefSchema }),
     async run(ctx, { account: ref }) {
       const account = await loadAccount(ctx, ref);
-      return { accountId: account.id, version: account.version, firstName: account.firstName, lastName: account.lastName, email: account.email, status: account.status };
+      return {
+        accountId: account.id,
+        version: account.version,
+        firstName: account.firstName,
+        lastName: account.lastName,
+        email: account.email,
+        status: account.status,
+      };
     },
   });
 }

@@ -38,7 +38,8 @@ export async function applyAccountEdit(
 
   if (edit.email !== undefined && edit.email !== account.email) await refuseIfTaken(ctx, account, 'email', edit.email);
   if (edit.username !== undefined && edit.username !== account.username) await refuseIfTaken(ctx, account, 'username', edit.username);
-  const move = edit.organisation !== undefined && edit.organisation !== account.organisation.slug ? await checkMove(ctx, account, edit.organisation) : undefined;
+  const move =
+    edit.organisation !== undefined && edit.organisation !== account.organisation.slug ? await checkMove(ctx, account, edit.organisation) : undefined;
 
   if (edit.firstName !== undefined) account.firstName = edit.firstName;
   if (edit.lastName !== undefined) account.lastName = edit.lastName;
@@ -77,7 +78,13 @@ const FIELD_NAMES: Record<keyof EditedValues, string> = {
 };
 
 function editedValues(account: IAccount): EditedValues {
-  return { firstName: account.firstName, lastName: account.lastName, username: account.username, email: account.email, organisation: account.organisation.slug };
+  return {
+    firstName: account.firstName,
+    lastName: account.lastName,
+    username: account.username,
+    email: account.email,
+    organisation: account.organisation.slug,
+  };
 }
 
 /** Names who has the value, when the caller may read their organisation; otherwise only that someone elsewhere does. */
@@ -97,7 +104,8 @@ async function checkMove(ctx: ActionContext, account: IAccount, slug: string) {
   try {
     ctx.authorize(to.id);
   } catch (error) {
-    if (error instanceof RefusedError) throw new FieldRefusedError(`Moving ${fullName(account)} to ${to.slug}: ${error.userMessage}`, error.code, 'organisation');
+    if (error instanceof RefusedError)
+      throw new FieldRefusedError(`Moving ${fullName(account)} to ${to.slug}: ${error.userMessage}`, error.code, 'organisation');
     throw error;
   }
   const owned = await ctx.em.find(Group, { owner: account.id }, { fields: ['name'], orderBy: { name: 'asc' } });

@@ -53,7 +53,8 @@ export const createAccountForm = defineAction({
   input: z.object({}),
   async run(ctx): Promise<CreateAccountForm> {
     const choices = await organisationChoices(ctx.em, ctx.actor.grants);
-    if (choices.organisations.length === 0) throw new RefusedError('None of the organisations your grants cover exists any more; ask a Roster owner.', 'not-found');
+    if (choices.organisations.length === 0)
+      throw new RefusedError('None of the organisations your grants cover exists any more; ask a Roster owner.', 'not-found');
     const initial = choices.organisations.find((o) => o.slug === DEFAULT_ORGANISATION_SLUG) ?? choices.organisations[0]!;
     return { ...choices, initialOrganisation: initial.slug };
   },
@@ -70,7 +71,9 @@ export const editAccountForm = defineAction({
     const choices = await organisationChoices(ctx.em, ctx.actor.grants);
     const current = { slug: account.organisation.slug, name: account.organisation.name };
     // The account's own organisation is always offered, even past the first hundred.
-    const organisations = choices.organisations.some((o) => o.slug === current.slug) ? choices.organisations : [current, ...choices.organisations.slice(0, MAX_ORGANISATION_CHOICES - 1)];
+    const organisations = choices.organisations.some((o) => o.slug === current.slug)
+      ? choices.organisations
+      : [current, ...choices.organisations.slice(0, MAX_ORGANISATION_CHOICES - 1)];
     return {
       accountId: account.id,
       version: account.version,

@@ -16,11 +16,17 @@ export const accountHistory = defineAction({
   input: z.object({ account: accountRefSchema, page: z.coerce.number().int().min(1).max(10_000).default(1) }),
   async run(ctx, { account: ref, page }): Promise<ActionOutcome> {
     const account = await loadAccount(ctx, ref);
-    const [events, total] = await ctx.em.findAndCount(AuditEvent, { targetId: account.id }, { orderBy: { id: 'desc' }, limit: HISTORY_PAGE_SIZE, offset: (page - 1) * HISTORY_PAGE_SIZE });
+    const [events, total] = await ctx.em.findAndCount(
+      AuditEvent,
+      { targetId: account.id },
+      { orderBy: { id: 'desc' }, limit: HISTORY_PAGE_SIZE, offset: (page - 1) * HISTORY_PAGE_SIZE },
+    );
     const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
     const lines = events.map(historyLine);
-    const footer = page < pages ? `Page ${page} of ${pages}: \`/user audit ${account.username} --page ${page + 1}\` for older events.` : `Page ${page} of ${pages}.`;
-    const message = total === 0 ? `${fullName(account)} has no recorded history yet.` : [`History of ${fullName(account)}, newest first:`, ...lines, footer].join('\n');
+    const footer =
+      page < pages ? `Page ${page} of ${pages}: \`/user audit ${account.username} --page ${page + 1}\` for older events.` : `Page ${page} of ${pages}.`;
+    const message =
+      total === 0 ? `${fullName(account)} has no recorded history yet.` : [`History of ${fullName(account)}, newest first:`, ...lines, footer].join('\n');
     return { message, informational: true };
   },
 });

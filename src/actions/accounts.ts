@@ -22,7 +22,11 @@ export interface AccountOutcome extends ActionOutcome {
 
 /** The account an ID, email or username names, with its organisation. */
 export function findAccountByRef(em: EntityManager, ref: string): Promise<IAccount | null> {
-  const where = z.uuid().safeParse(ref).success ? { id: ref.toLowerCase() } : ref.includes('@') ? { email: normaliseLogin(ref) } : { username: normaliseLogin(ref) };
+  const where = z.uuid().safeParse(ref).success
+    ? { id: ref.toLowerCase() }
+    : ref.includes('@')
+      ? { email: normaliseLogin(ref) }
+      : { username: normaliseLogin(ref) };
   return em.findOne(Account, where, { populate: ['organisation'] });
 }
 
@@ -45,7 +49,20 @@ export function fullName(account: Pick<IAccount, 'firstName' | 'lastName'>): str
   return `${account.firstName} ${account.lastName}`;
 }
 
-const AUDITED = ['status', 'statusReason', 'suspendedUntil', 'failedSignIns', 'role', 'email', 'username', 'firstName', 'lastName', 'mfaEnrolled', 'developerMode', 'authSource'] as const;
+const AUDITED = [
+  'status',
+  'statusReason',
+  'suspendedUntil',
+  'failedSignIns',
+  'role',
+  'email',
+  'username',
+  'firstName',
+  'lastName',
+  'mfaEnrolled',
+  'developerMode',
+  'authSource',
+] as const;
 type Snapshot = Pick<IAccount, (typeof AUDITED)[number]>;
 
 export function snapshot(account: IAccount): Snapshot {

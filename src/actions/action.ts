@@ -121,7 +121,11 @@ export async function runAction<Input extends z.ZodType, Output>(
   } catch (error) {
     const refusal = asRefusal(error);
     if (!refusal) throw error;
-    await recordRefusal(services.orm.em, actor, { action: action.name, target: target ?? (await namedTarget(services, rawInput)), detail: refusal.userMessage });
+    await recordRefusal(services.orm.em, actor, {
+      action: action.name,
+      target: target ?? (await namedTarget(services, rawInput)),
+      detail: refusal.userMessage,
+    });
     services.logger.info({ action: action.name, actor: actor.id, code: refusal.code }, 'action refused');
     throw refusal;
   }
@@ -154,8 +158,10 @@ function attempt<T>(work: () => T): T | undefined {
 
 function asRefusal(error: unknown): RefusedError | undefined {
   if (error instanceof RefusedError) return error;
-  if (error instanceof OptimisticLockError) return new RefusedError('It was changed by someone else meanwhile; nothing was changed. Here is the current state.', 'conflict');
-  if (error instanceof UniqueConstraintViolationException) return new RefusedError('That would duplicate an existing record (an email, username or name must be unique); nothing was changed.', 'conflict');
+  if (error instanceof OptimisticLockError)
+    return new RefusedError('It was changed by someone else meanwhile; nothing was changed. Here is the current state.', 'conflict');
+  if (error instanceof UniqueConstraintViolationException)
+    return new RefusedError('That would duplicate an existing record (an email, username or name must be unique); nothing was changed.', 'conflict');
   return undefined;
 }
 
@@ -171,7 +177,10 @@ export async function runCommand(services: ActionServices, action: AnyAction, ac
     input = commandInput(verb, action.command!, words);
   } catch (error) {
     if (error instanceof RefusedError) {
-      const named = await namedTarget(services, attempt(() => commandInput(verb, action.command!, words)));
+      const named = await namedTarget(
+        services,
+        attempt(() => commandInput(verb, action.command!, words)),
+      );
       await recordRefusal(services.orm.em, actor, { action: action.name, target: named, detail: error.userMessage });
     }
     throw error;

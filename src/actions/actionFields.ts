@@ -40,7 +40,10 @@ export function runsWithoutForm(action: AnyAction): boolean {
 
 function field(name: string, schema: z.ZodType | undefined, boolean: boolean): ActionField {
   const whenLeftOut = schema?.safeParse(undefined);
-  const initial = whenLeftOut?.success && (typeof whenLeftOut.data === 'string' || typeof whenLeftOut.data === 'boolean' || typeof whenLeftOut.data === 'number') ? whenLeftOut.data : undefined;
+  const initial =
+    whenLeftOut?.success && (typeof whenLeftOut.data === 'string' || typeof whenLeftOut.data === 'boolean' || typeof whenLeftOut.data === 'number')
+      ? whenLeftOut.data
+      : undefined;
   const choices = schema ? enumValues(schema) : undefined;
   return {
     name,

@@ -16,7 +16,13 @@ export const addToGroup = defineAction({
     positional: ['account', 'group'],
     flags: { role: { field: 'role', type: 'string' }, reason: { field: 'reason', type: 'string' } },
   },
-  input: z.object({ account: accountRefSchema, group: groupRefSchema, role: z.enum(GROUP_ROLES).default('member'), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  input: z.object({
+    account: accountRefSchema,
+    group: groupRefSchema,
+    role: z.enum(GROUP_ROLES).default('member'),
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
   async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, expectedVersion);
     if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');

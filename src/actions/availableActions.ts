@@ -17,5 +17,7 @@ export function availableAccountActions(card: AccountCard, grants: readonly Gran
       lockoutThreshold: card.organisation.lockoutThreshold,
     }),
   );
-  return (Object.values(actions) as AnyAction[]).filter((action) => action.onCard && roleIncludes(grant.role, action.requires) && allowed.has(action.onCard.event));
+  return (Object.values(actions) as AnyAction[]).filter(
+    (action) => action.onCard && roleIncludes(grant.role, action.requires) && allowed.has(action.onCard.event),
+  );
 }

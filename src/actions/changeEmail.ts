@@ -14,7 +14,13 @@ export const changeEmail = defineAction({
     positional: ['account', 'email'],
     flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
   },
-  input: z.object({ account: accountRefSchema, email: emailSchema, organisation: slugSchema.optional(), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  input: z.object({
+    account: accountRefSchema,
+    email: emailSchema,
+    organisation: slugSchema.optional(),
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
   async run(ctx, { account, email, organisation, reason, expectedVersion }): Promise<AccountOutcome> {
     return applyAccountEdit(ctx, 'email', account, { email, organisation }, { expectedVersion, reason });
   },

@@ -2,14 +2,30 @@ import { z } from 'zod';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
 import { accountRefSchema, fullName, loadAccount, reasonSchema } from './accounts.ts';
-import { auditGroupChange, ensureOwnerIsMember, groupOrgSchema, groupRefSchema, groupSnapshot, groupTarget, loadGroup, OWNER_JOINS_AS, quoted, requireOwnable, type GroupOutcome } from './groups.ts';
+import {
+  auditGroupChange,
+  ensureOwnerIsMember,
+  groupOrgSchema,
+  groupRefSchema,
+  groupSnapshot,
+  groupTarget,
+  loadGroup,
+  OWNER_JOINS_AS,
+  quoted,
+  requireOwnable,
+  type GroupOutcome,
+} from './groups.ts';
 
 /** Seed 000's "Change Group Owner": the owner is the group's administrative contact, so they are (or become) a member. */
 export const changeGroupOwner = defineAction({
   name: 'group-owner',
   describedAs: 'changing a group’s owner',
   requires: 'admin',
-  command: { usage: '<group> <who> [--org <slug>] [--reason <text>]', positional: ['group', 'account'], flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } } },
+  command: {
+    usage: '<group> <who> [--org <slug>] [--reason <text>]',
+    positional: ['group', 'account'],
+    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
   input: z.object({ group: groupRefSchema, account: accountRefSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: groupRef, account: ref, organisation, reason }): Promise<GroupOutcome> {
     const owner = await loadAccount(ctx, ref);

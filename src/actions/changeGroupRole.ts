@@ -16,7 +16,13 @@ export const changeGroupRole = defineAction({
     positional: ['account', 'group', 'role'],
     flags: { reason: { field: 'reason', type: 'string' } },
   },
-  input: z.object({ account: accountRefSchema, group: groupRefSchema, role: z.enum(GROUP_ROLES), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  input: z.object({
+    account: accountRefSchema,
+    group: groupRefSchema,
+    role: z.enum(GROUP_ROLES),
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
   async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, expectedVersion);
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });

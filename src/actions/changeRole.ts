@@ -9,7 +9,11 @@ export const changeRole = defineAction({
   name: 'role',
   describedAs: 'changing an account’s role',
   requires: 'admin',
-  command: { usage: `<who> <${ACCOUNT_ROLES.join('|')}> [--reason <text>]`, positional: ['account', 'role'], flags: { reason: { field: 'reason', type: 'string' } } },
+  command: {
+    usage: `<who> <${ACCOUNT_ROLES.join('|')}> [--reason <text>]`,
+    positional: ['account', 'role'],
+    flags: { reason: { field: 'reason', type: 'string' } },
+  },
   input: z.object({ account: accountRefSchema, role: z.enum(ACCOUNT_ROLES), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, role, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, expectedVersion);

@@ -34,8 +34,17 @@ export function commandInput(verb: string, spec: CommandSpec, words: readonly st
     if (value === undefined || value.startsWith('--')) throw usage(verb, spec, `${word} needs a value.`);
     input[flag.field] = value;
   }
-  if (positional.length < spec.positional.length) throw usage(verb, spec, `${verb} needs ${spec.positional.slice(positional.length).map((p) => `<${p}>`).join(' ')}.`);
-  if (positional.length > spec.positional.length) throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in quotes.`);
+  if (positional.length < spec.positional.length)
+    throw usage(
+      verb,
+      spec,
+      `${verb} needs ${spec.positional
+        .slice(positional.length)
+        .map((p) => `<${p}>`)
+        .join(' ')}.`,
+    );
+  if (positional.length > spec.positional.length)
+    throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in quotes.`);
   spec.positional.forEach((field, i) => (input[field] = positional[i]));
   return input;
 }

@@ -36,7 +36,8 @@ export const createAccount = defineAction({
 
     const taken = await ctx.em.findOne(Account, { $or: [{ email: input.email }, { username }] }, { fields: ['email', 'username', 'firstName', 'lastName'] });
     if (taken?.email === input.email) throw new RefusedError(`${input.email} already belongs to ${taken.firstName} ${taken.lastName}.`, 'conflict');
-    if (taken) throw new RefusedError(`The username "${username}" is taken by ${taken.firstName} ${taken.lastName}; choose another with --username.`, 'conflict');
+    if (taken)
+      throw new RefusedError(`The username "${username}" is taken by ${taken.firstName} ${taken.lastName}; choose another with --username.`, 'conflict');
 
     const account = ctx.em.create(Account, {
       organisation,

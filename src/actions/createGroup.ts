@@ -52,7 +52,10 @@ export const createGroup = defineAction({
     organisation ??= parent?.organisation;
     const owner: IAccount | null = input.owner ? await loadAccount(ctx, input.owner) : null;
     if (owner && organisation && owner.organisation.id !== organisation.id) {
-      throw new RefusedError(`${fullName(owner)} is in ${owner.organisation.slug}, not ${organisation.slug}; a group’s owner is in its organisation.`, 'invalid-input');
+      throw new RefusedError(
+        `${fullName(owner)} is in ${owner.organisation.slug}, not ${organisation.slug}; a group’s owner is in its organisation.`,
+        'invalid-input',
+      );
     }
     organisation ??= owner?.organisation ?? (await callersOrganisation(ctx));
     ctx.aboutTarget({ type: 'group', id: null, label: `${input.name} (${organisation.slug})`, organisationId: organisation.id });
@@ -65,10 +68,9 @@ export const createGroup = defineAction({
     ctx.aboutTarget(groupTarget(group));
     const joined = owner ? joinAsOwner(ctx, group, owner) : {};
     auditGroupChange(ctx, 'group-create', group, null, input.reason, joined);
-    const details = [
-      parent ? `under ${quoted(parent.name)}` : null,
-      owner ? `owned by ${fullName(owner)}, who joined it as ${OWNER_JOINS_AS}` : null,
-    ].filter(Boolean);
+    const details = [parent ? `under ${quoted(parent.name)}` : null, owner ? `owned by ${fullName(owner)}, who joined it as ${OWNER_JOINS_AS}` : null].filter(
+      Boolean,
+    );
     return { groupId: group.id, message: `Created ${quoted(group.name)} in ${organisation.slug}${details.length ? `, ${details.join(', ')}` : ''}.` };
   },
 });

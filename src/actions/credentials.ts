@@ -35,7 +35,14 @@ export function hashPassword(password: string): Promise<string> {
  * The account's audit event for an action that hands out a credential: the fields that changed, plus what was handed
  * out, by kind only (`credential: { after: 'temporary password' }`); the token or password itself never gets here.
  */
-export function auditCredentialChange(ctx: ActionContext, action: string, account: IAccount, before: ReturnType<typeof snapshot>, credential: string, reason?: string): void {
+export function auditCredentialChange(
+  ctx: ActionContext,
+  action: string,
+  account: IAccount,
+  before: ReturnType<typeof snapshot>,
+  credential: string,
+  reason?: string,
+): void {
   const fields = Object.keys(before) as (keyof typeof before & string)[];
   ctx.audit.record({
     action,

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { Group } from '../db/entities/index.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
-import { accountRefSchema, applyLifecycle, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
+import {
+  accountRefSchema,
+  applyLifecycle,
+  auditAccountChange,
+  expectedVersionSchema,
+  fullName,
+  loadAccount,
+  reasonSchema,
+  snapshot,
+  type AccountOutcome,
+} from './accounts.ts';
 
 /** Stops the account signing in and frees its licence, keeping its history (seed 003's "ban"). */
 export const deactivateAccount = defineAction({
@@ -19,7 +29,10 @@ export const deactivateAccount = defineAction({
     applyLifecycle(account, 'deactivate', reason ?? 'deactivated by an admin');
     const owned = await ctx.em.find(Group, { owner: account.id }, { fields: ['name'], orderBy: { name: 'asc' } });
     if (owned.length) {
-      throw new RefusedError(`${fullName(account)} owns ${owned.map((g) => `“${g.name}”`).join(', ')}; give ${owned.length === 1 ? 'that group' : 'those groups'} another owner first.`, 'invalid-state');
+      throw new RefusedError(
+        `${fullName(account)} owns ${owned.map((g) => `“${g.name}”`).join(', ')}; give ${owned.length === 1 ? 'that group' : 'those groups'} another owner first.`,
+        'invalid-state',
+      );
     }
     auditAccountChange(ctx, 'deactivate', account, before, reason);
     return { accountId: account.id, message: `${fullName(account)} is deactivated: cannot sign in, no longer counts as a licence, history kept.` };

@@ -14,7 +14,11 @@ export const deleteGroup = defineAction({
   describedAs: 'deleting a group',
   requires: 'admin',
   confirm: true,
-  command: { usage: '<group> [--org <slug>] [--reason <text>]', positional: ['group'], flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } } },
+  command: {
+    usage: '<group> [--org <slug>] [--reason <text>]',
+    positional: ['group'],
+    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
   input: z.object({ group: groupRefSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: ref, organisation, reason }): Promise<GroupOutcome> {
     const group = await loadGroup(ctx, ref, { organisation });
@@ -31,7 +35,11 @@ export const deleteGroup = defineAction({
       action: 'group-delete',
       target: groupTarget(group),
       changes: {
-        ...Object.fromEntries(Object.entries(before).filter(([, value]) => value !== null).map(([field, value]) => [field, { before: value, after: null }])),
+        ...Object.fromEntries(
+          Object.entries(before)
+            .filter(([, value]) => value !== null)
+            .map(([field, value]) => [field, { before: value, after: null }]),
+        ),
         memberCount: { before: members, after: 0 },
         ...(subgroups.length ? { subgroups: { before: subgroups.map((g) => g.name), after: [] } } : {}),
         ...(licences.length ? { licences: { before: licences.map((l) => `${l.product}: ${l.seats}`), after: [] } } : {}),
@@ -42,6 +50,9 @@ export const deleteGroup = defineAction({
     const moved = subgroups.length
       ? ` ${subgroups.length === 1 ? `Its subgroup ${quoted(subgroups[0]!.name)} now sits` : `Its ${subgroups.length} subgroups now sit`} ${parent ? `under ${quoted(parent.name)}` : 'at the top level'}.`
       : '';
-    return { groupId: null, message: `Deleted ${quoted(group.name)} from ${group.organisation.slug}: ${members} member${members === 1 ? '' : 's'} lost the membership.${moved}` };
+    return {
+      groupId: null,
+      message: `Deleted ${quoted(group.name)} from ${group.organisation.slug}: ${members} member${members === 1 ? '' : 's'} lost the membership.${moved}`,
+    };
   },
 });

@@ -7,7 +7,11 @@ import type { ActionContext } from './action.ts';
 import { quoted } from './groups.ts';
 
 /** The switch at the end of `module`, `group-module`, `add-on` and `developer-mode`. */
-export const onOffSchema = z.string().trim().toLowerCase().pipe(z.enum(['on', 'off'], { error: 'must be on or off' }));
+export const onOffSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['on', 'off'], { error: 'must be on or off' }));
 
 /** How many catalogue keys a refusal lists before "and N more". */
 const KNOWN_KEYS_SHOWN = 20;
@@ -21,7 +25,10 @@ export async function loadFeature(ctx: ActionContext, kind: FeatureKind, ref: st
   const feature = (await ctx.em.findOne(Feature, { key })) ?? (await ctx.em.findOne(Feature, { name: { $ilike: escapeLike(ref.trim()) } }));
   const noun = kind === 'module' ? 'module' : 'add-on';
   if (feature && feature.kind !== kind) {
-    throw new RefusedError(`${quoted(feature.key)} is ${feature.kind === 'module' ? 'a module' : 'an add-on'}, not ${kind === 'module' ? 'a module' : 'an add-on'}; use ${feature.kind === 'module' ? 'module or group-module' : 'add-on'}.`, 'invalid-input');
+    throw new RefusedError(
+      `${quoted(feature.key)} is ${feature.kind === 'module' ? 'a module' : 'an add-on'}, not ${kind === 'module' ? 'a module' : 'an add-on'}; use ${feature.kind === 'module' ? 'module or group-module' : 'add-on'}.`,
+      'invalid-input',
+    );
   }
   if (feature) return feature;
   const [known, total] = await ctx.em.findAndCount(Feature, { kind }, { fields: ['key'], orderBy: { key: 'asc' }, limit: KNOWN_KEYS_SHOWN });

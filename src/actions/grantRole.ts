@@ -17,7 +17,12 @@ export const grantRole = defineAction({
   name: 'grant',
   describedAs: 'granting Roster roles',
   requires: 'owner',
-  command: { usage: '<@someone> <viewer|helpdesk|admin|owner> [--org <slug>]', positional: ['slackUserId', 'role'], flags: { org: { field: 'organisation', type: 'string' } }, mentions: 'slack-user' },
+  command: {
+    usage: '<@someone> <viewer|helpdesk|admin|owner> [--org <slug>]',
+    positional: ['slackUserId', 'role'],
+    flags: { org: { field: 'organisation', type: 'string' } },
+    mentions: 'slack-user',
+  },
   input: z.object({ slackUserId: slackUserIdSchema, role: z.enum(ROSTER_ROLES), organisation: slugSchema.optional() }),
   async run(ctx, { slackUserId, role, organisation: slug }): Promise<GrantOutcome> {
     const organisation = slug ? await organisationBySlug(ctx.em, slug) : null;
@@ -32,8 +37,18 @@ export const grantRole = defineAction({
     grant.grantedBy = ctx.actor.id;
     const changed = before !== role;
     if (changed) {
-      ctx.audit.record({ action: 'grant', target: { type: 'grant', id: slackUserId, label, organisationId: organisation?.id ?? null }, changes: { role: { before, after: role } } });
+      ctx.audit.record({
+        action: 'grant',
+        target: { type: 'grant', id: slackUserId, label, organisationId: organisation?.id ?? null },
+        changes: { role: { before, after: role } },
+      });
     }
-    return { slackUserId, role, organisation: organisation?.slug ?? null, changed, message: `<@${slackUserId}> is ${role}${scope}${changed ? (before ? ` (was ${before}).` : '.') : ' (unchanged).'}` };
+    return {
+      slackUserId,
+      role,
+      organisation: organisation?.slug ?? null,
+      changed,
+      message: `<@${slackUserId}> is ${role}${scope}${changed ? (before ? ` (was ${before}).` : '.') : ' (unchanged).'}`,
+    };
   },
 });

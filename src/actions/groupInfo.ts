@@ -14,6 +14,11 @@ export const groupInfo = defineAction({
   async run(ctx, { group: ref, organisation }): Promise<GroupOutcome> {
     const group = await loadGroup(ctx, ref, { organisation });
     const card = (await findGroupCard(ctx.em, group.id))!;
-    return { groupId: group.id, card, informational: true, message: `${quoted(card.name)} (${card.organisation.slug}): ${card.memberCount} member${card.memberCount === 1 ? '' : 's'}.` };
+    return {
+      groupId: group.id,
+      card,
+      informational: true,
+      message: `${quoted(card.name)} (${card.organisation.slug}): ${card.memberCount} member${card.memberCount === 1 ? '' : 's'}.`,
+    };
   },
 });

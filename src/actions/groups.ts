@@ -64,7 +64,10 @@ async function findGroup(ctx: ActionContext, ref: string, lookup: GroupLookup): 
     const named = await organisationBySlug(ctx.em, lookup.organisation);
     ctx.authorize(named.id);
     if (organisation && organisation.id !== named.id) {
-      throw new RefusedError(`The account is in ${organisation.slug}, not ${named.slug}; a group and its members are in the same organisation.`, 'invalid-input');
+      throw new RefusedError(
+        `The account is in ${organisation.slug}, not ${named.slug}; a group and its members are in the same organisation.`,
+        'invalid-input',
+      );
     }
     organisation = named;
   }
@@ -76,7 +79,10 @@ async function findGroup(ctx: ActionContext, ref: string, lookup: GroupLookup): 
   if (exact.length === 0) tiers.push(await ctx.em.find(Group, { ...scope, name: { $ilike: escapeLike(ref) } }, options));
   const matches = tiers.find((tier) => tier.length > 0) ?? [];
   if (matches.length === 0) {
-    throw new RefusedError(`No group matches ${quoted(ref)}${organisation ? ` in ${organisation.slug}` : ''}. Name a group by its name (in quotes if it has spaces) or its external ID.`, 'not-found');
+    throw new RefusedError(
+      `No group matches ${quoted(ref)}${organisation ? ` in ${organisation.slug}` : ''}. Name a group by its name (in quotes if it has spaces) or its external ID.`,
+      'not-found',
+    );
   }
   if (matches.length > 1) {
     const organisationsMatched = new Set(matches.map((g) => g.organisation.id));
@@ -116,8 +122,20 @@ export function groupSnapshot(group: IGroup): GroupSnapshot {
 }
 
 /** One audit event with the group fields that changed since `before` (null: the group is new), plus `extra` changes. */
-export function auditGroupChange(ctx: ActionContext, action: string, group: IGroup, before: GroupSnapshot | null, reason?: string, extra: FieldChanges = {}): void {
-  ctx.audit.record({ action, target: groupTarget(group), changes: { ...changedFields(before ?? NO_GROUP, groupSnapshot(group), GROUP_AUDITED), ...extra }, reason });
+export function auditGroupChange(
+  ctx: ActionContext,
+  action: string,
+  group: IGroup,
+  before: GroupSnapshot | null,
+  reason?: string,
+  extra: FieldChanges = {},
+): void {
+  ctx.audit.record({
+    action,
+    target: groupTarget(group),
+    changes: { ...changedFields(before ?? NO_GROUP, groupSnapshot(group), GROUP_AUDITED), ...extra },
+    reason,
+  });
 }
 
 /** Group owners are contacts people reach: an account that cannot come back by itself cannot be one. */

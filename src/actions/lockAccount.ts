@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';
-import { accountRefSchema, applyLifecycle, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
+import {
+  accountRefSchema,
+  applyLifecycle,
+  auditAccountChange,
+  expectedVersionSchema,
+  fullName,
+  loadAccount,
+  reasonSchema,
+  snapshot,
+  type AccountOutcome,
+} from './accounts.ts';
 
 const futureDate = z.coerce
   .date({ error: 'must be a date such as 2026-12-01 or 2026-12-01T09:00Z' })
@@ -14,7 +24,12 @@ export const lockAccount = defineAction({
   requires: 'admin',
   confirm: true,
   onCard: { event: 'lock', label: 'Lock', style: 'danger' },
-  command: { usage: '<who> [--until <date>] [--reason <text>]', positional: ['account'], flags: { until: { field: 'until', type: 'string' }, reason: { field: 'reason', type: 'string' } }, synonyms: ['suspend'] },
+  command: {
+    usage: '<who> [--until <date>] [--reason <text>]',
+    positional: ['account'],
+    flags: { until: { field: 'until', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    synonyms: ['suspend'],
+  },
   input: z.object({ account: accountRefSchema, until: futureDate.optional(), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, until, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, expectedVersion);
@@ -24,6 +39,9 @@ export const lockAccount = defineAction({
     account.suspendedUntil = until ?? null;
     auditAccountChange(ctx, 'lock', account, before, reason);
     if (until) ctx.afterCommit(() => ctx.services.scheduler!.lockExpiry(account.id, until));
-    return { accountId: account.id, message: `${fullName(account)} is locked${until ? ` until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.` };
+    return {
+      accountId: account.id,
+      message: `${fullName(account)} is locked${until ? ` until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`,
+    };
   },
 });

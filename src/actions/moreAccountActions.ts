@@ -18,7 +18,9 @@ export function moreAccountActions(card: AccountCard, grants: readonly Grant[]):
   const grant = effectiveGrant(grants, card.organisation.id);
   if (!grant) return [];
   const buttons = new Set(availableAccountActions(card, grants));
-  return accountActions.filter((action) => roleIncludes(grant.role, action.requires) && (!action.onCard || (buttons.has(action) && asksMoreThanAReason(action))));
+  return accountActions.filter(
+    (action) => roleIncludes(grant.role, action.requires) && (!action.onCard || (buttons.has(action) && asksMoreThanAReason(action))),
+  );
 }
 
 function asksMoreThanAReason(action: AnyAction): boolean {

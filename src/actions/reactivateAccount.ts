@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineAction } from './action.ts';
-import { accountRefSchema, applyLifecycle, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
+import {
+  accountRefSchema,
+  applyLifecycle,
+  auditAccountChange,
+  expectedVersionSchema,
+  fullName,
+  loadAccount,
+  reasonSchema,
+  snapshot,
+  type AccountOutcome,
+} from './accounts.ts';
 
 /** Brings a deactivated account back: ACTIVE, or INVITED if it never signed in (seed 003's "validate"). */
 export const reactivateAccount = defineAction({

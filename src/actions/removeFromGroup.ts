@@ -22,7 +22,10 @@ export const removeFromGroup = defineAction({
     const membership = await ctx.em.findOne(Membership, { account, group });
     if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}.`, 'invalid-state');
     if (group.owner?.id === account.id) {
-      throw new RefusedError(`${fullName(account)} owns ${quoted(group.name)}; give it another owner first (group-owner ${quoted(group.name)} <who>).`, 'invalid-state');
+      throw new RefusedError(
+        `${fullName(account)} owns ${quoted(group.name)}; give it another owner first (group-owner ${quoted(group.name)} <who>).`,
+        'invalid-state',
+      );
     }
     ctx.em.remove(membership);
     ctx.audit.record({

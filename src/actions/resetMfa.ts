@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineAction } from './action.ts';
-import { accountRefSchema, applyLifecycle, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
+import {
+  accountRefSchema,
+  applyLifecycle,
+  auditAccountChange,
+  expectedVersionSchema,
+  fullName,
+  loadAccount,
+  reasonSchema,
+  snapshot,
+  type AccountOutcome,
+} from './accounts.ts';
 
 /** Removes the enrolled factors: the account signs in with its password alone until it enrols again. */
 export const resetMfa = defineAction({

@@ -12,12 +12,7 @@ export const slackUserIdSchema = z
   .trim()
   .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U012ABCDEF');
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(320)
-  .pipe(z.email('must be an email address such as alice@example.com'))
-  .transform(normaliseLogin);
+export const emailSchema = z.string().trim().max(320).pipe(z.email('must be an email address such as alice@example.com')).transform(normaliseLogin);
 
 export const usernameSchema = z
   .string()

@@ -10,8 +10,19 @@ export const setAccountAddOn = defineAction({
   name: 'add-on',
   describedAs: 'switching add-ons',
   requires: 'owner',
-  command: { usage: '<who> <add-on-key> on|off [--reason <text>]', positional: ['account', 'addOn', 'state'], flags: { reason: { field: 'reason', type: 'string' } }, synonyms: ['addon', 'plugin'] },
-  input: z.object({ account: accountRefSchema, addOn: z.string().trim().min(1).max(100), state: onOffSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  command: {
+    usage: '<who> <add-on-key> on|off [--reason <text>]',
+    positional: ['account', 'addOn', 'state'],
+    flags: { reason: { field: 'reason', type: 'string' } },
+    synonyms: ['addon', 'plugin'],
+  },
+  input: z.object({
+    account: accountRefSchema,
+    addOn: z.string().trim().min(1).max(100),
+    state: onOffSchema,
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
   async run(ctx, { account: ref, addOn: key, state, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, expectedVersion);
     if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');

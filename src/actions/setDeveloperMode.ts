@@ -18,6 +18,9 @@ export const setDeveloperMode = defineAction({
     const before = snapshot(account);
     account.developerMode = state === 'on';
     auditAccountChange(ctx, 'developer-mode', account, before, reason);
-    return { accountId: account.id, message: `Developer mode is ${state} for ${fullName(account)}${state === 'on' ? ': they have the SDK tools for building add-ons' : ''}.` };
+    return {
+      accountId: account.id,
+      message: `Developer mode is ${state} for ${fullName(account)}${state === 'on' ? ': they have the SDK tools for building add-ons' : ''}.`,
+    };
   },
 });

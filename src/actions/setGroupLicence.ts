@@ -19,8 +19,18 @@ export const setGroupLicence = defineAction({
   name: 'group-licence',
   describedAs: 'changing a group’s licences',
   requires: 'owner',
-  command: { usage: '<group> <product> <seats> [--org <slug>] [--reason <text>]', positional: ['group', 'product', 'seats'], flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } } },
-  input: z.object({ group: groupRefSchema, product: z.string().trim().min(1, 'must not be empty').max(200), seats: seatsSchema, organisation: groupOrgSchema, reason: reasonSchema }),
+  command: {
+    usage: '<group> <product> <seats> [--org <slug>] [--reason <text>]',
+    positional: ['group', 'product', 'seats'],
+    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({
+    group: groupRefSchema,
+    product: z.string().trim().min(1, 'must not be empty').max(200),
+    seats: seatsSchema,
+    organisation: groupOrgSchema,
+    reason: reasonSchema,
+  }),
   async run(ctx, { group: ref, product, seats, organisation, reason }): Promise<GroupOutcome> {
     const group = await loadGroup(ctx, ref, { organisation });
     const licence = await ctx.em.findOne(Licence, { group, product: { $ilike: escapeLike(product) } });
@@ -35,7 +45,10 @@ export const setGroupLicence = defineAction({
     const was = before === null ? 'new' : `was ${before}`;
     return {
       groupId: group.id,
-      message: seats === 0 ? `${quoted(group.name)} no longer has a ${name} licence (was ${before} seats).` : `${quoted(group.name)} now has ${seats} seats of ${name} (${was}).`,
+      message:
+        seats === 0
+          ? `${quoted(group.name)} no longer has a ${name} licence (was ${before} seats).`
+          : `${quoted(group.name)} now has ${seats} seats of ${name} (${was}).`,
     };
   },
 });

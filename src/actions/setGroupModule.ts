@@ -11,7 +11,11 @@ export const setGroupModule = defineAction({
   name: 'group-module',
   describedAs: 'changing a group’s modules',
   requires: 'owner',
-  command: { usage: '<group> <module-key> on|off [--org <slug>] [--reason <text>]', positional: ['group', 'module', 'state'], flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } } },
+  command: {
+    usage: '<group> <module-key> on|off [--org <slug>] [--reason <text>]',
+    positional: ['group', 'module', 'state'],
+    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
   input: z.object({ group: groupRefSchema, module: z.string().trim().min(1).max(100), state: onOffSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: ref, module: key, state, organisation, reason }): Promise<GroupOutcome> {
     const group = await loadGroup(ctx, ref, { organisation });
@@ -22,7 +26,12 @@ export const setGroupModule = defineAction({
     if (state === 'off') ctx.em.remove(installed!);
     else if (installed) installed.active = true;
     else ctx.em.create(GroupFeature, { group, feature });
-    ctx.audit.record({ action: 'group-module', target: groupTarget(group), changes: { [`modules.${feature.key}`]: { before: wasOn ? 'on' : null, after: state === 'on' ? 'on' : null } }, reason });
+    ctx.audit.record({
+      action: 'group-module',
+      target: groupTarget(group),
+      changes: { [`modules.${feature.key}`]: { before: wasOn ? 'on' : null, after: state === 'on' ? 'on' : null } },
+      reason,
+    });
     return { groupId: group.id, message: `The module ${feature.name} (${feature.key}) is ${state} for ${quoted(group.name)}.` };
   },
 });

@@ -26,7 +26,11 @@ export const sweepInactiveAccounts = defineAction({
   name: 'sweep',
   describedAs: 'running the inactivity sweep',
   requires: 'owner',
-  input: z.object({ dryRun: z.boolean().default(false), jobId: z.string().max(128).optional(), batchSize: z.number().int().min(1).max(100_000).default(SWEEP_BATCH_SIZE) }),
+  input: z.object({
+    dryRun: z.boolean().default(false),
+    jobId: z.string().max(128).optional(),
+    batchSize: z.number().int().min(1).max(100_000).default(SWEEP_BATCH_SIZE),
+  }),
   async run(ctx, { dryRun, jobId, batchSize }): Promise<SweepResult> {
     const grant = ctx.authorize(null);
     const now = new Date();
@@ -61,7 +65,11 @@ export const sweepInactiveAccounts = defineAction({
 });
 
 /** The whole sweep: batches of SWEEP_BATCH_SIZE, each its own transaction, until a batch comes back short. */
-export async function sweepAllInactiveAccounts(services: ActionServices, actor: Actor, options: { dryRun: boolean; jobId?: string; batchSize?: number }): Promise<SweepResult> {
+export async function sweepAllInactiveAccounts(
+  services: ActionServices,
+  actor: Actor,
+  options: { dryRun: boolean; jobId?: string; batchSize?: number },
+): Promise<SweepResult> {
   const batchSize = options.batchSize ?? SWEEP_BATCH_SIZE;
   const total: SweepResult = { dryRun: options.dryRun, suspended: 0, byOrganisation: [] };
   for (;;) {

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { defineAction } from './action.ts';
-import { accountRefSchema, applyLifecycle, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './accounts.ts';
+import {
+  accountRefSchema,
+  applyLifecycle,
+  auditAccountChange,
+  expectedVersionSchema,
+  fullName,
+  loadAccount,
+  reasonSchema,
+  snapshot,
+  type AccountOutcome,
+} from './accounts.ts';
 
 /** Ends a lockout (too many wrong passwords) or a suspension (admin lock or inactivity). */
 export const unlockAccount = defineAction({

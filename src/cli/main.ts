@@ -121,7 +121,10 @@ export function plan(argv: string[]): Run {
           const result = await runAction(services, actions.lookupAccount, actor, { query: positionals.join(' ') });
           if (result.kind === 'card') return accountCardText(result.card);
           if (result.kind === 'none') return `No account matches "${result.query}".`;
-          return [`${result.matches.length}${result.more ? '+' : ''} accounts match "${result.query}":`, ...result.matches.map((m) => `  ${matchLine(m)}`)].join('\n');
+          return [
+            `${result.matches.length}${result.more ? '+' : ''} accounts match "${result.query}":`,
+            ...result.matches.map((m) => `  ${matchLine(m)}`),
+          ].join('\n');
         };
       }
       const action = sub ? actionsByVerb.get(sub) : undefined;
@@ -150,7 +153,9 @@ export function plan(argv: string[]): Run {
       return async (_orm, services) => {
         const result = await sweepAllInactiveAccounts(services, actor, { dryRun: values['dry-run'] ?? false });
         const lines = result.byOrganisation.map((o) => `  ${o.slug}: ${o.count} (no sign-in for ${o.inactivityDays} days)`);
-        return [`${result.dryRun ? 'Would suspend' : 'Suspended'} ${result.suspended} inactive account${result.suspended === 1 ? '' : 's'}.`, ...lines].join('\n');
+        return [`${result.dryRun ? 'Would suspend' : 'Suspended'} ${result.suspended} inactive account${result.suspended === 1 ? '' : 's'}.`, ...lines].join(
+          '\n',
+        );
       };
     }
     case undefined:

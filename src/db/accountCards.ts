@@ -9,7 +9,15 @@ export interface AccountCard {
   firstName: string;
   lastName: string;
   email: string;
-  organisation: { id: string; slug: string; name: string; inactivityDays: number; lockoutThreshold: number; deletionPolicy: DeletionPolicy; mfaRequired: boolean };
+  organisation: {
+    id: string;
+    slug: string;
+    name: string;
+    inactivityDays: number;
+    lockoutThreshold: number;
+    deletionPolicy: DeletionPolicy;
+    mfaRequired: boolean;
+  };
   status: AccountStatus;
   statusReason: string | null;
   statusChangedAt: Date;

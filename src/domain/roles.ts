@@ -33,7 +33,10 @@ export function strongest(grants: readonly Grant[]): Grant | undefined {
 export function requireRole(grants: readonly Grant[], needed: RosterRole, organisationId: string | null | 'any', what: string): Grant {
   const grant = organisationId === 'any' ? strongest(grants) : effectiveGrant(grants, organisationId);
   if (!grant) {
-    throw new RefusedError(`You have no Roster role${typeof organisationId === 'string' && organisationId !== 'any' ? ' for this organisation' : ''}; ${what} needs ${article(needed)} ${needed}. Ask a Roster owner for a grant.`, 'forbidden');
+    throw new RefusedError(
+      `You have no Roster role${typeof organisationId === 'string' && organisationId !== 'any' ? ' for this organisation' : ''}; ${what} needs ${article(needed)} ${needed}. Ask a Roster owner for a grant.`,
+      'forbidden',
+    );
   }
   if (!roleIncludes(grant.role, needed)) {
     throw new RefusedError(`You are ${article(grant.role)} ${grant.role}; ${what} needs ${article(needed)} ${needed} or above.`, 'forbidden');

@@ -7,17 +7,7 @@ import { RefusedError } from './errors.ts';
  * spelled out, so adding a status or an event does not compile until each new pair is decided.
  */
 
-export const ACCOUNT_STATUSES = [
-  'STAGED',
-  'INVITED',
-  'ACTIVE',
-  'RECOVERY',
-  'PASSWORD_EXPIRED',
-  'LOCKED_OUT',
-  'SUSPENDED',
-  'DEACTIVATED',
-  'DELETED',
-] as const;
+export const ACCOUNT_STATUSES = ['STAGED', 'INVITED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEACTIVATED', 'DELETED'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export const LIFECYCLE_EVENTS = [
@@ -102,8 +92,7 @@ const go = (to: Target, failures: Counter = 'keep'): Move => ({ to, failures });
 const NOT_INVITED_YET = 'an account cannot sign in before it is invited; send the invitation first.';
 const NO_PASSWORD_BEFORE_INVITE = 'it has no password until it accepts an invitation; send the invitation instead.';
 const NO_PASSWORD_YET = 'it has no password until it accepts the invitation; resend the invitation instead.';
-const NEVER_SIGNED_IN_NO_LOCK =
-  'it has never signed in, so there is nothing to lock; deactivate it instead to keep it out.';
+const NEVER_SIGNED_IN_NO_LOCK = 'it has never signed in, so there is nothing to lock; deactivate it instead to keep it out.';
 const ALREADY_JOINED = 'it has already accepted an invitation, so there is none to send.';
 const NO_LOCK_TO_EXPIRE = 'it is not suspended, so there is no lock to expire.';
 const NOT_LOCKED = 'it is not locked, so there is nothing to unlock.';
@@ -419,8 +408,7 @@ function pick(cell: Cell, ctx: TransitionContext): Outcome {
 }
 
 function apply(from: AccountStatus, move: Move, ctx: TransitionContext): TransitionResult {
-  const failedSignIns =
-    move.failures === 'reset' ? 0 : move.failures === 'count' ? ctx.failedSignIns + 1 : ctx.failedSignIns;
+  const failedSignIns = move.failures === 'reset' ? 0 : move.failures === 'count' ? ctx.failedSignIns + 1 : ctx.failedSignIns;
   switch (move.to) {
     case 'SAME':
       return { to: from, failedSignIns };

@@ -29,7 +29,10 @@ export function accountFacts(card: AccountCard, format: Formatter): Fact[] {
     { label: 'Last sign-in', value: card.lastSignInAt ? format.date(card.lastSignInAt) : 'never' },
     { label: 'Added', value: format.date(card.createdAt) },
     { label: 'Modified', value: format.date(card.updatedAt) },
-    { label: 'Sign-in', value: `${card.authSource === 'sso' ? 'SSO' : 'password'} · MFA ${card.mfaEnrolled ? 'enrolled' : card.organisation.mfaRequired ? 'required, not enrolled' : 'not enrolled'}` },
+    {
+      label: 'Sign-in',
+      value: `${card.authSource === 'sso' ? 'SSO' : 'password'} · MFA ${card.mfaEnrolled ? 'enrolled' : card.organisation.mfaRequired ? 'required, not enrolled' : 'not enrolled'}`,
+    },
     { label: 'User ID', value: card.id },
   ];
 }

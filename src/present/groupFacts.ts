@@ -17,7 +17,6 @@ export function groupFacts(card: GroupCard, format: Formatter): Fact[] {
   ];
 }
 
-
 /** The group card as plain text, for the CLI. */
 export function groupCardText(card: GroupCard): string {
   const facts = groupFacts(card, plainText);

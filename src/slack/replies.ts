@@ -36,14 +36,24 @@ export async function answering(respond: RespondFn, log: Logger, work: () => Pro
 export type Message = { text: string; blocks: KnownBlock[] };
 
 /** After an account action: what happened, who did it and when, above the account's current card. */
-export async function replyWithAccount(services: ActionServices, actor: Actor, outcome: AccountOutcome, send: (message: Message) => Promise<unknown>): Promise<void> {
+export async function replyWithAccount(
+  services: ActionServices,
+  actor: Actor,
+  outcome: AccountOutcome,
+  send: (message: Message) => Promise<unknown>,
+): Promise<void> {
   const card = await findAccountCard(services.orm.em.fork(), { by: 'id', value: outcome.accountId });
   const line = `:white_check_mark: ${outcome.message} (<@${actor.id}>, ${slackDate(new Date())})`;
   await send(card ? cardReply(card, actor.grants, line) : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });
 }
 
 /** After a group action: what happened above the group's current card (a deleted group leaves the sentence); a read shows the card alone. */
-export async function replyWithGroup(services: ActionServices, actor: Actor, outcome: GroupOutcome, send: (message: Message) => Promise<unknown>): Promise<void> {
+export async function replyWithGroup(
+  services: ActionServices,
+  actor: Actor,
+  outcome: GroupOutcome,
+  send: (message: Message) => Promise<unknown>,
+): Promise<void> {
   const card = outcome.card ?? (outcome.groupId ? await findGroupCard(services.orm.em.fork(), outcome.groupId) : null);
   const line = outcome.informational ? undefined : `:white_check_mark: ${outcome.message} (<@${actor.id}>, ${slackDate(new Date())})`;
   await send(card ? groupCardReply(card, line) : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') });

@@ -16,7 +16,11 @@ const slash = (text: string, userId: string) => t.slash(text, userId);
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id);
 // The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
-const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
+const buttons = (call: RecordedCall): any[] =>
+  (call.args.blocks as any[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements)
+    .filter((e) => e.type === 'button');
 
 const click = (card: RecordedCall, actionId: string, userId: string) => t.click(card, actionId, userId);
 
@@ -39,7 +43,14 @@ describe('lock and unlock', () => {
     expect(textOf(reply)).toContain(`*Last change*\\nlock by <@${ADMIN}>`);
     const audit = await t.given.audit({ targetId: alice.id });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'lock', outcome: 'done', actorId: ADMIN, actorRole: 'admin', reason: 'laptop stolen', changes: { status: { before: 'ACTIVE', after: 'SUSPENDED' } } });
+    expect(audit[0]).toMatchObject({
+      action: 'lock',
+      outcome: 'done',
+      actorId: ADMIN,
+      actorRole: 'admin',
+      reason: 'laptop stolen',
+      changes: { status: { before: 'ACTIVE', after: 'SUSPENDED' } },
+    });
   });
 
   it('refuses a helpdesk user, naming the role needed, and audits it', async () => {
@@ -47,7 +58,9 @@ describe('lock and unlock', () => {
     const reply = await slash(`lock ${bob.username}`, HELPDESK);
     expect(textOf(reply)).toContain('needs an admin');
     expect((await account(bob.id)).status).toBe('ACTIVE');
-    expect(await t.given.audit({ targetId: bob.id })).toMatchObject([{ action: 'lock', outcome: 'refused', actorId: HELPDESK, detail: expect.stringContaining('needs an admin') }]);
+    expect(await t.given.audit({ targetId: bob.id })).toMatchObject([
+      { action: 'lock', outcome: 'refused', actorId: HELPDESK, detail: expect.stringContaining('needs an admin') },
+    ]);
   });
 
   it('refuses an unlock the status does not allow, saying why', async () => {
@@ -117,7 +130,14 @@ describe('card buttons', () => {
     const ivy = await t.given.account({ firstName: 'Ivy', lastName: 'Channel', status: 'LOCKED_OUT' });
     const card = await slash(ivy.email, HELPDESK);
     t.slack.failNext('chat.update', { status: 429, retryAfterSeconds: 1 });
-    const payload = blockActionsPayload({ userId: HELPDESK, actionId: 'account.do.unlock', blocks: card.args.blocks, channelId: 'C0HELPDESK', messageTs: '1700000001.000200', responseUrl: t.slack.responseUrl() });
+    const payload = blockActionsPayload({
+      userId: HELPDESK,
+      actionId: 'account.do.unlock',
+      blocks: card.args.blocks,
+      channelId: 'C0HELPDESK',
+      messageTs: '1700000001.000200',
+      responseUrl: t.slack.responseUrl(),
+    });
     expect((await t.send.interaction(payload)).status).toBe(200);
     const update = await t.slack.waitFor('chat.update', (c) => !c.failed && c.args.ts === '1700000001.000200', 10_000);
     expect(update.args.channel).toBe('C0HELPDESK');

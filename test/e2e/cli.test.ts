@@ -56,10 +56,9 @@ async function lastAuditId(): Promise<number> {
 async function rosterAudited(...args: string[]): Promise<CliResult & { audit: AuditRow[] }> {
   const since = await lastAuditId();
   const result = await roster(...args);
-  const { rows } = await db.query<AuditRow>(
-    'select id, actor_type, action, outcome, target_id, changes, detail from audit_event where id > $1 order by id',
-    [since],
-  );
+  const { rows } = await db.query<AuditRow>('select id, actor_type, action, outcome, target_id, changes, detail from audit_event where id > $1 order by id', [
+    since,
+  ]);
   return { ...result, audit: rows };
 }
 
@@ -118,7 +117,9 @@ describe('setting up an organisation from the terminal', () => {
     expect(orgCreate.stderr).toBe('');
     expect(orgCreate.code).toBe(0);
     expect(orgCreate.stdout).toContain('Created organisation acme (Acme)');
-    const { rows } = await db.query<{ id: string; name: string; inactivity_days: number }>(`select id, name, inactivity_days from organisation where slug = 'acme'`);
+    const { rows } = await db.query<{ id: string; name: string; inactivity_days: number }>(
+      `select id, name, inactivity_days from organisation where slug = 'acme'`,
+    );
     expect(rows).toEqual([{ id: expect.any(String), name: 'Acme', inactivity_days: 90 }]);
     expect(orgCreate.audit).toMatchObject([{ actor_type: 'cli', action: 'org-create', outcome: 'done', target_id: rows[0]!.id }]);
   });
@@ -131,7 +132,9 @@ describe('setting up an organisation from the terminal', () => {
       `select g.role, o.slug from slack_grant g join organisation o on o.id = g.organisation_id where g.slack_user_id = 'U0123ABC'`,
     );
     expect(rows).toEqual([{ role: 'admin', slug: 'acme' }]);
-    expect(grant.audit).toMatchObject([{ actor_type: 'cli', action: 'grant', outcome: 'done', target_id: 'U0123ABC', changes: { role: { before: null, after: 'admin' } } }]);
+    expect(grant.audit).toMatchObject([
+      { actor_type: 'cli', action: 'grant', outcome: 'done', target_id: 'U0123ABC', changes: { role: { before: null, after: 'admin' } } },
+    ]);
   });
 
   it('`user create` invites the person, stores the email in lower case, and audits it once as the CLI', async () => {
@@ -145,7 +148,13 @@ describe('setting up an organisation from the terminal', () => {
     expect(rows).toEqual([{ id: expect.any(String), email: 'bob@example.com', first_name: 'Bob', last_name: 'Jones', status: 'INVITED', slug: 'acme' }]);
     expect(userCreate.stdout).toContain(rows[0].id);
     expect(userCreate.audit).toMatchObject([
-      { actor_type: 'cli', action: 'create', outcome: 'done', target_id: rows[0].id, changes: { email: { before: null, after: 'bob@example.com' }, status: { before: null, after: 'INVITED' } } },
+      {
+        actor_type: 'cli',
+        action: 'create',
+        outcome: 'done',
+        target_id: rows[0].id,
+        changes: { email: { before: null, after: 'bob@example.com' }, status: { before: null, after: 'INVITED' } },
+      },
     ]);
   });
 
@@ -172,7 +181,9 @@ describe('setting up an organisation from the terminal', () => {
     expect((await db.query('select * from account order by id')).rows).toEqual(before);
     expect(result.audit.filter((row) => row.outcome === 'done')).toEqual([]);
     // The refused attempt itself is on the record, as every refusal is.
-    expect(result.audit).toMatchObject([{ actor_type: 'cli', action: 'create', outcome: 'refused', detail: expect.stringContaining('already belongs to Bob Jones') }]);
+    expect(result.audit).toMatchObject([
+      { actor_type: 'cli', action: 'create', outcome: 'refused', detail: expect.stringContaining('already belongs to Bob Jones') },
+    ]);
   });
 });
 
@@ -237,8 +248,11 @@ describe('a fresh database', () => {
     fresh.pathname = `${fresh.pathname}_fresh`;
     try {
       const result = await new Promise<CliResult>((resolve) =>
-        execFile(process.execPath, ['src/cli/main.ts', 'user', 'lookup', 'nobody@example.com'], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: fresh.toString() }, timeout: 30_000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          ['src/cli/main.ts', 'user', 'lookup', 'nobody@example.com'],
+          { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: fresh.toString() }, timeout: 30_000 },
+          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
         ),
       );
       expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('No account matches') });

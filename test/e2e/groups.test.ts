@@ -2,7 +2,18 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Account, AccountFeature, AuditEvent, Feature, Group, GroupFeature, Licence, Membership, Organisation, type IAuditEvent } from '../../src/db/entities/index.ts';
+import {
+  Account,
+  AccountFeature,
+  AuditEvent,
+  Feature,
+  Group,
+  GroupFeature,
+  Licence,
+  Membership,
+  Organisation,
+  type IAuditEvent,
+} from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -37,7 +48,14 @@ async function lastAuditId(): Promise<string> {
 }
 
 /** A group written straight through the ORM, with its owner as a manager, members with roles, and optional parent. */
-async function givenGroup(fields: { name: string; org?: string; owner?: Person; members?: [Person, 'member' | 'editor' | 'manager'][]; parent?: string; externalId?: string }): Promise<string> {
+async function givenGroup(fields: {
+  name: string;
+  org?: string;
+  owner?: Person;
+  members?: [Person, 'member' | 'editor' | 'manager'][];
+  parent?: string;
+  externalId?: string;
+}): Promise<string> {
   const fork = em();
   const org = await fork.findOneOrFail(Organisation, { slug: fields.org ?? 'default' });
   const parent = fields.parent ? await fork.findOneOrFail(Group, { organisation: org, name: fields.parent }) : null;
@@ -85,7 +103,14 @@ describe('membership', () => {
     expect(text).toContain('Field Crew North: editor'); // the account card's group line
     expect(await membership(alice, crew)).toMatchObject({ role: 'editor' });
     expect(audit).toMatchObject([
-      { action: 'group-add', outcome: 'done', actorId: ADMIN, targetId: alice.id, reason: 'new hire', changes: { 'groups.Field Crew North': { before: null, after: 'editor' } } },
+      {
+        action: 'group-add',
+        outcome: 'done',
+        actorId: ADMIN,
+        targetId: alice.id,
+        reason: 'new hire',
+        changes: { 'groups.Field Crew North': { before: null, after: 'editor' } },
+      },
     ]);
   });
 
@@ -104,7 +129,9 @@ describe('membership', () => {
     const { text, audit } = await audited(`group-role ${alice.username} "Field Crew North" manager`, ADMIN);
     expect(text).toContain('Alice Member is now manager in “Field Crew North” (was editor).');
     expect(await membership(alice, crew)).toMatchObject({ role: 'manager' });
-    expect(audit).toMatchObject([{ action: 'group-role', outcome: 'done', targetId: alice.id, changes: { 'groups.Field Crew North': { before: 'editor', after: 'manager' } } }]);
+    expect(audit).toMatchObject([
+      { action: 'group-role', outcome: 'done', targetId: alice.id, changes: { 'groups.Field Crew North': { before: 'editor', after: 'manager' } } },
+    ]);
     expect((await audited(`group-role ${alice.username} "Field Crew North" manager`, ADMIN)).text).toContain('already manager in “Field Crew North”');
   });
 
@@ -121,7 +148,9 @@ describe('membership', () => {
     const { text, audit } = await audited(`group-remove ${bo.email} "Field Crew North" --reason moved`, ADMIN);
     expect(text).toContain('Bo Leaving is no longer in “Field Crew North” (was member).');
     expect(await membership(bo, crew)).toBeNull();
-    expect(audit).toMatchObject([{ action: 'group-remove', outcome: 'done', reason: 'moved', changes: { 'groups.Field Crew North': { before: 'member', after: null } } }]);
+    expect(audit).toMatchObject([
+      { action: 'group-remove', outcome: 'done', reason: 'moved', changes: { 'groups.Field Crew North': { before: 'member', after: null } } },
+    ]);
     expect((await audited(`group-remove ${bo.email} "Field Crew North"`, ADMIN)).text).toContain('Bo Leaving is not in “Field Crew North”.');
   });
 
@@ -138,7 +167,10 @@ describe('membership', () => {
       outcome: 'done',
       targetType: 'group',
       targetId: crew,
-      changes: { owner: { before: `Kim Owner <${kim.email}>`, after: `Nina Newowner <${nina.email}>` }, [`members.Nina Newowner <${nina.email}>`]: { before: null, after: 'manager' } },
+      changes: {
+        owner: { before: `Kim Owner <${kim.email}>`, after: `Nina Newowner <${nina.email}>` },
+        [`members.Nina Newowner <${nina.email}>`]: { before: null, after: 'manager' },
+      },
     });
     // Kim no longer owns it, so Kim may now leave.
     expect((await audited(`group-remove ${kim.email} "Field Crew North"`, ADMIN)).text).toContain('Kim Owner is no longer in “Field Crew North”');
@@ -164,7 +196,10 @@ describe('groups', () => {
   });
 
   it('creates a group with an external ID, a parent and an owner, showing its card', async () => {
-    const { text, audit } = await audited(`group-create "Field Crew East" --external-id FCE-1 --parent Operations --owner ${olga.email} --org acme`, ACME_ADMIN);
+    const { text, audit } = await audited(
+      `group-create "Field Crew East" --external-id FCE-1 --parent Operations --owner ${olga.email} --org acme`,
+      ACME_ADMIN,
+    );
     expect(text).toContain('Created “Field Crew East” in acme, under “Operations”, owned by Olga Acme, who joined it as manager.');
     expect(text).toContain('FCE-1');
     const group = (await groupNamed('Field Crew East', 'acme'))!;
@@ -204,7 +239,7 @@ describe('groups', () => {
     expect((await audited('group Ops', ACME_ADMIN)).text).toContain('Org acme (acme)');
     expect((await audited('group-rename "Globex Only" Mine', ACME_ADMIN)).text).toContain('No group matches “Globex Only”');
     expect((await audited('group "Globex Only" --org globex', ACME_ADMIN)).text).toContain('You have no Roster role for this organisation');
-    expect((await groupNamed('Globex Only', 'globex'))).not.toBeNull();
+    expect(await groupNamed('Globex Only', 'globex')).not.toBeNull();
   });
 
   it('shows the group card: name, external ID, owner, parent, members, licences and modules', async () => {
@@ -215,7 +250,14 @@ describe('groups', () => {
     await fork.flush();
     const { reply, text } = await audited('group FCE-1', VIEWER);
     expect(reply.args.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Field Crew East' } });
-    for (const fact of ['*External ID*\\nFCE-1', '*Owner*\\nOlga Acme', '*Parent*\\nOperations', '*Members*\\n1', '*Licences*\\nField app (25 seats)', '*Modules*\\nReporting']) {
+    for (const fact of [
+      '*External ID*\\nFCE-1',
+      '*Owner*\\nOlga Acme',
+      '*Parent*\\nOperations',
+      '*Members*\\n1',
+      '*Licences*\\nField app (25 seats)',
+      '*Modules*\\nReporting',
+    ]) {
       expect(text).toContain(fact);
     }
   });
@@ -244,7 +286,9 @@ describe('groups', () => {
     const { text, audit } = await audited('group-rename FCE-1 "Field Crew West"', ACME_ADMIN);
     expect(text).toContain('“Field Crew East” is now called “Field Crew West”.');
     expect((await em().findOneOrFail(Group, { id })).name).toBe('Field Crew West');
-    expect(audit).toMatchObject([{ action: 'group-rename', outcome: 'done', targetId: id, changes: { name: { before: 'Field Crew East', after: 'Field Crew West' } } }]);
+    expect(audit).toMatchObject([
+      { action: 'group-rename', outcome: 'done', targetId: id, changes: { name: { before: 'Field Crew East', after: 'Field Crew West' } } },
+    ]);
     expect((await audited('group-rename "Field Crew West" Operations', ACME_ADMIN)).text).toContain('acme already has a group called “Operations”');
   });
 
@@ -254,21 +298,29 @@ describe('groups', () => {
     expect(text).toContain('“Ops” now has the external ID “OPS-7” (was none).');
     expect((await em().findOneOrFail(Group, { id })).externalId).toBe('OPS-7');
     expect(audit).toMatchObject([{ action: 'group-external-id', outcome: 'done', changes: { externalId: { before: null, after: 'OPS-7' } } }]);
-    expect((await audited('group-external-id "Field Crew West" OPS-7', ACME_ADMIN)).text).toContain('The external ID “OPS-7” already belongs to “Ops” in acme.');
+    expect((await audited('group-external-id "Field Crew West" OPS-7', ACME_ADMIN)).text).toContain(
+      'The external ID “OPS-7” already belongs to “Ops” in acme.',
+    );
   });
 
   it('deletes a group: members lose the membership, subgroups move up to its parent, one audit event', async () => {
     const [a, b] = [await t.given.account({ firstName: 'Del', lastName: 'One' }), await t.given.account({ firstName: 'Del', lastName: 'Two' })];
     const top = await givenGroup({ name: 'Region' });
     const middle = await givenGroup({ name: 'District', parent: 'Region', owner: a, members: [[b, 'editor']] });
-    const [left, right] = [await givenGroup({ name: 'Site A', parent: 'District' }), await givenGroup({ name: 'Site B', parent: 'District', members: [[b, 'member']] })];
+    const [left, right] = [
+      await givenGroup({ name: 'Site A', parent: 'District' }),
+      await givenGroup({ name: 'Site B', parent: 'District', members: [[b, 'member']] }),
+    ];
 
     const { text, audit } = await audited('group-delete District --reason "merged"', ADMIN);
 
     expect(text).toContain('Deleted “District” from default: 2 members lost the membership. Its 2 subgroups now sit under “Region”.');
     expect(await em().findOne(Group, { id: middle })).toBeNull();
     expect(await em().count(Membership, { group: { id: middle } })).toBe(0);
-    expect((await em().find(Group, { id: { $in: [left, right] } }, { populate: ['parent'] })).map((g) => (g.parent as { id: string } | null)?.id)).toEqual([top, top]);
+    expect((await em().find(Group, { id: { $in: [left, right] } }, { populate: ['parent'] })).map((g) => (g.parent as { id: string } | null)?.id)).toEqual([
+      top,
+      top,
+    ]);
     expect(await membership(b, right)).not.toBeNull(); // a subgroup keeps its own members
     expect(await em().findOneOrFail(Account, { id: a.id })).toMatchObject({ status: 'ACTIVE' }); // accounts stay
     expect(audit).toMatchObject([
@@ -277,7 +329,12 @@ describe('groups', () => {
         outcome: 'done',
         targetId: middle,
         reason: 'merged',
-        changes: { name: { before: 'District', after: null }, parent: { before: 'Region', after: null }, memberCount: { before: 2, after: 0 }, subgroups: { before: ['Site A', 'Site B'], after: [] } },
+        changes: {
+          name: { before: 'District', after: null },
+          parent: { before: 'Region', after: null },
+          memberCount: { before: 2, after: 0 },
+          subgroups: { before: ['Site A', 'Site B'], after: [] },
+        },
       },
     ]);
     expect((await audited('group-delete District', ADMIN)).text).toContain('No group matches “District”');
@@ -298,7 +355,9 @@ describe('modules, licences, add-ons and developer mode', () => {
     expect(on.text).toContain('The module Reporting (reporting) is on for “Depot”.');
     expect(on.text).toContain('*Modules*\\nReporting');
     expect(await em().count(GroupFeature, { group: { id: group.id }, active: true })).toBe(1);
-    expect(on.audit).toMatchObject([{ action: 'group-module', outcome: 'done', targetId: group.id, changes: { 'modules.reporting': { before: null, after: 'on' } } }]);
+    expect(on.audit).toMatchObject([
+      { action: 'group-module', outcome: 'done', targetId: group.id, changes: { 'modules.reporting': { before: null, after: 'on' } } },
+    ]);
     expect((await audited('group-module Depot reporting on', OWNER)).text).toContain('The module reporting is already on for “Depot”.');
     const off = await audited('group-module Depot Reporting off', OWNER);
     expect(off.text).toContain('is off for “Depot”');
@@ -340,7 +399,9 @@ describe('modules, licences, add-ons and developer mode', () => {
     const on = await audited(`module ${pat.email} reporting on --reason "pilot"`, OWNER);
     expect(on.text).toContain('Pat Features now has the module Reporting (reporting).');
     expect(on.text).toContain('*Modules*\\nReporting'); // the account card
-    expect(on.audit).toMatchObject([{ action: 'module', outcome: 'done', targetId: pat.id, reason: 'pilot', changes: { 'modules.reporting': { before: null, after: 'on' } } }]);
+    expect(on.audit).toMatchObject([
+      { action: 'module', outcome: 'done', targetId: pat.id, reason: 'pilot', changes: { 'modules.reporting': { before: null, after: 'on' } } },
+    ]);
     const off = await audited(`module ${pat.email} reporting off`, OWNER);
     expect(off.text).toContain('Pat Features no longer has the module Reporting');
     expect(await em().count(AccountFeature, { account: { id: pat.id } })).toBe(0);
@@ -414,15 +475,21 @@ describe('the CLI', () => {
   it('creates a group and shows its card, as the platform owner, audited as the CLI', async () => {
     const run = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) =>
-        execFile(process.execPath, ['src/cli/main.ts', 'user', ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: 'warn' }, timeout: 20_000 }, (error, stdout, stderr) =>
-          error && typeof error.code !== 'number' ? reject(error) : resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          ['src/cli/main.ts', 'user', ...args],
+          { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: 'warn' }, timeout: 20_000 },
+          (error, stdout, stderr) =>
+            error && typeof error.code !== 'number' ? reject(error) : resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
         ),
       );
     const created = await run('group-create', 'Night Crew', '--external-id', 'NC-1', '--org', 'globex');
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(created.stdout).toContain('Created “Night Crew” in globex.');
     const group = (await groupNamed('Night Crew', 'globex'))!;
-    expect(await t.given.audit({ targetId: group.id })).toMatchObject([{ action: 'group-create', outcome: 'done', actorType: 'cli', changes: { name: { before: null, after: 'Night Crew' } } }]);
+    expect(await t.given.audit({ targetId: group.id })).toMatchObject([
+      { action: 'group-create', outcome: 'done', actorType: 'cli', changes: { name: { before: null, after: 'Night Crew' } } },
+    ]);
 
     const card = await run('group', 'NC-1');
     expect(card.code).toBe(0);

@@ -53,7 +53,22 @@ describe('/user lookup', () => {
     expect(reply.failed).toBe(false);
     expect(reply.args.response_type).toBe('ephemeral');
     const text = blockText(reply);
-    for (const expected of ['Alice Liddell', 'alice.liddell@example.test', 'aliddell', alice.id, 'ACTIVE', 'Default organisation', 'Last sign-in', 'Added', 'Modified', 'password', 'MFA not enrolled', 'Reporting', 'Badge printer (off)', 'Developer mode']) {
+    for (const expected of [
+      'Alice Liddell',
+      'alice.liddell@example.test',
+      'aliddell',
+      alice.id,
+      'ACTIVE',
+      'Default organisation',
+      'Last sign-in',
+      'Added',
+      'Modified',
+      'password',
+      'MFA not enrolled',
+      'Reporting',
+      'Badge printer (off)',
+      'Developer mode',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(text).toContain('Field Crew North: editor');

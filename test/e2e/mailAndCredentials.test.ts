@@ -42,7 +42,11 @@ const em = () => t.roster.orm.em.fork();
 const account = (id: string) => em().findOneOrFail(Account, id);
 const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 // The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
-const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
+const buttons = (call: RecordedCall): any[] =>
+  (call.args.blocks as any[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements)
+    .filter((e) => e.type === 'button');
 const outbox = (accountId: string) => em().find(OutboxMail, { accountId }, { orderBy: { createdAt: 'asc' } });
 
 /** Runs `/user <text>` and returns Roster's first answer on the response_url. */
@@ -86,11 +90,18 @@ describe('invitations', () => {
     expect(stored).toMatchObject({ purpose: 'invitation', hash: hashToken(token) });
     expect(stored!.hash).not.toContain(token);
     await expect.poll(async () => (await outbox(ann.id))[0]?.sentAt, { timeout: 10_000 }).toBeInstanceOf(Date);
-    expect(await outbox(ann.id)).toMatchObject([{ to: ann.email, template: 'invitation', tokenId: stored!.id, attempts: 1, sentAt: expect.any(Date), lastError: null }]);
+    expect(await outbox(ann.id)).toMatchObject([
+      { to: ann.email, template: 'invitation', tokenId: stored!.id, attempts: 1, sentAt: expect.any(Date), lastError: null },
+    ]);
 
     const audit = await t.given.audit({ targetId: ann.id });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'send-invite', outcome: 'done', actorId: ADMIN, changes: { status: { before: 'STAGED', after: 'INVITED' }, credential: { before: null, after: 'invitation mail' } } });
+    expect(audit[0]).toMatchObject({
+      action: 'send-invite',
+      outcome: 'done',
+      actorId: ADMIN,
+      changes: { status: { before: 'STAGED', after: 'INVITED' }, credential: { before: null, after: 'invitation mail' } },
+    });
     expect(JSON.stringify(audit)).not.toContain(token);
     expect(t.rawLogs()).not.toContain(token);
   });
@@ -143,7 +154,12 @@ describe('invitations', () => {
     const token = tokenIn(await mailTo('eve.new@example.test'), 'invitation');
     expect(await redeem(token, 'invitation')).toMatchObject({ ok: true, account: { id: eve.id } });
 
-    const fay = await runAction(services, createAccount, cliActor(), { email: 'fay.silent@example.test', firstName: 'Fay', lastName: 'Silent', sendInvitation: false });
+    const fay = await runAction(services, createAccount, cliActor(), {
+      email: 'fay.silent@example.test',
+      firstName: 'Fay',
+      lastName: 'Silent',
+      sendInvitation: false,
+    });
     expect(fay.status).toBe('STAGED');
     expect(await outbox(fay.id)).toEqual([]);
   });
@@ -178,7 +194,12 @@ describe('reset-password', () => {
     expect(await redeem(token, 'password-reset')).toMatchObject({ ok: true, account: { id: hal.id } });
     expect(await redeem(token, 'password-reset')).toMatchObject({ ok: false, reason: 'used' });
     expect(await t.given.audit({ targetId: hal.id })).toMatchObject([
-      { action: 'reset-password', outcome: 'done', actorId: HELPDESK, changes: { status: { before: 'ACTIVE', after: 'RECOVERY' }, credential: { after: 'password reset mail' } } },
+      {
+        action: 'reset-password',
+        outcome: 'done',
+        actorId: HELPDESK,
+        changes: { status: { before: 'ACTIVE', after: 'RECOVERY' }, credential: { after: 'password reset mail' } },
+      },
     ]);
   });
 
@@ -213,7 +234,10 @@ describe('reset-password', () => {
       ['reset-password', 'done'],
       ['reset-password', 'done'],
     ]);
-    expect(audit[1]).toMatchObject({ reason: 'phoned the helpdesk', changes: { status: { before: 'RECOVERY', after: 'PASSWORD_EXPIRED' }, credential: { after: 'temporary password' } } });
+    expect(audit[1]).toMatchObject({
+      reason: 'phoned the helpdesk',
+      changes: { status: { before: 'RECOVERY', after: 'PASSWORD_EXPIRED' }, credential: { after: 'temporary password' } },
+    });
     for (const secret of [password!, stored.passwordHash!]) {
       expect(JSON.stringify(audit)).not.toContain(secret);
       expect(t.rawLogs()).not.toContain(secret);
@@ -227,8 +251,12 @@ describe('reset-password', () => {
   it('refuses an SSO account with a sentence, and hides the button', async () => {
     const jo = await t.given.account({ firstName: 'Jo', lastName: 'Sso' });
     await em().nativeUpdate(Account, { id: jo.id }, { authSource: 'sso' });
-    expect(textOf(await slash(`reset-password ${jo.email}`, HELPDESK))).toContain('Jo Sso is ACTIVE; it signs in through SSO, so reset the password in the identity provider.');
-    expect(textOf(await slash(`reset-password ${jo.email} --temporary`, HELPDESK))).toContain('it signs in through SSO, so set a temporary password in the identity provider.');
+    expect(textOf(await slash(`reset-password ${jo.email}`, HELPDESK))).toContain(
+      'Jo Sso is ACTIVE; it signs in through SSO, so reset the password in the identity provider.',
+    );
+    expect(textOf(await slash(`reset-password ${jo.email} --temporary`, HELPDESK))).toContain(
+      'it signs in through SSO, so set a temporary password in the identity provider.',
+    );
     expect((await account(jo.id)).status).toBe('ACTIVE');
     expect(await outbox(jo.id)).toEqual([]);
     expect((await t.given.audit({ targetId: jo.id })).map((e) => e.outcome)).toEqual(['refused', 'refused']);
@@ -318,10 +346,19 @@ describe('the outbox', () => {
 describe('the CLI', () => {
   function roster(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, ['src/cli/main.ts', ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, REDIS_PREFIX: t.config.REDIS_PREFIX, LOG_LEVEL: 'info' }, timeout: 20_000 }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        ['src/cli/main.ts', ...args],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, REDIS_PREFIX: t.config.REDIS_PREFIX, LOG_LEVEL: 'info' },
+          timeout: 20_000,
+        },
+        (error, stdout, stderr) => {
+          if (error && typeof error.code !== 'number') return reject(error);
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+        },
+      );
     });
   }
 

@@ -28,7 +28,11 @@ describe('mail without SMTP_URL', () => {
 
     await expect.poll(() => t.logs.find((line) => line.to === ann.email), { timeout: 10_000 }).toBeDefined();
     const line = t.logs.find((l) => l.to === ann.email)!;
-    expect(line).toMatchObject({ msg: expect.stringContaining('written to the log'), template: 'invitation', subject: 'Your Default organisation account is ready' });
+    expect(line).toMatchObject({
+      msg: expect.stringContaining('written to the log'),
+      template: 'invitation',
+      subject: 'Your Default organisation account is ready',
+    });
     expect(line.text).toContain('Hello Ann,');
     expect(line.text).toContain('[link left out: set SMTP_URL to send mail]');
     expect(t.rawLogs()).not.toMatch(/token=/);

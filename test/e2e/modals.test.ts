@@ -20,8 +20,13 @@ const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id, { populate: ['organisation'] });
 const accountCount = () => t.roster.orm.em.fork().count(Account, {});
 // The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
-const buttons = (call: RecordedCall): any[] => (call.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e) => e.type === 'button');
-const inputs = (view: any): Record<string, any> => Object.fromEntries(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element]));
+const buttons = (call: RecordedCall): any[] =>
+  (call.args.blocks as any[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements)
+    .filter((e) => e.type === 'button');
+const inputs = (view: any): Record<string, any> =>
+  Object.fromEntries(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element]));
 
 /** `/user <text>` with a trigger_id; resolves to the modal Slack was asked to open, checked by the fake's Block Kit rules. */
 async function openModal(text: string, userId: string): Promise<any> {
@@ -47,7 +52,16 @@ async function submit(view: any, userId: string, values: Record<string, Record<s
 const text = (value: string) => ({ value });
 const select = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
 
-function createValues(fields: { first?: string; last?: string; email: string; username?: string; role?: string; org?: string; groups?: string[]; invite?: boolean }) {
+function createValues(fields: {
+  first?: string;
+  last?: string;
+  email: string;
+  username?: string;
+  role?: string;
+  org?: string;
+  groups?: string[];
+  invite?: boolean;
+}) {
   return {
     first_name: text(fields.first ?? 'Ada'),
     last_name: text(fields.last ?? 'Lovelace'),
@@ -55,8 +69,15 @@ function createValues(fields: { first?: string; last?: string; email: string; us
     username: { value: { type: 'plain_text_input', value: fields.username ?? null } },
     role: select(fields.role ?? 'user'),
     organisation: select(fields.org ?? 'default'),
-    groups: { 'account.groups.pick': { type: 'multi_external_select', selected_options: (fields.groups ?? []).map((value) => ({ text: { type: 'plain_text', text: value }, value })) } },
-    invitation: { value: { type: 'checkboxes', selected_options: fields.invite === false ? [] : [{ text: { type: 'plain_text', text: 'Send' }, value: 'send' }] } },
+    groups: {
+      'account.groups.pick': {
+        type: 'multi_external_select',
+        selected_options: (fields.groups ?? []).map((value) => ({ text: { type: 'plain_text', text: value }, value })),
+      },
+    },
+    invitation: {
+      value: { type: 'checkboxes', selected_options: fields.invite === false ? [] : [{ text: { type: 'plain_text', text: 'Send' }, value: 'send' }] },
+    },
   };
 }
 
@@ -81,7 +102,9 @@ async function group(name: string, organisationSlug = 'default'): Promise<string
 }
 
 async function join(accountId: string, groupId: string): Promise<void> {
-  await t.roster.orm.em.getConnection().execute(`insert into membership (account_id, group_id, role, created_at) values (?, ?, 'member', now())`, [accountId, groupId]);
+  await t.roster.orm.em
+    .getConnection()
+    .execute(`insert into membership (account_id, group_id, role, created_at) values (?, ?, 'member', now())`, [accountId, groupId]);
 }
 
 beforeAll(async () => {
@@ -166,7 +189,11 @@ describe('the create modal', () => {
   it('refuses groups of another organisation before creating anything', async () => {
     const acmeGroup = await group(`Acme Crew ${tag()}`, 'acme');
     const before = await accountCount();
-    const body = await submit(await openModal('create', ADMIN), ADMIN, createValues({ email: `wrong.${tag()}@example.test`, org: 'default', groups: [acmeGroup] }));
+    const body = await submit(
+      await openModal('create', ADMIN),
+      ADMIN,
+      createValues({ email: `wrong.${tag()}@example.test`, org: 'default', groups: [acmeGroup] }),
+    );
     expect(body.response_action).toBe('errors');
     expect(body.errors.groups).toContain('is in acme, not default');
     expect(await accountCount()).toBe(before);
@@ -176,7 +203,9 @@ describe('the create modal', () => {
     const name = `Picker ${tag()}`;
     const id = await group(name);
     const view = await openModal('create', ADMIN);
-    const response = await t.send.options(blockSuggestionPayload({ userId: ADMIN, actionId: 'account.groups.pick', value: name.slice(0, 9).toLowerCase(), view }));
+    const response = await t.send.options(
+      blockSuggestionPayload({ userId: ADMIN, actionId: 'account.groups.pick', value: name.slice(0, 9).toLowerCase(), view }),
+    );
     expect(response.body.options).toContainEqual({ text: { type: 'plain_text', text: `${name} · default`, emoji: false }, value: id });
   });
 
@@ -214,7 +243,12 @@ describe('the edit modal', () => {
     expect(await account(fay.id)).toMatchObject({ firstName: 'Fay', lastName: 'After', email, username: fay.username, version: 2 });
     const audit = await t.given.audit({ targetId: fay.id });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'edit', outcome: 'done', actorId: ADMIN, changes: { lastName: { before: 'Before', after: 'After' }, email: { before: fay.email, after: email } } });
+    expect(audit[0]).toMatchObject({
+      action: 'edit',
+      outcome: 'done',
+      actorId: ADMIN,
+      changes: { lastName: { before: 'Before', after: 'After' }, email: { before: fay.email, after: email } },
+    });
     expect(Object.keys(audit[0]!.changes!).sort()).toEqual(['email', 'lastName']);
     const card = await t.slack.waitFor('chat.postEphemeral', (c) => textOf(c).includes(email));
     expect(textOf(card)).toContain('Updated Fay After');
@@ -228,7 +262,10 @@ describe('the edit modal', () => {
     expect(body.response_action).toBe('errors');
     expect(body.errors).toEqual({ email: expect.stringContaining('Must be an email address') });
     const taken = await submit(view, ADMIN, editValues(view, { username: holder.username.toUpperCase() }));
-    expect(taken).toEqual({ response_action: 'errors', errors: { username: `The username “${holder.username}” is taken by Hana Holder (${holder.email}); nothing was changed.` } });
+    expect(taken).toEqual({
+      response_action: 'errors',
+      errors: { username: `The username “${holder.username}” is taken by Hana Holder (${holder.email}); nothing was changed.` },
+    });
     expect(await account(gil.id)).toMatchObject({ username: gil.username, email: gil.email, version: 1 });
     expect(await t.given.audit({ targetId: gil.id, outcome: 'done' })).toEqual([]);
   });
@@ -248,7 +285,12 @@ describe('the edit modal', () => {
     const now = await account(ivy.id);
     expect(now.version).toBe(2);
     expect([now.firstName === 'Ivy-One', now.lastName === 'Race-Two'].filter(Boolean)).toHaveLength(1);
-    expect((await t.given.audit({ targetId: ivy.id })).map((e) => [e.action, e.outcome])).toEqual(expect.arrayContaining([['edit', 'done'], ['edit', 'refused']]));
+    expect((await t.given.audit({ targetId: ivy.id })).map((e) => [e.action, e.outcome])).toEqual(
+      expect.arrayContaining([
+        ['edit', 'done'],
+        ['edit', 'refused'],
+      ]),
+    );
     expect(await t.given.audit({ targetId: ivy.id, outcome: 'done' })).toHaveLength(1);
 
     // A form opened before that change is refused the same way, one after the other.
@@ -266,7 +308,15 @@ describe('the edit modal', () => {
 
     const triggerId = trigger();
     const ts = '1700000002.000300';
-    const click = blockActionsPayload({ userId: ADMIN, actionId: 'account.edit.open', blocks: card.args.blocks, channelId: CHANNEL, messageTs: ts, triggerId, responseUrl: t.slack.responseUrl() });
+    const click = blockActionsPayload({
+      userId: ADMIN,
+      actionId: 'account.edit.open',
+      blocks: card.args.blocks,
+      channelId: CHANNEL,
+      messageTs: ts,
+      triggerId,
+      responseUrl: t.slack.responseUrl(),
+    });
     expect((await t.send.interaction(click)).status).toBe(200);
     const view = (await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId)).args.view;
     expect(inputs(view).first_name.initial_value).toBe('Jon');
@@ -299,7 +349,9 @@ describe('the edit modal', () => {
     expect(await submit(view, ADMIN, editValues(view, { organisation: 'acme' }))).toBe('');
     expect((await account(kay.id)).organisation.slug).toBe('acme');
     expect(await t.roster.orm.em.fork().count(Membership, { account: kay.id })).toBe(0);
-    expect(await t.given.audit({ targetId: kay.id })).toMatchObject([{ action: 'edit', changes: { organisation: { before: 'default', after: 'acme' }, groups: { before: [groupName], after: [] } } }]);
+    expect(await t.given.audit({ targetId: kay.id })).toMatchObject([
+      { action: 'edit', changes: { organisation: { before: 'default', after: 'acme' }, groups: { before: [groupName], after: [] } } },
+    ]);
   });
 
   it('refuses a move to an organisation the caller’s grant does not cover, under the organisation field', async () => {
@@ -319,7 +371,9 @@ describe('refusals before a modal opens', () => {
     const reply = await slash('create', VIEWER);
     expect(textOf(reply)).toContain('You are a viewer; creating an account needs an admin or above.');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
-    expect(await t.given.audit({ actorId: VIEWER, action: 'create' })).toMatchObject([{ outcome: 'refused', detail: expect.stringContaining('needs an admin') }]);
+    expect(await t.given.audit({ actorId: VIEWER, action: 'create' })).toMatchObject([
+      { outcome: 'refused', detail: expect.stringContaining('needs an admin') },
+    ]);
   });
 
   it('tells helpdesk they cannot edit, and an organisation admin they cannot edit elsewhere, auditing both', async () => {
@@ -328,8 +382,12 @@ describe('refusals before a modal opens', () => {
     expect(textOf(await slash(`edit ${mo.username}`, HELPDESK))).toContain('You are a helpdesk; editing an account needs an admin or above.');
     expect(textOf(await slash(`edit ${mo.username}`, ACME_ADMIN))).toContain('no Roster role for this organisation');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
-    expect(await t.given.audit({ actorId: HELPDESK, action: 'edit' })).toMatchObject([{ outcome: 'refused', targetId: mo.id, detail: expect.stringContaining('needs an admin') }]);
-    expect(await t.given.audit({ actorId: ACME_ADMIN, action: 'edit', targetId: mo.id })).toMatchObject([{ outcome: 'refused', detail: expect.stringContaining('no Roster role for this organisation') }]);
+    expect(await t.given.audit({ actorId: HELPDESK, action: 'edit' })).toMatchObject([
+      { outcome: 'refused', targetId: mo.id, detail: expect.stringContaining('needs an admin') },
+    ]);
+    expect(await t.given.audit({ actorId: ACME_ADMIN, action: 'edit', targetId: mo.id })).toMatchObject([
+      { outcome: 'refused', detail: expect.stringContaining('no Roster role for this organisation') },
+    ]);
   });
 });
 
@@ -340,7 +398,9 @@ describe('typed email and username', () => {
     const newName = `Nia.${tag()}`;
     expect(textOf(await slash(`username ${nia.email} ${newName}`, ADMIN))).toContain(`username ${nia.username} → ${newName.toLowerCase()}`);
     expect((await account(nia.id)).username).toBe(newName.toLowerCase());
-    expect(await t.given.audit({ targetId: nia.id })).toMatchObject([{ action: 'username', outcome: 'done', changes: { username: { before: nia.username, after: newName.toLowerCase() } } }]);
+    expect(await t.given.audit({ targetId: nia.id })).toMatchObject([
+      { action: 'username', outcome: 'done', changes: { username: { before: nia.username, after: newName.toLowerCase() } } },
+    ]);
 
     const reply = await slash(`username ${nia.email} ${other.username.toUpperCase()}`, ADMIN);
     expect(textOf(reply)).toContain(`The username “${other.username}” is taken by Oli Other`);
@@ -351,20 +411,28 @@ describe('typed email and username', () => {
     const pat = await t.given.account({ firstName: 'Pat', lastName: 'Mail' });
     const other = await t.given.account({ firstName: 'Quinn', lastName: 'Inbox' });
     const email = `pat.${tag()}@acme.test`;
-    expect(textOf(await slash(`email ${pat.username} ${email.toUpperCase()} --org acme`, ADMIN))).toContain(`Updated Pat Mail: email ${pat.email} → ${email}, organisation default → acme`);
+    expect(textOf(await slash(`email ${pat.username} ${email.toUpperCase()} --org acme`, ADMIN))).toContain(
+      `Updated Pat Mail: email ${pat.email} → ${email}, organisation default → acme`,
+    );
     expect(await account(pat.id)).toMatchObject({ email, organisation: { slug: 'acme' } });
-    expect(await t.given.audit({ targetId: pat.id })).toMatchObject([{ action: 'email', changes: { email: { before: pat.email, after: email }, organisation: { before: 'default', after: 'acme' } } }]);
+    expect(await t.given.audit({ targetId: pat.id })).toMatchObject([
+      { action: 'email', changes: { email: { before: pat.email, after: email }, organisation: { before: 'default', after: 'acme' } } },
+    ]);
 
     expect(textOf(await slash(`email ${pat.username} ${other.email}`, ADMIN))).toContain(`${other.email} already belongs to Quinn Inbox`);
     // An admin limited to acme learns only that someone elsewhere has it.
-    expect(textOf(await slash(`email ${pat.username} ${other.email}`, ACME_ADMIN))).toContain('already belongs to an account in an organisation you cannot see');
+    expect(textOf(await slash(`email ${pat.username} ${other.email}`, ACME_ADMIN))).toContain(
+      'already belongs to an account in an organisation you cannot see',
+    );
     expect((await account(pat.id)).email).toBe(email);
     expect(await t.given.audit({ targetId: pat.id, outcome: 'refused' })).toHaveLength(2);
   });
 
   it('changes nothing, and records nothing, when the value is already the account’s', async () => {
     const rae = await t.given.account({ firstName: 'Rae', lastName: 'Same' });
-    expect(textOf(await slash(`username ${rae.email} ${rae.username.toUpperCase()}`, ADMIN))).toContain('Nothing to change: Rae Same already has these values.');
+    expect(textOf(await slash(`username ${rae.email} ${rae.username.toUpperCase()}`, ADMIN))).toContain(
+      'Nothing to change: Rae Same already has these values.',
+    );
     expect(await t.given.audit({ targetId: rae.id })).toEqual([]);
   });
 
@@ -374,6 +442,8 @@ describe('typed email and username', () => {
     expect(textOf(await slash(`edit ${sam.email} --first Samuel`, ADMIN))).toContain('`/user edit <who>` opens a form');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
     expect((await account(sam.id)).firstName).toBe('Sam');
-    expect((await t.given.audit({ actorId: ADMIN, action: 'edit', outcome: 'refused' })).at(-1)).toMatchObject({ detail: expect.stringContaining('name just the account') });
+    expect((await t.given.audit({ actorId: ADMIN, action: 'edit', outcome: 'refused' })).at(-1)).toMatchObject({
+      detail: expect.stringContaining('name just the account'),
+    });
   });
 });

@@ -21,20 +21,40 @@ const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id
 const inputs = (view: any): Record<string, any> => Object.fromEntries(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b]));
 const select = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
 const text = (value: string) => ({ value: { type: 'plain_text_input', value } });
-const ticked = (yes: boolean) => ({ value: { type: 'checkboxes', selected_options: yes ? [{ text: { type: 'plain_text', text: 'Yes' }, value: 'yes' }] : [] } });
+const ticked = (yes: boolean) => ({
+  value: { type: 'checkboxes', selected_options: yes ? [{ text: { type: 'plain_text', text: 'Yes' }, value: 'yes' }] : [] },
+});
 
 /** The card's "More actions…" menu, or undefined when the card has none. */
-const menuOf = (card: RecordedCall): any => (card.args.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).find((e: any) => e.action_id === 'account.more');
+const menuOf = (card: RecordedCall): any =>
+  (card.args.blocks as any[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements)
+    .find((e: any) => e.action_id === 'account.more');
 const menuActions = (card: RecordedCall): string[] => (menuOf(card)?.options ?? []).map((o: any) => o.value.split('|')[0]);
 
 /** `/user <text>`: the ephemeral answer, checked by the fake's Block Kit rules like every message. */
 const slash = (text: string, userId: string) => t.slash(text, userId, { channelId: CHANNEL });
 
 /** Picks `actionName` in the card's menu, as if the card were a channel message at `ts` (ephemeral when `ts` is omitted). */
-function choosePayload(card: RecordedCall, actionName: string, userId: string, { ts, triggerId = trigger(), responseUrl = t.slack.responseUrl() }: { ts?: string; triggerId?: string; responseUrl?: string } = {}) {
+function choosePayload(
+  card: RecordedCall,
+  actionName: string,
+  userId: string,
+  { ts, triggerId = trigger(), responseUrl = t.slack.responseUrl() }: { ts?: string; triggerId?: string; responseUrl?: string } = {},
+) {
   const value = menuOf(card)?.options.find((o: any) => o.value.startsWith(`${actionName}|`))?.value;
   expect(value, `${actionName} in the menu`).toBeDefined();
-  const payload = blockActionsPayload({ userId, actionId: 'account.more', blocks: card.args.blocks, channelId: CHANNEL, messageTs: ts, triggerId, responseUrl, selectedOption: { value } });
+  const payload = blockActionsPayload({
+    userId,
+    actionId: 'account.more',
+    blocks: card.args.blocks,
+    channelId: CHANNEL,
+    messageTs: ts,
+    triggerId,
+    responseUrl,
+    selectedOption: { value },
+  });
   if (!ts) payload.container.is_ephemeral = true;
   return payload;
 }
@@ -78,7 +98,14 @@ describe('the card’s More actions menu', () => {
 
     const card = await slash(ann.email, ADMIN);
     const elements = (card.args.blocks as any[]).find((b) => b.type === 'actions').elements;
-    expect(elements.map((e: any) => e.text?.text ?? e.placeholder.text)).toEqual(['Edit', 'Lock', 'Deactivate', 'Reset MFA', 'Reset password', 'More actions…']);
+    expect(elements.map((e: any) => e.text?.text ?? e.placeholder.text)).toEqual([
+      'Edit',
+      'Lock',
+      'Deactivate',
+      'Reset MFA',
+      'Reset password',
+      'More actions…',
+    ]);
     const options = menuOf(card).options;
     expect(options.slice(0, 4).map((o: any) => o.text.text)).toEqual(['Audit', 'Lock…', 'Reset password…', 'Role…']);
     expect(options[0].value).toBe(`audit|${ann.id}:1`);
@@ -118,7 +145,11 @@ describe('a form generated from the action', () => {
     expect(view.blocks[0].text.text).toBe(`*Dee Role* &lt;${dee.email}&gt;, now ACTIVE`);
     const fields = inputs(view);
     expect(Object.keys(fields)).toEqual(['role', 'reason']);
-    expect(fields.role).toMatchObject({ label: { text: 'Role' }, optional: false, hint: { text: '/user role <who> <user|manager|administrator> [--reason <text>]' } });
+    expect(fields.role).toMatchObject({
+      label: { text: 'Role' },
+      optional: false,
+      hint: { text: '/user role <who> <user|manager|administrator> [--reason <text>]' },
+    });
     expect(fields.role.element.type).toBe('static_select');
     expect(fields.role.element.options.map((o: any) => o.value)).toEqual(['user', 'manager', 'administrator']);
     expect(fields.reason).toMatchObject({ optional: true, element: { type: 'plain_text_input' } });
@@ -126,7 +157,9 @@ describe('a form generated from the action', () => {
 
     expect(await submit(view, ADMIN, { role: select('manager'), reason: text('team lead') })).toBe('');
     expect(await account(dee.id)).toMatchObject({ role: 'manager', version: 2 });
-    expect(await t.given.audit({ targetId: dee.id })).toMatchObject([{ action: 'role', outcome: 'done', actorId: ADMIN, reason: 'team lead', changes: { role: { before: 'user', after: 'manager' } } }]);
+    expect(await t.given.audit({ targetId: dee.id })).toMatchObject([
+      { action: 'role', outcome: 'done', actorId: ADMIN, reason: 'team lead', changes: { role: { before: 'user', after: 'manager' } } },
+    ]);
     const update = await t.slack.waitFor('chat.update', (c) => c.args.ts === ts);
     expect(update).toMatchObject({ failed: false, args: { channel: CHANNEL } });
     expect(textOf(update)).toContain('Dee Role is now manager (was user)');
@@ -248,7 +281,9 @@ describe('refusals', () => {
     const body = await submit({ callback_id: 'account.more.submit', private_metadata: metadata, blocks: [] }, VIEWER, { role: select('administrator') });
     expect(body).toEqual({ response_action: 'errors', errors: { role: 'You are a viewer; changing an account’s role needs an admin or above.' } });
     expect(await account(kit.id)).toMatchObject({ role: 'user', version: 1 });
-    expect(await t.given.audit({ targetId: kit.id })).toMatchObject([{ action: 'role', outcome: 'refused', actorId: VIEWER, detail: expect.stringContaining('needs an admin') }]);
+    expect(await t.given.audit({ targetId: kit.id })).toMatchObject([
+      { action: 'role', outcome: 'refused', actorId: VIEWER, detail: expect.stringContaining('needs an admin') },
+    ]);
     expect(t.slack.calls('chat.update').filter((c) => c.args.ts === '1700000080.000100')).toEqual([]);
   });
 

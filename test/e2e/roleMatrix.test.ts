@@ -5,7 +5,10 @@ import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/ro
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 /** One Slack user per Roster role, and one with no grant at all. */
-const CALLERS: { role: RosterRole | 'none'; userId: string }[] = [{ role: 'none', userId: 'U0MATRIX00' }, ...ROSTER_ROLES.map((role, i) => ({ role, userId: `U0MATRIX0${i + 1}` }))];
+const CALLERS: { role: RosterRole | 'none'; userId: string }[] = [
+  { role: 'none', userId: 'U0MATRIX00' },
+  ...ROSTER_ROLES.map((role, i) => ({ role, userId: `U0MATRIX0${i + 1}` })),
+];
 const TYPED_ACTIONS: AnyAction[] = [...new Set(actionsByVerb.values())];
 
 let t: TestRoster;

@@ -104,7 +104,15 @@ describe('npm start', () => {
     const database = await createTestDatabase(inject('templateDatabase'));
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn(process.execPath, ['src/main.ts'], {
-      env: { ...process.env, DATABASE_URL: database.url, REDIS_PREFIX: `roster-test-start-${port}`, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.url, PORT: String(port) },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        REDIS_PREFIX: `roster-test-start-${port}`,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.url,
+        PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

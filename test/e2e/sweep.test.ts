@@ -119,7 +119,7 @@ describe('the inactivity sweep job', () => {
 
   afterAll(() => t?.stop());
 
-  it('suspends ACTIVE accounts past their organisation\'s inactivity period, saying why', async () => {
+  it("suspends ACTIVE accounts past their organisation's inactivity period, saying why", async () => {
     const after = await accountRows(t);
     for (const account of Object.values(scenario.swept)) {
       const row = rowOf(after, account);
@@ -131,7 +131,7 @@ describe('the inactivity sweep job', () => {
     expect(firstRun.result).toMatchObject({ dryRun: false, suspended: 2, byOrganisation: [{ slug: 'sweep-org', inactivityDays: 30, count: 2 }] });
   });
 
-  it('leaves alone accounts within their period, accounts in any other status, and other organisations\' accounts', async () => {
+  it("leaves alone accounts within their period, accounts in any other status, and other organisations' accounts", async () => {
     const after = await accountRows(t);
     for (const account of Object.values(scenario.kept)) {
       expect(rowOf(after, account), `${account.firstName} ${account.lastName}`).toEqual(rowOf(before, account));
@@ -145,7 +145,11 @@ describe('the inactivity sweep job', () => {
   it('writes exactly one audit event per suspended account, naming the job, and none for the others', async () => {
     const audit = await t.given.audit();
     const sweepEvents = audit.filter((event) => event.action === 'inactivity-suspend');
-    expect(sweepEvents.map((event) => event.targetId).sort()).toEqual(Object.values(scenario.swept).map((account) => account.id).sort());
+    expect(sweepEvents.map((event) => event.targetId).sort()).toEqual(
+      Object.values(scenario.swept)
+        .map((account) => account.id)
+        .sort(),
+    );
     for (const event of sweepEvents) {
       expect(event).toMatchObject({
         outcome: 'done',
@@ -281,7 +285,7 @@ describe('a rate-limited report', () => {
 
   afterAll(() => t?.stop());
 
-  it('waits for Slack\'s Retry-After and then arrives exactly once', async () => {
+  it("waits for Slack's Retry-After and then arrives exactly once", async () => {
     await expectReportToWaitOutRateLimit(t, 'busy-org');
     const failedAttempts = t.logs.filter((line) => line.msg === 'job failed');
     expect(failedAttempts, 'a rate limit is a wait, not a failed attempt').toEqual([]);

@@ -118,7 +118,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (!hasContent(args)) return refuse('no_text');
         const channel = /^[UW]/.test(args.channel) ? dmChannelFor(args.channel) : args.channel;
         const ts = nextTs();
-        const message = { type: 'message', user: FAKE_BOT_USER_ID, bot_id: FAKE_BOT_ID, ts, text: args.text ?? '', blocks: args.blocks, attachments: args.attachments, thread_ts: args.thread_ts };
+        const message = {
+          type: 'message',
+          user: FAKE_BOT_USER_ID,
+          bot_id: FAKE_BOT_ID,
+          ts,
+          text: args.text ?? '',
+          blocks: args.blocks,
+          attachments: args.attachments,
+          thread_ts: args.thread_ts,
+        };
         return ok({ channel, ts, message });
       }
       case 'chat.update':
@@ -148,7 +157,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return user ? ok({ user: slackUser(user) }) : refuse('users_not_found');
       }
       case 'conversations.open': {
-        const first = String(args.users ?? '').split(',')[0]?.trim();
+        const first = String(args.users ?? '')
+          .split(',')[0]
+          ?.trim();
         if (!first && !args.channel) return refuse('invalid_arguments');
         return ok({ channel: { id: first ? dmChannelFor(first) : args.channel } });
       }
@@ -231,11 +242,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           waiters = waiters.filter((w) => w !== waiter);
           const same = calls.filter((c) => c.method === method);
           const seen = [...new Set(calls.map((c) => c.method))].join(', ') || 'none';
-          reject(new Error(
-            `fakeSlack.waitFor('${method}') timed out after ${timeoutMs}ms: ` +
-              (same.length > 0 ? `${same.length} ${method} call(s) recorded, none matched the predicate` : `no ${method} call recorded`) +
-              `; methods called: ${seen}`,
-          ));
+          reject(
+            new Error(
+              `fakeSlack.waitFor('${method}') timed out after ${timeoutMs}ms: ` +
+                (same.length > 0 ? `${same.length} ${method} call(s) recorded, none matched the predicate` : `no ${method} call recorded`) +
+                `; methods called: ${seen}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });
@@ -333,7 +346,19 @@ function send(res: ServerResponse, answer: Answer): void {
 const MAX_BLOCKS = { message: 50, modal: 100, home: 100 } as const;
 
 const KNOWN_BLOCK_TYPES = new Set([
-  'section', 'divider', 'header', 'context', 'actions', 'input', 'image', 'rich_text', 'video', 'file', 'markdown', 'table', 'call',
+  'section',
+  'divider',
+  'header',
+  'context',
+  'actions',
+  'input',
+  'image',
+  'rich_text',
+  'video',
+  'file',
+  'markdown',
+  'table',
+  'call',
 ]);
 
 /**
@@ -515,7 +540,8 @@ class Validator {
         break;
     }
     if (isObject(el.initial_option)) this.option(`${path}.initial_option`, el.initial_option, el.type === 'radio_buttons');
-    if (Array.isArray(el.initial_options)) el.initial_options.forEach((o: unknown, i: number) => this.option(`${path}.initial_options[${i}]`, o, el.type === 'checkboxes'));
+    if (Array.isArray(el.initial_options))
+      el.initial_options.forEach((o: unknown, i: number) => this.option(`${path}.initial_options[${i}]`, o, el.type === 'checkboxes'));
   }
 
   private staticSelect(path: string, el: Json): void {

@@ -75,7 +75,11 @@ export async function startMailbox(): Promise<Mailbox> {
         };
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== waiter);
-          reject(new Error(`mailbox.waitFor timed out after ${timeoutMs}ms; received ${messages.length}: ${messages.map((m) => `${m.envelopeTo.join(',')} "${m.subject}"`).join('; ') || 'none'}`));
+          reject(
+            new Error(
+              `mailbox.waitFor timed out after ${timeoutMs}ms; received ${messages.length}: ${messages.map((m) => `${m.envelopeTo.join(',')} "${m.subject}"`).join('; ') || 'none'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.push(waiter);
       });

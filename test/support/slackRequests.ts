@@ -134,9 +134,7 @@ function userOf(userId: string, teamId: string) {
 }
 
 /** Where an interaction happened: a message in a channel, or a view (modal or App Home). */
-type Origin =
-  | { view: Record<string, any> }
-  | { channelId?: string; messageTs?: string; blocks?: any[]; responseUrl?: string };
+type Origin = { view: Record<string, any> } | { channelId?: string; messageTs?: string; blocks?: any[]; responseUrl?: string };
 
 function origin(opts: Origin, teamId: string): Record<string, any> {
   if ('view' in opts) {
@@ -199,9 +197,13 @@ export function blockActionsPayload(opts: BlockActionsOptions): Record<string, a
     action.value = opts.value;
   }
   if (opts.selectedOption) {
-    const known = [...(found?.element.options ?? []), ...(found?.element.option_groups ?? []).flatMap((g: any) => g.options ?? [])]
-      .find((o: any) => o?.value === opts.selectedOption!.value);
-    action.selected_option = known ?? { text: { type: 'plain_text', text: opts.selectedOption.text ?? opts.selectedOption.value, emoji: true }, value: opts.selectedOption.value };
+    const known = [...(found?.element.options ?? []), ...(found?.element.option_groups ?? []).flatMap((g: any) => g.options ?? [])].find(
+      (o: any) => o?.value === opts.selectedOption!.value,
+    );
+    action.selected_option = known ?? {
+      text: { type: 'plain_text', text: opts.selectedOption.text ?? opts.selectedOption.value, emoji: true },
+      value: opts.selectedOption.value,
+    };
   }
   return {
     type: 'block_actions',

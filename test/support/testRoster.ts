@@ -103,8 +103,22 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
 
 export interface Given {
   grant(slackUserId: string, role: RosterRole, organisationSlug?: string): Promise<void>;
-  organisation(slug: string, overrides?: Partial<{ inactivityDays: number; lockoutThreshold: number; deletionPolicy: 'soft' | 'hard' | 'never' }>): Promise<{ id: string; slug: string }>;
-  account(fields: Partial<{ email: string; username: string; firstName: string; lastName: string; status: AccountStatus; lastSignInAt: Date | null; createdAt: Date; organisationSlug: string }>): Promise<{ id: string; email: string; username: string; firstName: string; lastName: string }>;
+  organisation(
+    slug: string,
+    overrides?: Partial<{ inactivityDays: number; lockoutThreshold: number; deletionPolicy: 'soft' | 'hard' | 'never' }>,
+  ): Promise<{ id: string; slug: string }>;
+  account(
+    fields: Partial<{
+      email: string;
+      username: string;
+      firstName: string;
+      lastName: string;
+      status: AccountStatus;
+      lastSignInAt: Date | null;
+      createdAt: Date;
+      organisationSlug: string;
+    }>,
+  ): Promise<{ id: string; email: string; username: string; firstName: string; lastName: string }>;
   audit(filter?: Record<string, unknown>): Promise<IAuditEvent[]>;
 }
 

@@ -30,7 +30,14 @@ describe('account action fields', () => {
   });
 
   it.each(accountActions.map((a) => [a.name, a] as const))('builds a form for %s that Slack accepts', (_name, definition) => {
-    const account = { accountId: '00000000-0000-4000-8000-000000000000', version: 3, firstName: 'Alice', lastName: 'Smith', email: 'alice@example.com', status: 'ACTIVE' as const };
+    const account = {
+      accountId: '00000000-0000-4000-8000-000000000000',
+      version: 3,
+      firstName: 'Alice',
+      lastName: 'Smith',
+      email: 'alice@example.com',
+      status: 'ACTIVE' as const,
+    };
     const view = accountActionModal(definition, account, accountActionFields(definition), '{}', { changedSinceCard: true });
     expect(blockKitErrors('modal', view)).toEqual([]);
   });

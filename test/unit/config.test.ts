@@ -8,7 +8,13 @@ const slack = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1' };
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({ ...slack });
-    expect(config).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:6379', PORT: 3000, LOG_LEVEL: 'info', SLACK_API_URL: 'https://slack.com/api/', ROSTER_BOOTSTRAP_ADMINS: [] });
+    expect(config).toMatchObject({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      SLACK_API_URL: 'https://slack.com/api/',
+      ROSTER_BOOTSTRAP_ADMINS: [],
+    });
     expect(config.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@127\.0\.0\.1:5432\/roster$/);
   });
 
@@ -40,7 +46,10 @@ describe('createLogger', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
     const logger = createLogger('info', sink);
-    logger.info({ token: 'xoxb-abc', config: { signingSecret: 's3cr3t', botToken: 'xoxb-def' }, user: { password: 'hunter2', profile: { totpSecret: 'JBSWY3DP' } } }, 'hello');
+    logger.info(
+      { token: 'xoxb-abc', config: { signingSecret: 's3cr3t', botToken: 'xoxb-def' }, user: { password: 'hunter2', profile: { totpSecret: 'JBSWY3DP' } } },
+      'hello',
+    );
     const out = lines.join('');
     for (const secret of ['xoxb-abc', 's3cr3t', 'xoxb-def', 'hunter2', 'JBSWY3DP']) expect(out).not.toContain(secret);
     expect(JSON.parse(out)).toMatchObject({ msg: 'hello', token: '[redacted]' });

@@ -74,11 +74,13 @@ describe('blockKitErrors', () => {
       'a 6-option overflow',
       'message',
       {
-        blocks: [{
-          type: 'section',
-          text: mrkdwn('alice'),
-          accessory: { type: 'overflow', action_id: 'more', options: Array.from({ length: 6 }, (_, i) => ({ text: plain(`o${i}`), value: `${i}` })) },
-        }],
+        blocks: [
+          {
+            type: 'section',
+            text: mrkdwn('alice'),
+            accessory: { type: 'overflow', action_id: 'more', options: Array.from({ length: 6 }, (_, i) => ({ text: plain(`o${i}`), value: `${i}` })) },
+          },
+        ],
       },
       'blocks[0].accessory.options: more than 5 items (6)',
     ],

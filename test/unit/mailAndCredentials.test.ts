@@ -95,8 +95,12 @@ describe('mail settings in the environment', () => {
 
   it('needs ROSTER_PUBLIC_URL with SMTP_URL, since links point there', () => {
     expect(() => loadConfig({ ...slack, SMTP_URL: 'smtp://mail.example.com:587' })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...slack, SMTP_URL: 'smtp://mail.example.com:587' })).toThrow(/^Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set/);
-    expect(loadConfig({ ...slack, SMTP_URL: 'smtps://u:p@mail.example.com', ROSTER_PUBLIC_URL: 'https://roster.example.com' }).SMTP_URL).toBe('smtps://u:p@mail.example.com');
+    expect(() => loadConfig({ ...slack, SMTP_URL: 'smtp://mail.example.com:587' })).toThrow(
+      /^Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set/,
+    );
+    expect(loadConfig({ ...slack, SMTP_URL: 'smtps://u:p@mail.example.com', ROSTER_PUBLIC_URL: 'https://roster.example.com' }).SMTP_URL).toBe(
+      'smtps://u:p@mail.example.com',
+    );
   });
 
   it.each([

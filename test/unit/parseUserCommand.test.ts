@@ -7,7 +7,11 @@ describe('parseUserCommand', () => {
     const slackish = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 600 }),
       fc.string({ unit: 'binary', maxLength: 80 }),
-      fc.array(fc.constantFrom('lookup', 'help', '"', '“', '”', '<@U123|bob>', '<mailto:a@b.c|a@b.c>', ' ', 'alice', '\n', '\u0000', '<@', '|', '>'), { maxLength: 20 }).map((parts) => parts.join('')),
+      fc
+        .array(fc.constantFrom('lookup', 'help', '"', '“', '”', '<@U123|bob>', '<mailto:a@b.c|a@b.c>', ' ', 'alice', '\n', '\u0000', '<@', '|', '>'), {
+          maxLength: 20,
+        })
+        .map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(slackish, (text) => {

@@ -7,7 +7,10 @@ import { Organisation } from './Organisation.ts';
 export const Account = defineEntity({
   name: 'Account',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     organisation: () => p.manyToOne(Organisation),
     /** Folded to lower case; unique across the platform. */
     username: p.string().length(100).unique(),
@@ -29,7 +32,10 @@ export const Account = defineEntity({
     passwordHash: p.text().nullable().lazy().hidden(),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
     version: p.integer().version(),
   },
   indexes: [
@@ -37,10 +43,22 @@ export const Account = defineEntity({
     // plain btree serve both LIKE 'abc%' and ORDER BY (text_pattern_ops serves no ORDER BY under the default collation);
     // organisation_id second keeps organisation-limited searches inside the index; deleted accounts are never listed.
     // The full name also serves first-name prefixes.
-    { name: 'account_full_name_search', expression: `create index "account_full_name_search" on "account" ((lower(first_name || ' ' || last_name) collate "C"), organisation_id) where status <> 'DELETED'` },
-    { name: 'account_last_name_search', expression: `create index "account_last_name_search" on "account" ((lower(last_name) collate "C"), organisation_id) where status <> 'DELETED'` },
-    { name: 'account_username_search', expression: `create index "account_username_search" on "account" ((username collate "C"), organisation_id) where status <> 'DELETED'` },
-    { name: 'account_email_search', expression: `create index "account_email_search" on "account" ((email collate "C"), organisation_id) where status <> 'DELETED'` },
+    {
+      name: 'account_full_name_search',
+      expression: `create index "account_full_name_search" on "account" ((lower(first_name || ' ' || last_name) collate "C"), organisation_id) where status <> 'DELETED'`,
+    },
+    {
+      name: 'account_last_name_search',
+      expression: `create index "account_last_name_search" on "account" ((lower(last_name) collate "C"), organisation_id) where status <> 'DELETED'`,
+    },
+    {
+      name: 'account_username_search',
+      expression: `create index "account_username_search" on "account" ((username collate "C"), organisation_id) where status <> 'DELETED'`,
+    },
+    {
+      name: 'account_email_search',
+      expression: `create index "account_email_search" on "account" ((email collate "C"), organisation_id) where status <> 'DELETED'`,
+    },
     // The inactivity sweep reads only ACTIVE accounts by the time of their last sign-in (or creation).
     {
       name: 'account_inactivity_sweep',

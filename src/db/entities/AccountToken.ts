@@ -10,7 +10,10 @@ import { Account } from './Account.ts';
 export const AccountToken = defineEntity({
   name: 'AccountToken',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     account: () => p.manyToOne(Account).deleteRule('cascade'),
     purpose: p.enum(TOKEN_PURPOSES),
     /** Hex SHA-256 of the raw token. */

@@ -27,11 +27,7 @@ export const AuditEvent = defineEntity({
     approvalId: p.string().length(64).nullable(),
     jobId: p.string().length(128).nullable(),
   },
-  indexes: [
-    { properties: ['targetId', 'at'] },
-    { properties: ['at'] },
-    { properties: ['actorId', 'at'] },
-  ],
+  indexes: [{ properties: ['targetId', 'at'] }, { properties: ['at'] }, { properties: ['actorId', 'at'] }],
 });
 
 export type IAuditEvent = InferEntity<typeof AuditEvent>;

@@ -6,7 +6,10 @@ import { FEATURE_KINDS } from '../../domain/accounts.ts';
 export const Feature = defineEntity({
   name: 'Feature',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     key: p.string().length(100).unique(),
     name: p.string().length(200),
     kind: p.enum(FEATURE_KINDS),

@@ -6,7 +6,10 @@ import { Group } from './Group.ts';
 export const Licence = defineEntity({
   name: 'Licence',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     group: () => p.manyToOne(Group).deleteRule('cascade'),
     product: p.string().length(200),
     seats: p.integer(),

@@ -7,7 +7,10 @@ export const DEFAULT_ORGANISATION_SLUG = 'default';
 export const Organisation = defineEntity({
   name: 'Organisation',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     slug: p.string().length(63).unique(),
     name: p.string().length(200),
     lockoutThreshold: p.integer().default(10),
@@ -15,7 +18,10 @@ export const Organisation = defineEntity({
     deletionPolicy: p.enum(DELETION_POLICIES).default('soft'),
     mfaRequired: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

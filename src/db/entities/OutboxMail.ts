@@ -10,7 +10,10 @@ import { MAIL_TEMPLATES } from '../../domain/tokens.ts';
 export const OutboxMail = defineEntity({
   name: 'OutboxMail',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     to: p.string().length(320),
     template: p.enum(MAIL_TEMPLATES),
     accountId: p.uuid(),
@@ -25,7 +28,10 @@ export const OutboxMail = defineEntity({
   },
   indexes: [
     // The outbox pass reads only the mail still to send.
-    { name: 'outbox_mail_unsent', expression: `create index "outbox_mail_unsent" on "outbox_mail" (created_at) where sent_at is null and cancelled_at is null` },
+    {
+      name: 'outbox_mail_unsent',
+      expression: `create index "outbox_mail_unsent" on "outbox_mail" (created_at) where sent_at is null and cancelled_at is null`,
+    },
     { properties: ['accountId', 'template'] },
   ],
 });

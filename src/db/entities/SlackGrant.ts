@@ -7,7 +7,10 @@ import { Organisation } from './Organisation.ts';
 export const SlackGrant = defineEntity({
   name: 'SlackGrant',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     slackUserId: p.string().length(32),
     role: p.enum(ROSTER_ROLES),
     organisation: () => p.manyToOne(Organisation).nullable().deleteRule('cascade'),

@@ -24,4 +24,17 @@ import { AuditEvent } from './AuditEvent.ts';
 import { AccountToken } from './AccountToken.ts';
 import { OutboxMail } from './OutboxMail.ts';
 
-export const entities = [Organisation, Account, Group, Membership, Feature, AccountFeature, GroupFeature, Licence, SlackGrant, AuditEvent, AccountToken, OutboxMail];
+export const entities = [
+  Organisation,
+  Account,
+  Group,
+  Membership,
+  Feature,
+  AccountFeature,
+  GroupFeature,
+  Licence,
+  SlackGrant,
+  AuditEvent,
+  AccountToken,
+  OutboxMail,
+];

@@ -39,12 +39,18 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       if (!definition?.onCard || !target) throw new RefusedError('That button is not one Roster knows; look the account up again.', 'invalid-input');
       const actor = await slackActor(services.orm.em, body.user.id);
       try {
-        const outcome = (await runAction(services, definition, actor, { account: target.accountId, expectedVersion: target.expectedVersion } as never)) as AccountOutcome;
+        const outcome = (await runAction(services, definition, actor, {
+          account: target.accountId,
+          expectedVersion: target.expectedVersion,
+        } as never)) as AccountOutcome;
         await replyWithAccount(services, actor, outcome, replaceMessage);
         // The card may be a channel message that everyone sees: a secret goes to the clicker alone.
         if (outcome.secret) await respond({ response_type: 'ephemeral', replace_original: false, ...secretReply(outcome.secret) });
       } catch (error) {
-        const card = error instanceof RefusedError && error.code === 'conflict' ? await findAccountCard(services.orm.em.fork(), { by: 'id', value: target.accountId }) : null;
+        const card =
+          error instanceof RefusedError && error.code === 'conflict'
+            ? await findAccountCard(services.orm.em.fork(), { by: 'id', value: target.accountId })
+            : null;
         if (!card) throw error;
         await replaceMessage(cardReply(card, actor.grants, `:warning: ${(error as RefusedError).userMessage}`));
       }

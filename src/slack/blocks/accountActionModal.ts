@@ -23,13 +23,28 @@ const MAX_OPTIONS = 100;
  * value after the account, each hinted with how the action is typed. A destructive action names its verb on the submit
  * button and says so above the fields: that is the confirmation, as a modal cannot carry a confirm dialog.
  */
-export function accountActionModal(action: AnyAction, account: AccountActionForm, fields: readonly ActionField[], privateMetadata: string, { changedSinceCard = false } = {}): ModalView {
+export function accountActionModal(
+  action: AnyAction,
+  account: AccountActionForm,
+  fields: readonly ActionField[],
+  privateMetadata: string,
+  { changedSinceCard = false } = {},
+): ModalView {
   const name = `${account.firstName} ${account.lastName}`;
   const verb = actionLabel(action);
   const usage = `/user ${action.name} ${action.command?.usage ?? ''}`.trim();
   const notes: KnownBlock[] = [
-    ...(changedSinceCard ? [note('about-changed', ':information_source: This account changed since the card was shown; this form is about it as it is now.')] : []),
-    ...(action.confirm ? [note('about-confirm', `:warning: *${escapeMrkdwn(verb)}* applies to ${escapeMrkdwn(name)} as soon as you press it, and is recorded in the audit trail.`)] : []),
+    ...(changedSinceCard
+      ? [note('about-changed', ':information_source: This account changed since the card was shown; this form is about it as it is now.')]
+      : []),
+    ...(action.confirm
+      ? [
+          note(
+            'about-confirm',
+            `:warning: *${escapeMrkdwn(verb)}* applies to ${escapeMrkdwn(name)} as soon as you press it, and is recorded in the audit trail.`,
+          ),
+        ]
+      : []),
   ];
   return {
     type: 'modal',
@@ -39,7 +54,11 @@ export function accountActionModal(action: AnyAction, account: AccountActionForm
     submit: plain(truncate(action.confirm ? verb : 'Apply', 24)),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', block_id: 'about-account', text: { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(name)}* ${escapeMrkdwn(`<${account.email}>`)}, now ${account.status}`, 3000) } },
+      {
+        type: 'section',
+        block_id: 'about-account',
+        text: { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(name)}* ${escapeMrkdwn(`<${account.email}>`)}, now ${account.status}`, 3000) },
+      },
       ...notes,
       ...fields.slice(0, 100 - 1 - notes.length).map((field) => fieldInput(field, usage)),
     ],
@@ -69,7 +88,11 @@ function fieldElement(field: ActionField): InputBlock['element'] {
       return { type: 'static_select', action_id: FIELD_ACTION_ID, placeholder: plain('Choose…'), options, ...(initial ? { initial_option: initial } : {}) };
     }
     case 'text':
-      return { type: 'plain_text_input', action_id: FIELD_ACTION_ID, ...(typeof field.initial === 'string' ? { initial_value: truncate(field.initial, 3000) } : {}) };
+      return {
+        type: 'plain_text_input',
+        action_id: FIELD_ACTION_ID,
+        ...(typeof field.initial === 'string' ? { initial_value: truncate(field.initial, 3000) } : {}),
+      };
   }
 }
 

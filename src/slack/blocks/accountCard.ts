@@ -19,7 +19,9 @@ export function accountCardBlocks(card: AccountCard): KnownBlock[] {
       block_id: 'groups-title',
       text: { type: 'mrkdwn', text: card.groups.length ? `*Groups (${card.groups.length})*` : '*Groups*: none' },
     },
-    ...groups.map((group, i): KnownBlock => ({ type: 'section', block_id: `group-${i}`, text: { type: 'mrkdwn', text: truncate(groupLine(group, slackFormat), 3000) } })),
+    ...groups.map(
+      (group, i): KnownBlock => ({ type: 'section', block_id: `group-${i}`, text: { type: 'mrkdwn', text: truncate(groupLine(group, slackFormat), 3000) } }),
+    ),
     ...(card.groups.length > groups.length
       ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${card.groups.length - groups.length} more groups.` }] } as KnownBlock]
       : []),
@@ -32,13 +34,25 @@ export function accountCardText(card: AccountCard): string {
 
 export function matchListBlocks(query: string, matches: AccountSummary[], more: boolean): KnownBlock[] {
   return [
-    { type: 'section', block_id: 'matches-title', text: { type: 'mrkdwn', text: truncate(`*${matches.length}${more ? '+' : ''} accounts match “${escapeMrkdwn(query)}”*`, 3000) } },
-    ...matches.map((m, i): KnownBlock => ({
+    {
       type: 'section',
-      block_id: `match-${i}`,
-      text: { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(`${m.firstName} ${m.lastName}`)}* ${escapeMrkdwn(m.email)} · \`${escapeMrkdwn(m.username)}\` · ${m.status} · ${escapeMrkdwn(m.organisationSlug)}`, 3000) },
-      accessory: { type: 'button', action_id: 'account.open', text: { type: 'plain_text', text: 'Open' }, value: m.id },
-    })),
+      block_id: 'matches-title',
+      text: { type: 'mrkdwn', text: truncate(`*${matches.length}${more ? '+' : ''} accounts match “${escapeMrkdwn(query)}”*`, 3000) },
+    },
+    ...matches.map(
+      (m, i): KnownBlock => ({
+        type: 'section',
+        block_id: `match-${i}`,
+        text: {
+          type: 'mrkdwn',
+          text: truncate(
+            `*${escapeMrkdwn(`${m.firstName} ${m.lastName}`)}* ${escapeMrkdwn(m.email)} · \`${escapeMrkdwn(m.username)}\` · ${m.status} · ${escapeMrkdwn(m.organisationSlug)}`,
+            3000,
+          ),
+        },
+        accessory: { type: 'button', action_id: 'account.open', text: { type: 'plain_text', text: 'Open' }, value: m.id },
+      }),
+    ),
     ...(more ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'More accounts match: type more of the name, or the email.' }] } as KnownBlock] : []),
   ];
 }

@@ -53,10 +53,15 @@ export function createAccountModal(form: CreateAccountForm, privateMetadata: str
       input(b.role, 'Role', { type: 'static_select', action_id: FIELD_ACTION_ID, options: roles, initial_option: roles[0] }),
       organisationInput(b.organisation, form.organisations, form.initialOrganisation, form.more),
       input(b.groups, 'Groups', groupPickElement(), { optional: true, hint: 'Groups of the organisation chosen above.' }),
-      input(b.sendInvitation, 'Invitation', { type: 'checkboxes', action_id: FIELD_ACTION_ID, options: [invite], initial_options: [invite] }, {
-        optional: true,
-        hint: 'Without one the account is staged: no mail goes out until an invitation is sent.',
-      }),
+      input(
+        b.sendInvitation,
+        'Invitation',
+        { type: 'checkboxes', action_id: FIELD_ACTION_ID, options: [invite], initial_options: [invite] },
+        {
+          optional: true,
+          hint: 'Without one the account is staged: no mail goes out until an invitation is sent.',
+        },
+      ),
     ],
   };
 }
@@ -77,7 +82,13 @@ export function editAccountModal(form: EditAccountForm, privateMetadata: string)
       textInput(b.lastName, 'Last name', { maxLength: 100, initial: form.lastName }),
       textInput(b.username, 'Username', { maxLength: 100, initial: form.username }),
       textInput(b.email, 'Email', { maxLength: 320, initial: form.email }),
-      organisationInput(b.organisation, form.organisations, form.organisation.slug, form.more, 'Moving to another organisation takes the account out of its groups here.'),
+      organisationInput(
+        b.organisation,
+        form.organisations,
+        form.organisation.slug,
+        form.more,
+        'Moving to another organisation takes the account out of its groups here.',
+      ),
     ],
   };
 }
@@ -88,7 +99,9 @@ export function sentenceModal(title: string, sentences: readonly string[]): Moda
     type: 'modal',
     title: plain(truncate(title, 24)),
     close: plain('Close'),
-    blocks: sentences.slice(0, 50).map((sentence, i): KnownBlock => ({ type: 'section', block_id: `sentence-${i}`, text: { type: 'mrkdwn', text: truncate(sentence, 3000) } })),
+    blocks: sentences
+      .slice(0, 50)
+      .map((sentence, i): KnownBlock => ({ type: 'section', block_id: `sentence-${i}`, text: { type: 'mrkdwn', text: truncate(sentence, 3000) } })),
   };
 }
 
@@ -104,7 +117,12 @@ function textInput(blockId: string, label: string, opts: { maxLength: number; in
   return input(
     blockId,
     label,
-    { type: 'plain_text_input', action_id: FIELD_ACTION_ID, max_length: opts.maxLength, ...(opts.initial ? { initial_value: truncate(opts.initial, 3000) } : {}) },
+    {
+      type: 'plain_text_input',
+      action_id: FIELD_ACTION_ID,
+      max_length: opts.maxLength,
+      ...(opts.initial ? { initial_value: truncate(opts.initial, 3000) } : {}),
+    },
     opts,
   );
 }

@@ -23,7 +23,11 @@ export function parseCardActionValue(value: string): { accountId: string; expect
  * reader may edit the account (an admin for its organisation), so an Edit button opens the edit modal. `menu`: the
  * "More actions…" select (moreActionsMenu.ts), after the buttons.
  */
-export function cardActionBlocks(card: AccountCard, available: readonly AnyAction[], { editable = false, menu }: { editable?: boolean; menu?: StaticSelect } = {}): KnownBlock[] {
+export function cardActionBlocks(
+  card: AccountCard,
+  available: readonly AnyAction[],
+  { editable = false, menu }: { editable?: boolean; menu?: StaticSelect } = {},
+): KnownBlock[] {
   if (available.length === 0 && !editable && !menu) return [];
   const name = `${card.firstName} ${card.lastName}`;
   const edit = { type: 'button' as const, action_id: EDIT_BUTTON_ACTION_ID, text: { type: 'plain_text' as const, text: 'Edit' }, value: cardActionValue(card) };
@@ -31,24 +35,31 @@ export function cardActionBlocks(card: AccountCard, available: readonly AnyActio
     {
       type: 'actions',
       block_id: 'account-actions',
-      elements: [...(editable ? [edit] : []), ...available.slice(0, 25 - (editable ? 1 : 0) - (menu ? 1 : 0)).map((action) => ({
-        type: 'button' as const,
-        action_id: `${CARD_ACTION_PREFIX}${action.name}`,
-        text: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 75) },
-        value: cardActionValue(card),
-        ...(action.onCard!.style ? { style: action.onCard!.style } : {}),
-        ...(action.confirm
-          ? {
-              confirm: {
-                title: { type: 'plain_text' as const, text: truncate(`${action.onCard!.label} ${name}?`, 100) },
-                text: { type: 'plain_text' as const, text: truncate(`${action.onCard!.label}: ${name} <${card.email}>, now ${card.status}. This is recorded in the audit trail.`, 300) },
-                confirm: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 30) },
-                deny: { type: 'plain_text' as const, text: 'Cancel' },
-                ...(action.onCard!.style === 'danger' ? { style: 'danger' as const } : {}),
-              },
-            }
-          : {}),
-      })), ...(menu ? [menu] : [])],
+      elements: [
+        ...(editable ? [edit] : []),
+        ...available.slice(0, 25 - (editable ? 1 : 0) - (menu ? 1 : 0)).map((action) => ({
+          type: 'button' as const,
+          action_id: `${CARD_ACTION_PREFIX}${action.name}`,
+          text: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 75) },
+          value: cardActionValue(card),
+          ...(action.onCard!.style ? { style: action.onCard!.style } : {}),
+          ...(action.confirm
+            ? {
+                confirm: {
+                  title: { type: 'plain_text' as const, text: truncate(`${action.onCard!.label} ${name}?`, 100) },
+                  text: {
+                    type: 'plain_text' as const,
+                    text: truncate(`${action.onCard!.label}: ${name} <${card.email}>, now ${card.status}. This is recorded in the audit trail.`, 300),
+                  },
+                  confirm: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 30) },
+                  deny: { type: 'plain_text' as const, text: 'Cancel' },
+                  ...(action.onCard!.style === 'danger' ? { style: 'danger' as const } : {}),
+                },
+              }
+            : {}),
+        })),
+        ...(menu ? [menu] : []),
+      ],
     },
   ];
 }

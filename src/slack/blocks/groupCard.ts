@@ -7,7 +7,11 @@ import { slackFormat, truncate } from './text.ts';
 function groupCardBlocks(card: GroupCard): KnownBlock[] {
   return [
     { type: 'header', text: { type: 'plain_text', text: truncate(card.name, 150) } },
-    { type: 'section', block_id: 'group', fields: groupFacts(card, slackFormat).map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${f.label}*\n${f.value}`, 2000) })) },
+    {
+      type: 'section',
+      block_id: 'group',
+      fields: groupFacts(card, slackFormat).map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${f.label}*\n${f.value}`, 2000) })),
+    },
   ];
 }
 

@@ -14,7 +14,14 @@ import { sentenceBlocks } from './usage.ts';
 export function cardReply(card: AccountCard, grants: readonly Grant[], outcome?: string): { text: string; blocks: KnownBlock[] } {
   return {
     text: outcome ?? accountCardText(card),
-    blocks: [...(outcome ? [outcomeContext(outcome)] : []), ...accountCardBlocks(card), ...cardActionBlocks(card, availableAccountActions(card, grants), { editable: mayEditAccount(card, grants), menu: moreActionsMenu(card, moreAccountActions(card, grants)) })],
+    blocks: [
+      ...(outcome ? [outcomeContext(outcome)] : []),
+      ...accountCardBlocks(card),
+      ...cardActionBlocks(card, availableAccountActions(card, grants), {
+        editable: mayEditAccount(card, grants),
+        menu: moreActionsMenu(card, moreAccountActions(card, grants)),
+      }),
+    ],
   };
 }
 

@@ -9,7 +9,11 @@ export function secretReply(secret: { label: string; value: string }): { text: s
     text: `${secret.label}: shown once, only to you`,
     blocks: [
       { type: 'section', block_id: 'secret', text: { type: 'mrkdwn', text: `:key: *${secret.label}* (shown once, only to you): \`${secret.value}\`` } },
-      { type: 'context', block_id: 'secret-note', elements: [{ type: 'mrkdwn', text: 'Give it to them over a channel you trust. Roster keeps only a hash of it and cannot show it again.' }] },
+      {
+        type: 'context',
+        block_id: 'secret-note',
+        elements: [{ type: 'mrkdwn', text: 'Give it to them over a channel you trust. Roster keeps only a hash of it and cannot show it again.' }],
+      },
     ],
   };
 }

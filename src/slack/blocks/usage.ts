@@ -25,7 +25,9 @@ export function usageBlocks(typed: readonly AnyAction[], problem?: string): Know
     else sections.push(truncate(line, SECTION_TEXT_LIMIT));
   }
   return [
-    ...(problem ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, SECTION_TEXT_LIMIT) } } as KnownBlock] : []),
+    ...(problem
+      ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, SECTION_TEXT_LIMIT) } } as KnownBlock]
+      : []),
     ...sections.map((text, i): KnownBlock => ({ type: 'section', block_id: `usage-${i}`, text: { type: 'mrkdwn', text } })),
   ];
 }

@@ -17,7 +17,10 @@ const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
  */
 export function parseUserCommand(text: string, verbs: ReadonlySet<string> = new Set()): UserCommand {
   if (text.length > MAX_COMMAND_TEXT) return { kind: 'usage', problem: `That is ${text.length} characters; a command takes at most ${MAX_COMMAND_TEXT}.` };
-  const cleaned = text.replace(MAILTO, '$1').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const cleaned = text
+    .replace(MAILTO, '$1')
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .trim();
   const tokens = tokenize(cleaned);
   if (tokens === null) return { kind: 'usage', problem: 'A quotation mark is not closed.' };
   const words = tokens.map((word) => (MENTION.test(word) ? word : unescapeSlack(word)));

@@ -36,7 +36,10 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
       }
       if (parsed.kind === 'action') {
         const action = actionsByVerb.get(parsed.verb)!;
-        const words = action.command!.mentions === 'slack-user' ? parsed.words.map(mentionedUserId) : await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
+        const words =
+          action.command!.mentions === 'slack-user'
+            ? parsed.words.map(mentionedUserId)
+            : await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
         const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as ActionOutcome | AccountOutcome | GroupOutcome;
         const send = (message: Message) => respond({ response_type: 'ephemeral', ...message });
         if ('accountId' in outcome) await replyWithAccount(services, actor, outcome, send);
@@ -65,6 +68,7 @@ async function resolveMention(client: WebClient, word: string): Promise<string> 
 async function emailOfSlackUser(client: WebClient, slackUserId: string): Promise<string> {
   const info = await client.users.info({ user: slackUserId }).catch(() => undefined);
   const email = info?.user?.profile?.email;
-  if (!email) throw new RefusedError(`Slack does not share an email for <@${slackUserId}>, so I cannot find their account. Try their email or username.`, 'not-found');
+  if (!email)
+    throw new RefusedError(`Slack does not share an email for <@${slackUserId}>, so I cannot find their account. Try their email or username.`, 'not-found');
   return email;
 }

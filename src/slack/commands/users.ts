@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import { sentenceBlocks } from '../blocks/usage.ts';
 
-const NOT_YET = 'The `/users` commands for many accounts at once (list, import, export, bulk, jobs, approvals, audit) are not in this version of Roster yet. Use `/user <who>` for one account, or `/user help`.';
+const NOT_YET =
+  'The `/users` commands for many accounts at once (list, import, export, bulk, jobs, approvals, audit) are not in this version of Roster yet. Use `/user <who>` for one account, or `/user help`.';
 
 /**
  * `/users` is in the Slack manifest so the app needs no reinstall when it arrives; until then it answers honestly

@@ -92,14 +92,26 @@ function createRefusalErrors(error: RefusedError, input: ReturnType<typeof readC
 }
 
 /** The chosen groups, when each still exists and belongs to the chosen organisation: an account joins its own organisation's groups. */
-async function chosenGroups(em: EntityManager, ids: readonly string[], organisationSlug: string): Promise<{ chosen: { id: string; name: string }[] } | { problem: string }> {
+async function chosenGroups(
+  em: EntityManager,
+  ids: readonly string[],
+  organisationSlug: string,
+): Promise<{ chosen: { id: string; name: string }[] } | { problem: string }> {
   if (ids.length === 0) return { chosen: [] };
   if (!ids.every((id) => z.uuid().safeParse(id).success)) return { problem: 'Choose groups from the list.' };
-  const found = await em.find(Group, { id: { $in: [...ids] } }, { populate: ['organisation'], fields: ['name', 'organisation.slug'], orderBy: { name: 'asc' } });
+  const found = await em.find(
+    Group,
+    { id: { $in: [...ids] } },
+    { populate: ['organisation'], fields: ['name', 'organisation.slug'], orderBy: { name: 'asc' } },
+  );
   if (found.length < new Set(ids).size) return { problem: 'A chosen group no longer exists; choose the groups again.' };
   const elsewhere = found.filter((g) => g.organisation.slug !== organisationSlug);
   if (elsewhere.length) {
-    return { problem: asFieldMessage(`${elsewhere.map((g) => `“${g.name}” is in ${g.organisation.slug}`).join(', ')}, not ${organisationSlug}; choose groups of the account's organisation.`) };
+    return {
+      problem: asFieldMessage(
+        `${elsewhere.map((g) => `“${g.name}” is in ${g.organisation.slug}`).join(', ')}, not ${organisationSlug}; choose groups of the account's organisation.`,
+      ),
+    };
   }
   return { chosen: found.map((g) => ({ id: g.id, name: g.name })) };
 }

@@ -10,7 +10,13 @@ import type { ReplyPlace } from './modalMetadata.ts';
  * After a modal's action: the sentence above the account's current card, shown where the modal was opened from.
  * A modal has no channel of its own, so each way is tried in turn and the last resort is a DM from the app.
  */
-export async function deliverAccountCard(services: ActionServices & { logger: Logger }, client: WebClient, actor: Actor, outcome: AccountOutcome, place: ReplyPlace): Promise<void> {
+export async function deliverAccountCard(
+  services: ActionServices & { logger: Logger },
+  client: WebClient,
+  actor: Actor,
+  outcome: AccountOutcome,
+  place: ReplyPlace,
+): Promise<void> {
   await replyWithAccount(services, actor, outcome, (message) => deliver(client, services.logger, actor.id, message, place));
 }
 

@@ -39,7 +39,8 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
     const services = requestServices(deps, context);
     await submitting(ack, services.logger, TITLE, async () => {
       const opened = readEditMetadata(view.private_metadata);
-      if (!opened) return { response: { response_action: 'update', view: sentenceModal(TITLE, [':warning: This form is out of date; close it and open it again.']) } };
+      if (!opened)
+        return { response: { response_action: 'update', view: sentenceModal(TITLE, [':warning: This form is out of date; close it and open it again.']) } };
       const input = readEditForm(view);
       const actor = await slackActor(services.orm.em, body.user.id);
       let outcome: AccountOutcome;

@@ -37,16 +37,28 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
     await answering(respond, services.logger, async () => {
       const chosen = parseMoreActionValue(action.selected_option?.value ?? '');
       const definition = chosen && actionsByName.get(chosen.actionName);
-      if (!chosen || !definition || !isAccountAction(definition)) throw new RefusedError('That menu option is not one Roster knows; look the account up again.', 'invalid-input');
+      if (!chosen || !definition || !isAccountAction(definition))
+        throw new RefusedError('That menu option is not one Roster knows; look the account up again.', 'invalid-input');
       const actor = await slackActor(services.orm.em, body.user.id);
       const inChannel = !body.container?.is_ephemeral && body.channel?.id && body.message?.ts;
-      const place: ReplyPlace = inChannel ? { channel: body.channel!.id, messageTs: body.message!.ts } : { channel: body.channel?.id, responseUrl: body.response_url };
+      const place: ReplyPlace = inChannel
+        ? { channel: body.channel!.id, messageTs: body.message!.ts }
+        : { channel: body.channel?.id, responseUrl: body.response_url };
 
       if (runsWithoutForm(definition)) {
         // Nothing to ask (a read such as the history): it runs now and only the chooser sees what it says.
-        const outcome = (await runAction(services, definition, actor, { account: chosen.accountId, expectedVersion: chosen.expectedVersion } as never)) as Outcome;
+        const outcome = (await runAction(services, definition, actor, {
+          account: chosen.accountId,
+          expectedVersion: chosen.expectedVersion,
+        } as never)) as Outcome;
         if (outcome.accountId && !outcome.informational) await deliverAccountCard(services, client, actor, { ...outcome, accountId: outcome.accountId }, place);
-        else await respond({ response_type: 'ephemeral', replace_original: false, text: outcome.message, blocks: sentenceBlocks(outcome.message, outcome.informational ? ':scroll:' : ':white_check_mark:') });
+        else
+          await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: outcome.message,
+            blocks: sentenceBlocks(outcome.message, outcome.informational ? ':scroll:' : ':white_check_mark:'),
+          });
         if (outcome.secret) await respond({ response_type: 'ephemeral', replace_original: false, ...secretReply(outcome.secret) });
         return;
       }
@@ -54,7 +66,11 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
       // Only the caller's grant and the account's current state are read before views.open (a trigger_id lasts 3 s).
       const form = await runAction(services, accountActionForm(definition), actor, { account: chosen.accountId });
       const metadata = formMetadata(definition, { id: form.accountId, version: form.version }, place);
-      await openModal(client, body.trigger_id, accountActionModal(definition, form, accountActionFields(definition), metadata, { changedSinceCard: form.version !== chosen.expectedVersion }));
+      await openModal(
+        client,
+        body.trigger_id,
+        accountActionModal(definition, form, accountActionFields(definition), metadata, { changedSinceCard: form.version !== chosen.expectedVersion }),
+      );
     });
   });
 
@@ -63,7 +79,8 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
     const opened = readFormMetadata(view.private_metadata);
     const title = opened?.action.name ?? 'More actions';
     await submitting(ack, services.logger, title, async () => {
-      if (!opened) return { response: { response_action: 'update', view: sentenceModal(title, [':warning: This form is out of date; close it and open it again.']) } };
+      if (!opened)
+        return { response: { response_action: 'update', view: sentenceModal(title, [':warning: This form is out of date; close it and open it again.']) } };
       const fields = accountActionFields(opened.action);
       const rawInput = { ...readForm(view, fields), account: opened.accountId, expectedVersion: opened.version };
       const actor = await slackActor(services.orm.em, body.user.id);
@@ -81,7 +98,11 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
       }
       return {
         afterwards: async () => {
-          if (outcome.informational) await tellPrivately(client, services.logger, actor.id, opened.place, { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':scroll:') });
+          if (outcome.informational)
+            await tellPrivately(client, services.logger, actor.id, opened.place, {
+              text: outcome.message,
+              blocks: sentenceBlocks(outcome.message, ':scroll:'),
+            });
           else await deliverAccountCard(services, client, actor, { ...outcome, accountId: outcome.accountId ?? opened.accountId }, opened.place);
           if (outcome.secret) await tellPrivately(client, services.logger, actor.id, opened.place, secretReply(outcome.secret));
         },
@@ -151,6 +172,10 @@ async function tellPrivately(client: WebClient, log: Logger, userId: string, pla
 }
 
 async function postEphemeral(url: string, message: Message): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
+  });
   if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }

@@ -21,7 +21,10 @@ export async function submitting(ack: AckFn<ViewResponseAction>, log: Logger, ti
   } catch (error) {
     const reference = randomUUID().slice(0, 8);
     log.error({ err: error, reference }, 'view submission failed');
-    await ack({ response_action: 'update', view: sentenceModal(title, [`:warning: Something went wrong on Roster's side and nothing was changed. Reference: ${reference}.`]) });
+    await ack({
+      response_action: 'update',
+      view: sentenceModal(title, [`:warning: Something went wrong on Roster's side and nothing was changed. Reference: ${reference}.`]),
+    });
     return;
   }
   await ack(submitted.response);
