@@ -17,7 +17,7 @@ import { runAction, type ActionServices } from '../src/actions/action.ts';
 import { cliActor } from '../src/actions/actor.ts';
 import { grantRole } from '../src/actions/grantRole.ts';
 import { SEARCH_RESULT_LIMIT } from '../src/actions/searchAccounts.ts';
-import { escapeLike } from '../src/db/accountCards.ts';
+import { escapeLike } from '../src/db/like.ts';
 import { normaliseSearchText } from '../src/db/accountSearch.ts';
 import { createOrm, migrate, type Orm } from '../src/db/orm.ts';
 import { BENCH_DATABASE, BENCH_ORGANISATION, databaseUrl, existingAccounts, percentiles, round, withClient, type Percentiles } from './support.ts';

@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -28,7 +29,7 @@ export type MaintenanceData = InactivitySweepData | LockExpiryData;
 export interface SlackNotification {
   channel: string;
   text: string;
-  blocks?: Record<string, unknown>[];
+  blocks?: KnownBlock[];
 }
 
 /** Only the outbox row's id: the mail's content, and its token, are made by the sender. */

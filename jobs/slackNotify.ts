@@ -11,7 +11,7 @@ export const SLACK_NOTIFY_LIMIT = { max: 1, duration: 1000 };
  */
 export async function processSlackNotification(job: Job<SlackNotification>, slack: WebClient, queue: Queue<SlackNotification>): Promise<void> {
   try {
-    await slack.chat.postMessage({ channel: job.data.channel, text: job.data.text, ...(job.data.blocks ? { blocks: job.data.blocks as any } : {}) });
+    await slack.chat.postMessage({ channel: job.data.channel, text: job.data.text, ...(job.data.blocks ? { blocks: job.data.blocks } : {}) });
   } catch (error) {
     if ((error as { code?: string }).code === ErrorCode.RateLimitedError) {
       const retryAfterSeconds = (error as { retryAfter?: number }).retryAfter ?? 1;

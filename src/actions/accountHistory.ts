@@ -32,7 +32,7 @@ export const accountHistory = defineAction({
 });
 
 function historyLine(event: IAuditEvent): string {
-  const when = event.at.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const when = `${event.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const who = `${event.actorId}${event.actorRole ? ` (${event.actorRole})` : ''}`;
   const changes = Object.entries(event.changes ?? {})
     .map(([field, { before, after }]) => `${field} ${format(before)} → ${format(after)}`)

@@ -1,7 +1,7 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Orm } from '../db/orm.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { requireRole, type Grant, type RosterRole } from '../domain/roles.ts';

@@ -45,7 +45,7 @@ export function commandInput(verb: string, spec: CommandSpec, words: readonly st
     );
   if (positional.length > spec.positional.length)
     throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in quotes.`);
-  spec.positional.forEach((field, i) => (input[field] = positional[i]));
+  for (const [i, field] of spec.positional.entries()) input[field] = positional[i];
   return input;
 }
 

@@ -14,7 +14,7 @@ export const expireLock = defineAction({
   input: z.object({ accountId: z.uuid(), jobId: z.string().max(128).optional() }),
   async run(ctx, { accountId }) {
     const account = await ctx.em.findOne(Account, { id: accountId }, { populate: ['organisation'] });
-    if (!account || account.status !== 'SUSPENDED' || !account.suspendedUntil || account.suspendedUntil.getTime() > Date.now()) {
+    if (account?.status !== 'SUSPENDED' || !account.suspendedUntil || account.suspendedUntil.getTime() > Date.now()) {
       return { expired: false };
     }
     ctx.authorize(account.organisation.id);

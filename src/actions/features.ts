@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { escapeLike } from '../db/accountCards.ts';
+import { escapeLike } from '../db/like.ts';
 import { Feature, type IFeature } from '../db/entities/index.ts';
 import type { FeatureKind } from '../domain/accounts.ts';
 import { RefusedError } from '../domain/errors.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { escapeLike } from '../db/accountCards.ts';
+import { escapeLike } from '../db/like.ts';
 import type { GroupCard } from '../db/groupCards.ts';
 import { Group, Membership, type IAccount, type IGroup, type IOrganisation } from '../db/entities/index.ts';
 import { RefusedError } from '../domain/errors.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { findAccountCard, searchAccounts, type AccountCard, type AccountSummary, type CardKey } from '../db/accountCards.ts';
+import { findAccountCard, type AccountCard, type AccountSummary, type CardKey } from '../db/accountCards.ts';
+import { searchAccountSummaries } from '../db/accountSearch.ts';
 import { normaliseLogin } from '../domain/accounts.ts';
 import { readableOrganisations } from '../domain/roles.ts';
 import { defineAction } from './action.ts';
@@ -26,7 +27,7 @@ export const lookupAccount = defineAction({
       return { kind: 'card', card: exact };
     }
     const scope = readableOrganisations(ctx.actor.grants);
-    const found = await searchAccounts(ctx.em, query, scope, LOOKUP_MATCH_LIMIT + 1);
+    const found = await searchAccountSummaries(ctx.em, query, scope, LOOKUP_MATCH_LIMIT + 1);
     if (found.length === 1) {
       const card = await findAccountCard(ctx.em, { by: 'id', value: found[0]!.id });
       if (card) return { kind: 'card', card };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { escapeLike } from '../db/accountCards.ts';
+import { escapeLike } from '../db/like.ts';
 import { Group } from '../db/entities/index.ts';
 import { readableOrganisations } from '../domain/roles.ts';
 import { defineAction } from './action.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { escapeLike } from '../db/accountCards.ts';
+import { escapeLike } from '../db/like.ts';
 import { Licence } from '../db/entities/index.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { defineAction } from './action.ts';

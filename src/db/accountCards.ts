@@ -1,7 +1,6 @@
 import type { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { AccountStatus, DeletionPolicy } from '../domain/statuses.ts';
 import type { AccountRole, GroupRole } from '../domain/accounts.ts';
-import { searchAccountSummaries } from './accountSearch.ts';
 
 export interface AccountCard {
   id: string;
@@ -101,18 +100,6 @@ export async function findAccountCard(em: EntityManager, key: CardKey): Promise<
   const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
   const { rows } = await pool.query({ name: `account-card-by-${key.by}`, text: `${CARD_SQL} where ${column} = $1`, values: [key.value] });
   return rows[0] ? toCard(rows[0]) : null;
-}
-
-/**
- * Accounts whose full name, last name, email or username starts with the text (case-insensitive),
- * leaving out soft-deleted ones: index-ordered prefix scans, see accountSearch.ts.
- */
-export function searchAccounts(em: EntityManager, text: string, scope: OrganisationScope, limit: number): Promise<AccountSummary[]> {
-  return searchAccountSummaries(em, text, scope, limit);
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function toCard(row: Record<string, any>): AccountCard {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escapeLike, type AccountSummary, type OrganisationScope } from './accountCards.ts';
+import type { AccountSummary, OrganisationScope } from './accountCards.ts';
+import { escapeLike } from './like.ts';
 
 /**
  * What a search matches, as a prefix, each backed by one partial expression index (see the `*_search` indexes in

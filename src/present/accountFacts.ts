@@ -11,7 +11,7 @@ export interface Formatter {
 }
 
 /** Plain text for the CLI: dates in UTC, text and user IDs as they are. */
-export const plainText: Formatter = { date: (date) => date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC', text: (text) => text, user: (id) => id };
+export const plainText: Formatter = { date: (date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`, text: (text) => text, user: (id) => id };
 
 export interface Fact {
   label: string;

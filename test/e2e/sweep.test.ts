@@ -251,7 +251,7 @@ describe('the nightly schedule', () => {
     expect(await t.given.audit({ action: 'inactivity-suspend' })).toMatchObject([{ targetId: stale.id, jobId }]);
     const reports = await deliveredReports(t, jobId);
     expect(reports).toHaveLength(1);
-    expect(reports[0]!.args.text).toMatch(/suspended 1 account\b[^]*nightly-org/);
+    expect(reports[0]!.args.text).toMatch(/suspended 1 account\b[\s\S]*nightly-org/);
   });
 });
 

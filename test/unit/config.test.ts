@@ -44,7 +44,12 @@ describe('loadConfig', () => {
 describe('createLogger', () => {
   it('redacts secrets wherever they sit in a logged object', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _e, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logger = createLogger('info', sink);
     logger.info(
       { token: 'xoxb-abc', config: { signingSecret: 's3cr3t', botToken: 'xoxb-def' }, user: { password: 'hunter2', profile: { totpSecret: 'JBSWY3DP' } } },

@@ -6,7 +6,7 @@ export function truncate(text: string, max: number): string {
 
 /** Slack renders this in the reader's own time zone; the fallback is for clients that cannot. */
 export function slackDate(date: Date): string {
-  const fallback = date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`;
 }
 

@@ -9,6 +9,9 @@ export const MAX_COMMAND_TEXT = 500;
 
 export const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 // Slack may send an email it auto-linked as <mailto:a@b.c|a@b.c>.
+// Typed text may carry control characters (pasted tabs, line breaks); they separate words like spaces.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
 
 /**
@@ -17,10 +20,7 @@ const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
  */
 export function parseUserCommand(text: string, verbs: ReadonlySet<string> = new Set()): UserCommand {
   if (text.length > MAX_COMMAND_TEXT) return { kind: 'usage', problem: `That is ${text.length} characters; a command takes at most ${MAX_COMMAND_TEXT}.` };
-  const cleaned = text
-    .replace(MAILTO, '$1')
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim();
+  const cleaned = text.replace(MAILTO, '$1').replace(CONTROL_CHARACTERS, ' ').trim();
   const tokens = tokenize(cleaned);
   if (tokens === null) return { kind: 'usage', problem: 'A quotation mark is not closed.' };
   const words = tokens.map((word) => (MENTION.test(word) ? word : unescapeSlack(word)));

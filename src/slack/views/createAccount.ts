@@ -31,7 +31,7 @@ export function registerCreateAccountView(app: App, deps: ListenerDeps): void {
       // Checked before anything is created, so a wrong group leaves nothing half done.
       const groups = await chosenGroups(services.orm.em.fork(), groupIds, input.organisation ?? DEFAULT_ORGANISATION_SLUG);
       if ('problem' in groups) return { response: { response_action: 'errors', errors: { [b.groups]: groups.problem } } };
-      let account;
+      let account: Awaited<ReturnType<typeof createAccount.run>>;
       try {
         account = await runAction(services, createAccount, actor, input);
       } catch (error) {

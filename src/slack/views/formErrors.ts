@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FieldRefusedError, RefusedError } from '../../domain/errors.ts';
+import { FieldRefusedError, type RefusedError } from '../../domain/errors.ts';
 
 export type FieldErrors = Record<string, string>;
 

@@ -18,7 +18,7 @@ const placeSchema = z.object({ c: z.string().max(64).optional(), ts: z.string().
 const editSchema = placeSchema.extend({ account: z.string() });
 
 export function createMetadata(place: ReplyPlace): string {
-  return fit(placeFields(place));
+  return fitMetadata(placeFields(place));
 }
 
 export function readCreateMetadata(metadata: string): ReplyPlace {
@@ -28,7 +28,7 @@ export function readCreateMetadata(metadata: string): ReplyPlace {
 
 /** The edit modal carries `accountId:version` as it was when the form opened, so a change made meanwhile is caught. */
 export function editMetadata(account: { id: string; version: number }, place: ReplyPlace): string {
-  return fit({ account: cardActionValue(account), ...placeFields(place) });
+  return fitMetadata({ account: cardActionValue(account), ...placeFields(place) });
 }
 
 export function readEditMetadata(metadata: string): { accountId: string; version: number; place: ReplyPlace } | null {
@@ -46,7 +46,7 @@ function toPlace(fields: z.output<typeof placeSchema>): ReplyPlace {
 }
 
 /** A response_url is a convenience; it is dropped before the metadata could outgrow Slack's limit. */
-function fit(fields: Record<string, unknown>): string {
+function fitMetadata(fields: Record<string, unknown>): string {
   const json = JSON.stringify(fields);
   return json.length <= METADATA_LIMIT ? json : JSON.stringify({ ...fields, r: undefined });
 }
