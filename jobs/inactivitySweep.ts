@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { ActionServices } from '../src/actions/action.ts';
 import { systemActor } from '../src/actions/actor.ts';
-import { sweepAllInactiveAccounts, sweptByJob, type SweepResult } from '../src/actions/sweepInactiveAccounts.ts';
+import { sweepAllInactiveAccounts, sweptByJob, type SweepResult } from '../src/actions/accounts/sweepInactiveAccounts.ts';
 import type { InactivitySweepData, Queues } from './queues.ts';
 
 export interface SweepDeps extends ActionServices {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { runAction, type ActionServices, type Scheduler } from '../src/actions/action.ts';
 import { systemActor } from '../src/actions/actor.ts';
-import { expireLock } from '../src/actions/expireLock.ts';
+import { expireLock } from '../src/actions/accounts/expireLock.ts';
 import { LOCK_EXPIRY_JOB, type LockExpiryData, type Queues } from './queues.ts';
 
 /** Schedules the end of a timed lock as a delayed job; one job per account and end time, so a retry adds nothing. */

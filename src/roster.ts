@@ -9,7 +9,7 @@ import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { systemActor } from './actions/actor.ts';
-import { grantRole } from './actions/grantRole.ts';
+import { grantRole } from './actions/access/grantRole.ts';
 import type { Config } from './config.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { healthRoutes } from './http/health.ts';

@@ -8,7 +8,7 @@ import { requireRole, type Grant, type RosterRole } from '../domain/roles.ts';
 import type { Actor } from './actor.ts';
 import { AuditTrail, recordRefusal, type AuditTarget } from './audit.ts';
 import { commandInput, type CommandSpec } from './commandArgs.ts';
-import { accountTarget, findAccountByRef } from './accounts.ts';
+import { accountTarget, findAccountByRef } from './accounts/account.ts';
 import type { LifecycleEvent } from '../domain/statuses.ts';
 
 /** Follow-up work that actions schedule on the queue; jobs/ implements it, so actions do not depend on BullMQ. */

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runAction, runCommand, type ActionOutcome, type ActionServices } from '../actions/action.ts';
 import { cliActor } from '../actions/actor.ts';
-import type { GroupOutcome } from '../actions/groups.ts';
+import type { GroupOutcome } from '../actions/groups/groups.ts';
 import { actions, actionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
@@ -9,7 +9,7 @@ import { seedDemo } from '../db/seedDemo.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { createLogger } from '../logger.ts';
 import { lazyQueueAccess } from '../../jobs/queueAccess.ts';
-import { sweepAllInactiveAccounts } from '../actions/sweepInactiveAccounts.ts';
+import { sweepAllInactiveAccounts } from '../actions/accounts/sweepInactiveAccounts.ts';
 import { accountCardText, matchLine } from '../present/cardText.ts';
 import { groupCardText } from '../present/groupFacts.ts';
 

@@ -6,7 +6,7 @@ import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/actions/action.ts';
 import { cliActor } from '../../src/actions/actor.ts';
-import { createAccount } from '../../src/actions/createAccount.ts';
+import { createAccount } from '../../src/actions/accounts/createAccount.ts';
 import { hashToken, redeemToken } from '../../src/db/accountTokens.ts';
 import { Account, AccountToken, AuditEvent, OutboxMail } from '../../src/db/entities/index.ts';
 import { createLogger } from '../../src/logger.ts';

@@ -4,7 +4,7 @@
 // touches every organisation in its database.
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SweepResult } from '../../src/actions/sweepInactiveAccounts.ts';
+import type { SweepResult } from '../../src/actions/accounts/sweepInactiveAccounts.ts';
 import { INACTIVITY_SWEEP_JOB, INACTIVITY_SWEEP_SCHEDULER, type InactivitySweepData } from '../../jobs/queues.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
@@ -333,7 +333,7 @@ describe('a sweep larger than one batch', () => {
   afterAll(() => t?.stop());
 
   it('suspends every stale account over several transactions, each with its audit event', async () => {
-    const { sweepAllInactiveAccounts } = await import('../../src/actions/sweepInactiveAccounts.ts');
+    const { sweepAllInactiveAccounts } = await import('../../src/actions/accounts/sweepInactiveAccounts.ts');
     const { systemActor } = await import('../../src/actions/actor.ts');
     await t.given.organisation('batch-org', { inactivityDays: 10 });
     const stale = [];
@@ -348,7 +348,7 @@ describe('a sweep larger than one batch', () => {
   });
 
   it('reports what a job suspended even when it is run again after a crash', async () => {
-    const { sweepAllInactiveAccounts } = await import('../../src/actions/sweepInactiveAccounts.ts');
+    const { sweepAllInactiveAccounts } = await import('../../src/actions/accounts/sweepInactiveAccounts.ts');
     const { systemActor } = await import('../../src/actions/actor.ts');
     await t.given.organisation('crash-org', { inactivityDays: 10 });
     for (let i = 0; i < 2; i++) await t.given.account({ organisationSlug: 'crash-org', firstName: `Crash${i}`, lastSignInAt: ago(11 * DAY) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountActionFields, isAccountAction, runsWithoutForm } from '../../src/actions/actionFields.ts';
+import { accountActionFields, isAccountAction, runsWithoutForm } from '../../src/actions/formFields.ts';
 import { actionsByName, actionsByVerb } from '../../src/actions/registry.ts';
 import { accountActionModal } from '../../src/slack/blocks/accountActionModal.ts';
 import { blockKitErrors } from '../support/fakeSlack.ts';

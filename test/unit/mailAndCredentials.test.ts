@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import { describe, expect, it } from 'vitest';
-import { hashPassword, temporaryPassword } from '../../src/actions/credentials.ts';
+import { hashPassword, temporaryPassword } from '../../src/actions/accounts/credentials.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { hashToken } from '../../src/db/accountTokens.ts';
 import { describeTokenRefusal, tokenRefusal } from '../../src/domain/tokens.ts';

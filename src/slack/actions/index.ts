@@ -1,8 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
-import type { AccountOutcome } from '../../actions/accounts.ts';
+import type { AccountOutcome } from '../../actions/accounts/account.ts';
 import { slackActor } from '../../actions/actor.ts';
-import { lookupAccount } from '../../actions/lookupAccount.ts';
+import { lookupAccount } from '../../actions/accounts/lookupAccount.ts';
 import { actionsByName } from '../../actions/registry.ts';
 import { findAccountCard } from '../../db/accountCards.ts';
 import { RefusedError } from '../../domain/errors.ts';

@@ -1,7 +1,7 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { AnyAction } from '../../actions/action.ts';
-import type { AccountActionForm } from '../../actions/accountActionForm.ts';
-import type { ActionField } from '../../actions/actionFields.ts';
+import type { AccountActionForm } from '../../actions/accounts/accountActionForm.ts';
+import type { ActionField } from '../../actions/formFields.ts';
 import { fitOptionText } from '../options/accountPick.ts';
 import { actionLabel, humanise } from './moreActionsMenu.ts';
 import { escapeMrkdwn, truncate } from './text.ts';

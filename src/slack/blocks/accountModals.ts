@@ -1,5 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption, StaticSelect } from '@slack/types';
-import type { CreateAccountForm, EditAccountForm, OrganisationChoice } from '../../actions/accountForms.ts';
+import type { CreateAccountForm, EditAccountForm, OrganisationChoice } from '../../actions/accounts/accountForms.ts';
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { fitOptionText } from '../options/accountPick.ts';
 import { groupPickElement } from '../options/groupPick.ts';

@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
-import type { LookupResult } from '../../actions/lookupAccount.ts';
-import { mayEditAccount } from '../../actions/accountForms.ts';
-import { availableAccountActions } from '../../actions/availableActions.ts';
-import { moreAccountActions } from '../../actions/moreAccountActions.ts';
+import type { LookupResult } from '../../actions/accounts/lookupAccount.ts';
+import { mayEditAccount } from '../../actions/accounts/accountForms.ts';
+import { availableAccountActions } from '../../actions/accounts/availableActions.ts';
+import { moreAccountActions } from '../../actions/accounts/moreAccountActions.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import type { Grant } from '../../domain/roles.ts';
 import { accountCardBlocks, accountCardText, matchListBlocks } from './accountCard.ts';

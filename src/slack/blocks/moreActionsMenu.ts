@@ -1,6 +1,6 @@
 import type { StaticSelect } from '@slack/types';
 import type { AnyAction } from '../../actions/action.ts';
-import { runsWithoutForm } from '../../actions/actionFields.ts';
+import { runsWithoutForm } from '../../actions/formFields.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import { fitOptionText } from '../options/accountPick.ts';
 import { cardActionValue, parseCardActionValue } from './cardActions.ts';

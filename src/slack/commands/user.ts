@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { runAction, runCommand, type ActionOutcome } from '../../actions/action.ts';
-import type { AccountOutcome } from '../../actions/accounts.ts';
-import type { GroupOutcome } from '../../actions/groups.ts';
+import type { AccountOutcome } from '../../actions/accounts/account.ts';
+import type { GroupOutcome } from '../../actions/groups/groups.ts';
 import { slackActor } from '../../actions/actor.ts';
-import { lookupAccount } from '../../actions/lookupAccount.ts';
+import { lookupAccount } from '../../actions/accounts/lookupAccount.ts';
 import { actionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';

@@ -1,7 +1,7 @@
 import type { ExternalSelect, PlainTextOption } from '@slack/types';
 import { runAction, type ActionServices } from '../../actions/action.ts';
 import { slackActor } from '../../actions/actor.ts';
-import { searchAccountsAction } from '../../actions/searchAccounts.ts';
+import { searchAccountsAction } from '../../actions/accounts/searchAccounts.ts';
 import type { AccountSummary } from '../../db/accountCards.ts';
 import { RefusedError } from '../../domain/errors.ts';
 

@@ -1,7 +1,7 @@
 import type { MultiExternalSelect, PlainTextOption } from '@slack/types';
 import { runAction, type ActionServices } from '../../actions/action.ts';
 import { slackActor } from '../../actions/actor.ts';
-import { searchGroupsAction, type GroupSummary } from '../../actions/searchGroups.ts';
+import { searchGroupsAction, type GroupSummary } from '../../actions/groups/searchGroups.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { fitOptionText } from './accountPick.ts';
 

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { ActionServices } from '../../actions/action.ts';
-import type { AccountOutcome } from '../../actions/accounts.ts';
+import type { AccountOutcome } from '../../actions/accounts/account.ts';
 import type { Actor } from '../../actions/actor.ts';
 import { replyWithAccount, type Message } from '../replies.ts';
 import type { ReplyPlace } from './modalMetadata.ts';

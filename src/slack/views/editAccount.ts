@@ -1,8 +1,8 @@
 import type { App, BlockButtonAction, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
-import type { AccountOutcome } from '../../actions/accounts.ts';
+import type { AccountOutcome } from '../../actions/accounts/account.ts';
 import { slackActor } from '../../actions/actor.ts';
-import { editAccount } from '../../actions/editAccount.ts';
+import { editAccount } from '../../actions/accounts/editAccount.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { EDIT_ACCOUNT_CALLBACK_ID, EDIT_FIELD_BLOCKS, sentenceModal } from '../blocks/accountModals.ts';
 import { EDIT_BUTTON_ACTION_ID, parseCardActionValue } from '../blocks/cardActions.ts';

@@ -2,9 +2,9 @@ import type { App, BlockStaticSelectAction, ViewOutput, ViewSubmitAction } from 
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { runAction, type ActionOutcome, type ActionServices, type AnyAction } from '../../actions/action.ts';
-import { accountActionForm } from '../../actions/accountActionForm.ts';
-import type { AccountOutcome } from '../../actions/accounts.ts';
-import { accountActionFields, isAccountAction, runsWithoutForm, type ActionField } from '../../actions/actionFields.ts';
+import { accountActionForm } from '../../actions/accounts/accountActionForm.ts';
+import type { AccountOutcome } from '../../actions/accounts/account.ts';
+import { accountActionFields, isAccountAction, runsWithoutForm, type ActionField } from '../../actions/formFields.ts';
 import { slackActor } from '../../actions/actor.ts';
 import { actionsByName } from '../../actions/registry.ts';
 import { Account } from '../../db/entities/index.ts';

@@ -1,10 +1,10 @@
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { runAction, type ActionServices } from '../../actions/action.ts';
-import { createAccountForm, editAccountForm } from '../../actions/accountForms.ts';
+import { createAccountForm, editAccountForm } from '../../actions/accounts/accountForms.ts';
 import type { Actor } from '../../actions/actor.ts';
 import { recordRefusal } from '../../actions/audit.ts';
-import { emailSchema } from '../../actions/schemas.ts';
+import { emailSchema } from '../../actions/inputs.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { createAccountModal, editAccountModal } from '../blocks/accountModals.ts';
 import { createMetadata, editMetadata, type ReplyPlace } from './modalMetadata.ts';

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AuditEvent, type IAuditEvent } from '../../db/entities/index.ts';
+import { defineAction, type ActionOutcome } from '../action.ts';
+import { accountRefSchema, fullName, loadAccount } from './account.ts';
+
+/** Events on one page of an account's history; a Slack section holds this many comfortably. */
+export const HISTORY_PAGE_SIZE = 10;
+
+/** The account's audit trail, newest first, a page at a time. A read, so only refusals are audited. */
+export const accountHistory = defineAction({
+  name: 'audit',
+  describedAs: 'reading the audit trail',
+  requires: 'viewer',
+  readOnly: true,
+  command: { usage: '<who> [--page <n>]', positional: ['account'], flags: { page: { field: 'page', type: 'string' } }, synonyms: ['history'] },
+  input: z.object({ account: accountRefSchema, page: z.coerce.number().int().min(1).max(10_000).default(1) }),
+  async run(ctx, { account: ref, page }): Promise<ActionOutcome> {
+    const account = await loadAccount(ctx, ref);
+    const [events, total] = await ctx.em.findAndCount(
+      AuditEvent,
+      { targetId: account.id },
+      { orderBy: { id: 'desc' }, limit: HISTORY_PAGE_SIZE, offset: (page - 1) * HISTORY_PAGE_SIZE },
+    );
+    const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
+    const lines = events.map(historyLine);
+    const footer =
+      page < pages ? `Page ${page} of ${pages}: \`/user audit ${account.username} --page ${page + 1}\` for older events.` : `Page ${page} of ${pages}.`;
+    const message =
+      total === 0 ? `${fullName(account)} has no recorded history yet.` : [`History of ${fullName(account)}, newest first:`, ...lines, footer].join('\n');
+    return { message, informational: true };
+  },
+});
+
+function historyLine(event: IAuditEvent): string {
+  const when = `${event.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const who = `${event.actorId}${event.actorRole ? ` (${event.actorRole})` : ''}`;
+  const changes = Object.entries(event.changes ?? {})
+    .map(([field, { before, after }]) => `${field} ${format(before)} → ${format(after)}`)
+    .join(', ');
+  const outcome = event.outcome === 'refused' ? `refused: ${event.detail ?? ''}` : changes;
+  return `• ${when} · ${event.action} by ${who}${outcome ? ` · ${outcome}` : ''}${event.reason ? ` · reason “${event.reason}”` : ''}${event.jobId ? ` · job ${event.jobId}` : ''}`;
+}
+
+function format(value: unknown): string {
+  if (value === null || value === undefined) return '∅';
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return value.slice(0, 16).replace('T', ' ');
+  return String(value);
+}

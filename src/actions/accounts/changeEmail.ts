@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineAction } from '../action.ts';
+import { applyAccountEdit } from './accountEdit.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, type AccountOutcome } from './account.ts';
+import { emailSchema, slugSchema } from '../inputs.ts';
+
+/** Seed 000's "change email / organisation": the primary email, unique platform-wide, optionally with a move. */
+export const changeEmail = defineAction({
+  name: 'email',
+  describedAs: 'changing an email or organisation',
+  requires: 'admin',
+  command: {
+    usage: '<who> <new-email> [--org <slug>] [--reason <text>]',
+    positional: ['account', 'email'],
+    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({
+    account: accountRefSchema,
+    email: emailSchema,
+    organisation: slugSchema.optional(),
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
+  async run(ctx, { account, email, organisation, reason, expectedVersion }): Promise<AccountOutcome> {
+    return applyAccountEdit(ctx, 'email', account, { email, organisation }, { expectedVersion, reason });
+  },
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+import { accountRefSchema, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './account.ts';
+
+/** Changes the account's role in the product (what it may use), not a Roster role. */
+export const changeRole = defineAction({
+  name: 'role',
+  describedAs: 'changing an account’s role',
+  requires: 'admin',
+  command: {
+    usage: `<who> <${ACCOUNT_ROLES.join('|')}> [--reason <text>]`,
+    positional: ['account', 'role'],
+    flags: { reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({ account: accountRefSchema, role: z.enum(ACCOUNT_ROLES), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, role, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
+    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+    if (account.role === role) throw new RefusedError(`${fullName(account)} is already ${role}.`, 'invalid-state');
+    const before = snapshot(account);
+    account.role = role;
+    auditAccountChange(ctx, 'role', account, before, reason);
+    return { accountId: account.id, message: `${fullName(account)} is now ${role} (was ${before.role}).` };
+  },
+});

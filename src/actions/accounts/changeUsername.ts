@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { defineAction } from '../action.ts';
+import { applyAccountEdit } from './accountEdit.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, type AccountOutcome } from './account.ts';
+import { usernameSchema } from '../inputs.ts';
+
+/** Seed 000's "change username": the login, unique platform-wide whatever its case. */
+export const changeUsername = defineAction({
+  name: 'username',
+  describedAs: 'changing a username',
+  requires: 'admin',
+  command: { usage: '<who> <new-username> [--reason <text>]', positional: ['account', 'username'], flags: { reason: { field: 'reason', type: 'string' } } },
+  input: z.object({ account: accountRefSchema, username: usernameSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account, username, reason, expectedVersion }): Promise<AccountOutcome> {
+    return applyAccountEdit(ctx, 'username', account, { username }, { expectedVersion, reason });
+  },
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineAction } from '../action.ts';
+import { applyAccountEdit } from './accountEdit.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, type AccountOutcome } from './account.ts';
+import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../inputs.ts';
+
+/** The fields an edit may change; a field left out stays as it is. */
+const editableFieldsSchema = z.object({
+  firstName: personNameSchema.optional(),
+  lastName: personNameSchema.optional(),
+  username: usernameSchema.optional(),
+  email: emailSchema.optional(),
+  organisation: slugSchema.optional(),
+});
+
+/**
+ * Edits an account's names, username, email and organisation (seed 002's "edit user", 004's "view/edit"): the edit
+ * modal submits it (`/user edit <who>` or the card's Edit button). Typed, one field at a time, it is `username` and
+ * `email`.
+ */
+export const editAccount = defineAction({
+  name: 'edit',
+  describedAs: 'editing an account',
+  requires: 'admin',
+  input: editableFieldsSchema
+    .extend({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema })
+    .refine((input) => Object.keys(editableFieldsSchema.shape).some((field) => input[field as keyof typeof input] !== undefined), {
+      message: 'say what to change: first name, last name, username, email or organisation',
+    }),
+  async run(ctx, { account, reason, expectedVersion, ...edit }): Promise<AccountOutcome> {
+    return applyAccountEdit(ctx, 'edit', account, edit, { expectedVersion, reason });
+  },
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineAction } from '../action.ts';
+import {
+  accountRefSchema,
+  applyLifecycle,
+  auditAccountChange,
+  expectedVersionSchema,
+  fullName,
+  loadAccount,
+  reasonSchema,
+  snapshot,
+  type AccountOutcome,
+} from './account.ts';
+
+/** Brings a deactivated account back: ACTIVE, or INVITED if it never signed in (seed 003's "validate"). */
+export const reactivateAccount = defineAction({
+  name: 'reactivate',
+  describedAs: 'reactivating an account',
+  requires: 'admin',
+  onCard: { event: 'reactivate', label: 'Reactivate', style: 'primary' },
+  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: { reason: { field: 'reason', type: 'string' } }, synonyms: ['validate'] },
+  input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
+    const before = snapshot(account);
+    applyLifecycle(account, 'reactivate', reason);
+    auditAccountChange(ctx, 'reactivate', account, before, reason);
+    const state = account.status === 'INVITED' ? 'is invited again (it never signed in)' : 'is active again';
+    return { accountId: account.id, message: `${fullName(account)} ${state}.` };
+  },
+});

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Membership } from '../../db/entities/index.ts';
+import { GROUP_ROLES } from '../../domain/accounts.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from '../accounts/account.ts';
+import { groupRefSchema, loadGroup, quoted } from './groups.ts';
+
+/** Seed 000's "Add User to Group": the group is looked up in the account's organisation. */
+export const addToGroup = defineAction({
+  name: 'group-add',
+  describedAs: 'changing group membership',
+  requires: 'admin',
+  command: {
+    usage: `<who> <group> [--role ${GROUP_ROLES.join('|')}] [--reason <text>]`,
+    positional: ['account', 'group'],
+    flags: { role: { field: 'role', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({
+    account: accountRefSchema,
+    group: groupRefSchema,
+    role: z.enum(GROUP_ROLES).default('member'),
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
+  async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
+    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+    const group = await loadGroup(ctx, groupRef, { within: account.organisation });
+    const existing = await ctx.em.findOne(Membership, { account, group });
+    if (existing) {
+      throw new RefusedError(`${fullName(account)} is already in ${quoted(group.name)} as ${existing.role}; to change that, use group-role.`, 'invalid-state');
+    }
+    ctx.em.create(Membership, { account, group, role });
+    ctx.audit.record({
+      action: 'group-add',
+      target: accountTarget(account),
+      changes: { [`groups.${group.name}`]: { before: null, after: role } },
+      reason,
+    });
+    return { accountId: account.id, message: `${fullName(account)} is now in ${quoted(group.name)} as ${role}.` };
+  },
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { Membership } from '../../db/entities/index.ts';
+import { GROUP_ROLES } from '../../domain/accounts.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from '../accounts/account.ts';
+import { groupRefSchema, loadGroup, quoted } from './groups.ts';
+
+/** The account's role inside one group (seed 000's "User Role"), not its role in the product. */
+export const changeGroupRole = defineAction({
+  name: 'group-role',
+  describedAs: 'changing group membership',
+  requires: 'admin',
+  command: {
+    usage: `<who> <group> <${GROUP_ROLES.join('|')}> [--reason <text>]`,
+    positional: ['account', 'group', 'role'],
+    flags: { reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({
+    account: accountRefSchema,
+    group: groupRefSchema,
+    role: z.enum(GROUP_ROLES),
+    reason: reasonSchema,
+    expectedVersion: expectedVersionSchema,
+  }),
+  async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
+    const group = await loadGroup(ctx, groupRef, { within: account.organisation });
+    const membership = await ctx.em.findOne(Membership, { account, group });
+    if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}; add them with group-add.`, 'invalid-state');
+    if (membership.role === role) throw new RefusedError(`${fullName(account)} is already ${role} in ${quoted(group.name)}.`, 'invalid-state');
+    const before = membership.role;
+    membership.role = role;
+    ctx.audit.record({
+      action: 'group-role',
+      target: accountTarget(account),
+      changes: { [`groups.${group.name}`]: { before, after: role } },
+      reason,
+    });
+    return { accountId: account.id, message: `${fullName(account)} is now ${role} in ${quoted(group.name)} (was ${before}).` };
+  },
+});

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Membership } from '../../db/entities/index.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from '../accounts/account.ts';
+import { groupRefSchema, loadGroup, quoted } from './groups.ts';
+
+/** Seed 000's "Remove User from Group". A group is never left without its owner being a member: move ownership first. */
+export const removeFromGroup = defineAction({
+  name: 'group-remove',
+  describedAs: 'changing group membership',
+  requires: 'admin',
+  command: {
+    usage: '<who> <group> [--reason <text>]',
+    positional: ['account', 'group'],
+    flags: { reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({ account: accountRefSchema, group: groupRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
+  async run(ctx, { account: ref, group: groupRef, reason, expectedVersion }): Promise<AccountOutcome> {
+    const account = await loadAccount(ctx, ref, expectedVersion);
+    const group = await loadGroup(ctx, groupRef, { within: account.organisation });
+    const membership = await ctx.em.findOne(Membership, { account, group });
+    if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}.`, 'invalid-state');
+    if (group.owner?.id === account.id) {
+      throw new RefusedError(
+        `${fullName(account)} owns ${quoted(group.name)}; give it another owner first (group-owner ${quoted(group.name)} <who>).`,
+        'invalid-state',
+      );
+    }
+    ctx.em.remove(membership);
+    ctx.audit.record({
+      action: 'group-remove',
+      target: accountTarget(account),
+      changes: { [`groups.${group.name}`]: { before: membership.role, after: null } },
+      reason,
+    });
+    return { accountId: account.id, message: `${fullName(account)} is no longer in ${quoted(group.name)} (was ${membership.role}).` };
+  },
+});

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { RefusedError } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+import { reasonSchema } from '../accounts/account.ts';
+import {
+  auditGroupChange,
+  externalIdSchema,
+  groupOrgSchema,
+  groupRefSchema,
+  groupSnapshot,
+  loadGroup,
+  quoted,
+  requireFreeExternalId,
+  type GroupOutcome,
+} from './groups.ts';
+
+/** Seed 002's group settings: the ID another system knows the group by (unique in its organisation). */
+export const setGroupExternalId = defineAction({
+  name: 'group-external-id',
+  describedAs: 'changing a group’s external ID',
+  requires: 'admin',
+  command: {
+    usage: '<group> <id> [--org <slug>] [--reason <text>]',
+    positional: ['group', 'externalId'],
+    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+  },
+  input: z.object({ group: groupRefSchema, externalId: externalIdSchema, organisation: groupOrgSchema, reason: reasonSchema }),
+  async run(ctx, { group: ref, externalId, organisation, reason }): Promise<GroupOutcome> {
+    const group = await loadGroup(ctx, ref, { organisation });
+    if (group.externalId === externalId) throw new RefusedError(`${quoted(group.name)} already has the external ID ${quoted(externalId)}.`, 'invalid-state');
+    await requireFreeExternalId(ctx, group.organisation, externalId, group.id);
+    const before = groupSnapshot(group);
+    group.externalId = externalId;
+    auditGroupChange(ctx, 'group-external-id', group, before, reason);
+    return {
+      groupId: group.id,
+      message: `${quoted(group.name)} now has the external ID ${quoted(externalId)} (was ${before.externalId ? quoted(before.externalId) : 'none'}).`,
+    };
+  },
+});
