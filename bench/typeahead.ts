@@ -14,7 +14,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { runAction, type ActionServices } from '../src/actions/action.ts';
-import { cliActor } from '../src/actions/actor.ts';
+import { cliActor, slackActor } from '../src/actions/actor.ts';
 import { grantRole } from '../src/actions/access/grantRole.ts';
 import { SEARCH_RESULT_LIMIT } from '../src/actions/accounts/searchAccounts.ts';
 import { escapeLike } from '../src/db/like.ts';
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
 
     const typeahead = async (slackUser: string, query: Query): Promise<{ ms: number; options: number }> => {
       const started = performance.now();
-      const offered = await accountOptions(services, slackUser, query.text);
+      const offered = await accountOptions(services, await slackActor(services.orm.em, slackUser), query.text);
       const ms = performance.now() - started;
       if (offered.length > SEARCH_RESULT_LIMIT) throw new Error(`"${query.text}" offered ${offered.length} options`);
       for (const option of offered) {

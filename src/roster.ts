@@ -8,7 +8,7 @@ import { mailSettings } from '../jobs/mailTransport.ts';
 import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
-import { systemActor } from './actions/actor.ts';
+import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
 import { grantRole } from './actions/access/grantRole.ts';
 import type { Config } from './config.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
@@ -47,7 +47,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   if (config.ROSTER_ROLE !== 'worker') {
     slack = createSlackAdapter(
       config,
-      { services },
+      { services, actors: slackActorsFromDatabase(orm.em) },
       healthRoutes({
         postgres: () =>
           orm.em

@@ -11,6 +11,16 @@ export interface Actor {
   acting?: Grant;
 }
 
+/** Who a Slack user is to Roster: the grants they hold now. */
+export interface SlackActors {
+  actorFor(slackUserId: string): Promise<Actor>;
+}
+
+/** Reads the grants on every request. */
+export function slackActorsFromDatabase(em: EntityManager): SlackActors {
+  return { actorFor: (slackUserId) => slackActor(em, slackUserId) };
+}
+
 export async function slackActor(em: EntityManager, slackUserId: string): Promise<Actor> {
   const rows = await em.fork().find(SlackGrant, { slackUserId }, { fields: ['role', 'organisation'] });
   return {

@@ -28,6 +28,7 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   app.use(async ({ context, body, next }) => {
     const slackUser = (body as { user_id?: string; user?: { id?: string } }).user_id ?? (body as { user?: { id?: string } }).user?.id;
     context.log = deps.services.logger.child({ requestId: randomUUID(), slackUser });
+    if (slackUser) context.actor = await deps.actors.actorFor(slackUser);
     await next();
   });
   app.error(async (error) => {

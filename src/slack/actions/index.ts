@@ -1,7 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
 import type { AccountOutcome } from '../../actions/accounts/account.ts';
-import { slackActor } from '../../actions/actor.ts';
 import { lookupAccount } from '../../actions/accounts/lookupAccount.ts';
 import { actionsByName } from '../../actions/registry.ts';
 import { findAccountCard } from '../../db/accountCards.ts';
@@ -9,16 +8,16 @@ import { RefusedError } from '../../domain/errors.ts';
 import { CARD_ACTION_PREFIX, parseCardActionValue } from '../blocks/cardActions.ts';
 import { cardReply, lookupReply } from '../blocks/lookupReply.ts';
 import { secretReply } from '../blocks/secretReply.ts';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { answering, replyWithAccount, type Message } from '../replies.ts';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   // "Open" next to one of several name matches: replace the list with that account's card.
-  app.action<BlockButtonAction>('account.open', async ({ ack, body, action, respond, context }) => {
+  app.action<BlockButtonAction>('account.open', async ({ ack, action, respond, context }) => {
     await ack();
     const services = requestServices(deps, context);
     await answering(respond, services.logger, async () => {
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       const result = await runAction(services, lookupAccount, actor, { query: action.value ?? '' });
       await respond({ replace_original: true, ...lookupReply(result, actor.grants) });
     });
@@ -37,7 +36,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const definition = actionsByName.get(action.action_id.slice(CARD_ACTION_PREFIX.length));
       const target = parseCardActionValue(action.value ?? '');
       if (!definition?.onCard || !target) throw new RefusedError('That button is not one Roster knows; look the account up again.', 'invalid-input');
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       try {
         const outcome = (await runAction(services, definition, actor, {
           account: target.accountId,

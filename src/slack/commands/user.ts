@@ -3,14 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import { runAction, runCommand, type ActionOutcome } from '../../actions/action.ts';
 import type { AccountOutcome } from '../../actions/accounts/account.ts';
 import type { GroupOutcome } from '../../actions/groups/groups.ts';
-import { slackActor } from '../../actions/actor.ts';
 import { lookupAccount } from '../../actions/accounts/lookupAccount.ts';
 import { actionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
 import { secretReply } from '../blocks/secretReply.ts';
 import { sentenceBlocks, usageBlocks } from '../blocks/usage.ts';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { MODAL_VERBS, openModalFromCommand, opensModal } from '../views/openAccountModals.ts';
 import { answering, replyWithAccount, replyWithGroup, type Message } from '../replies.ts';
 import { MENTION, parseUserCommand } from './parseUserCommand.ts';
@@ -28,7 +27,7 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
         await respond({ response_type: 'ephemeral', text: parsed.problem ?? 'How to use /user', blocks: usageBlocks(typedActions, parsed.problem) });
         return;
       }
-      const actor = await slackActor(services.orm.em, command.user_id);
+      const actor = requestActor(context);
       if (parsed.kind === 'action' && opensModal(parsed.verb)) {
         const words = await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
         await openModalFromCommand({ services, client, actor, triggerId: command.trigger_id, place: { channel: command.channel_id } }, parsed.verb, words);

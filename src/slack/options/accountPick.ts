@@ -1,6 +1,6 @@
 import type { ExternalSelect, PlainTextOption } from '@slack/types';
 import { runAction, type ActionServices } from '../../actions/action.ts';
-import { slackActor } from '../../actions/actor.ts';
+import type { Actor } from '../../actions/actor.ts';
 import { searchAccountsAction } from '../../actions/accounts/searchAccounts.ts';
 import type { AccountSummary } from '../../db/accountCards.ts';
 import { RefusedError } from '../../domain/errors.ts';
@@ -22,13 +22,12 @@ export function accountPickElement(placeholder = 'Name, username or email'): Ext
 }
 
 /**
- * The options for what `slackUserId` has typed: the matching accounts they may read, as `First Last · email`,
+ * The options for what `actor` has typed: the matching accounts they may read, as `First Last · email`,
  * valued by account id. Empty for an empty query, and for a caller refused (the refusal is audited by runAction).
  * The options handler answers with exactly this, and bench/typeahead.ts measures it.
  */
-export async function accountOptions(services: ActionServices, slackUserId: string, query: string): Promise<PlainTextOption[]> {
+export async function accountOptions(services: ActionServices, actor: Actor, query: string): Promise<PlainTextOption[]> {
   if (query.trim() === '') return [];
-  const actor = await slackActor(services.orm.em, slackUserId);
   try {
     const accounts = await runAction(services, searchAccountsAction, actor, { query });
     return accounts.map(accountOption);

@@ -1,6 +1,6 @@
 import type { MultiExternalSelect, PlainTextOption } from '@slack/types';
 import { runAction, type ActionServices } from '../../actions/action.ts';
-import { slackActor } from '../../actions/actor.ts';
+import type { Actor } from '../../actions/actor.ts';
 import { searchGroupsAction, type GroupSummary } from '../../actions/groups/searchGroups.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { fitOptionText } from './accountPick.ts';
@@ -21,9 +21,8 @@ export function groupPickElement(): MultiExternalSelect {
   };
 }
 
-/** The groups matching what `slackUserId` has typed, as `Name · organisation`, valued by group id; none for a refused caller. */
-export async function groupOptions(services: ActionServices, slackUserId: string, query: string): Promise<PlainTextOption[]> {
-  const actor = await slackActor(services.orm.em, slackUserId);
+/** The groups matching what `actor` has typed, as `Name · organisation`, valued by group id; none for a refused caller. */
+export async function groupOptions(services: ActionServices, actor: Actor, query: string): Promise<PlainTextOption[]> {
   try {
     const groups = await runAction(services, searchGroupsAction, actor, { query });
     return groups.map(groupOption);

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { ACCOUNT_PICK_ACTION_ID, accountOptions } from './accountPick.ts';
 
 /** External select menus: Slack asks for options (block_suggestion) as the user types, and waits at most 3 seconds. */
@@ -9,7 +9,7 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
     const services = requestServices(deps, context);
     let options: PlainTextOption[] = [];
     try {
-      options = await accountOptions(services, body.user.id, body.value);
+      options = await accountOptions(services, requestActor(context), body.value);
     } catch (error) {
       // An options request cannot show an error; the picker just offers nothing, and the log has why.
       services.logger.error({ err: error }, 'account picker options failed');

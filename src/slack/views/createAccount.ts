@@ -2,13 +2,12 @@ import type { App, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { runAction } from '../../actions/action.ts';
-import { slackActor } from '../../actions/actor.ts';
 import { addToGroup } from '../../actions/groups/addToGroup.ts';
 import { createAccount } from '../../actions/accounts/createAccount.ts';
 import { DEFAULT_ORGANISATION_SLUG, Group } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { CREATE_ACCOUNT_CALLBACK_ID, CREATE_FIELD_BLOCKS, SEND_INVITATION } from '../blocks/accountModals.ts';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { deliverAccountCard } from './deliverAccountCard.ts';
 import { asFieldMessage, fieldErrors, type FieldErrors } from './formErrors.ts';
 import { readCreateMetadata } from './modalMetadata.ts';
@@ -23,11 +22,11 @@ const b = CREATE_FIELD_BLOCKS;
  * card goes to the person who asked.
  */
 export function registerCreateAccountView(app: App, deps: ListenerDeps): void {
-  app.view<ViewSubmitAction>(CREATE_ACCOUNT_CALLBACK_ID, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(CREATE_ACCOUNT_CALLBACK_ID, async ({ ack, view, client, context }) => {
     const services = requestServices(deps, context);
     await submitting(ack, services.logger, 'Add an account', async () => {
       const { input, groupIds } = readCreateForm(view);
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       // Checked before anything is created, so a wrong group leaves nothing half done.
       const groups = await chosenGroups(services.orm.em.fork(), groupIds, input.organisation ?? DEFAULT_ORGANISATION_SLUG);
       if ('problem' in groups) return { response: { response_action: 'errors', errors: { [b.groups]: groups.problem } } };

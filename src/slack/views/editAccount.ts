@@ -1,13 +1,12 @@
 import type { App, BlockButtonAction, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
 import type { AccountOutcome } from '../../actions/accounts/account.ts';
-import { slackActor } from '../../actions/actor.ts';
 import { editAccount } from '../../actions/accounts/editAccount.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { EDIT_ACCOUNT_CALLBACK_ID, EDIT_FIELD_BLOCKS, sentenceModal } from '../blocks/accountModals.ts';
 import { EDIT_BUTTON_ACTION_ID, parseCardActionValue } from '../blocks/cardActions.ts';
 import { escapeMrkdwn } from '../blocks/text.ts';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { answering } from '../replies.ts';
 import { deliverAccountCard } from './deliverAccountCard.ts';
 import { fieldErrors } from './formErrors.ts';
@@ -27,7 +26,7 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
     await answering(respond, services.logger, async () => {
       const target = parseCardActionValue(action.value ?? '');
       if (!target) throw new RefusedError('That button is not one Roster knows; look the account up again.', 'invalid-input');
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       const inChannel = !body.container?.is_ephemeral && body.channel?.id && body.message?.ts;
       const place = inChannel ? { channel: body.channel!.id, messageTs: body.message!.ts } : { channel: body.channel?.id, responseUrl: body.response_url };
       await openEditAccountModal({ services, client, actor, triggerId: body.trigger_id, place }, target.accountId);
@@ -35,14 +34,14 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
   });
 
   // The submission runs `edit` against the version the form was opened with: a change made meanwhile is refused whole.
-  app.view<ViewSubmitAction>(EDIT_ACCOUNT_CALLBACK_ID, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(EDIT_ACCOUNT_CALLBACK_ID, async ({ ack, view, client, context }) => {
     const services = requestServices(deps, context);
     await submitting(ack, services.logger, TITLE, async () => {
       const opened = readEditMetadata(view.private_metadata);
       if (!opened)
         return { response: { response_action: 'update', view: sentenceModal(TITLE, [':warning: This form is out of date; close it and open it again.']) } };
       const input = readEditForm(view);
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       let outcome: AccountOutcome;
       try {
         outcome = await runAction(services, editAccount, actor, { account: opened.accountId, expectedVersion: opened.version, ...input });

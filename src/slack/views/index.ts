@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { GROUP_PICK_ACTION_ID, groupOptions } from '../options/groupPick.ts';
 import { registerCreateAccountView } from './createAccount.ts';
 import { registerEditAccountView } from './editAccount.ts';
@@ -15,7 +15,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     const services = requestServices(deps, context);
     let options: PlainTextOption[] = [];
     try {
-      options = await groupOptions(services, body.user.id, body.value);
+      options = await groupOptions(services, requestActor(context), body.value);
     } catch (error) {
       // An options request cannot show an error; the picker offers nothing, and the log has why.
       services.logger.error({ err: error }, 'group picker options failed');

@@ -5,7 +5,6 @@ import { runAction, type ActionOutcome, type ActionServices, type AnyAction } fr
 import { accountActionForm } from '../../actions/accounts/accountActionForm.ts';
 import type { AccountOutcome } from '../../actions/accounts/account.ts';
 import { accountActionFields, isAccountAction, runsWithoutForm, type ActionField } from '../../actions/formFields.ts';
-import { slackActor } from '../../actions/actor.ts';
 import { actionsByName } from '../../actions/registry.ts';
 import { Account } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
@@ -14,7 +13,7 @@ import { sentenceModal } from '../blocks/accountModals.ts';
 import { MORE_ACTIONS_ACTION_ID, parseMoreActionValue } from '../blocks/moreActionsMenu.ts';
 import { secretReply } from '../blocks/secretReply.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
-import { requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
 import { answering, type Message } from '../replies.ts';
 import { deliverAccountCard } from './deliverAccountCard.ts';
 import { asFieldMessage, fieldErrors, type FieldErrors } from './formErrors.ts';
@@ -39,7 +38,7 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
       const definition = chosen && actionsByName.get(chosen.actionName);
       if (!chosen || !definition || !isAccountAction(definition))
         throw new RefusedError('That menu option is not one Roster knows; look the account up again.', 'invalid-input');
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       const inChannel = !body.container?.is_ephemeral && body.channel?.id && body.message?.ts;
       const place: ReplyPlace = inChannel
         ? { channel: body.channel!.id, messageTs: body.message!.ts }
@@ -74,7 +73,7 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
     });
   });
 
-  app.view<ViewSubmitAction>(ACCOUNT_ACTION_CALLBACK_ID, async ({ ack, body, view, client, context }) => {
+  app.view<ViewSubmitAction>(ACCOUNT_ACTION_CALLBACK_ID, async ({ ack, view, client, context }) => {
     const services = requestServices(deps, context);
     const opened = readFormMetadata(view.private_metadata);
     const title = opened?.action.name ?? 'More actions';
@@ -83,7 +82,7 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
         return { response: { response_action: 'update', view: sentenceModal(title, [':warning: This form is out of date; close it and open it again.']) } };
       const fields = accountActionFields(opened.action);
       const rawInput = { ...readForm(view, fields), account: opened.accountId, expectedVersion: opened.version };
-      const actor = await slackActor(services.orm.em, body.user.id);
+      const actor = requestActor(context);
       let outcome: Outcome;
       try {
         outcome = (await runAction(services, opened.action, actor, rawInput as never)) as Outcome;
