@@ -2,14 +2,16 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { findAccountByRef } from '../db/accountLookup.ts';
+import type { GroupCard } from '../db/groupCards.ts';
 import type { Orm } from '../db/orm.ts';
 import { RefusedError } from '../domain/errors.ts';
-import { requireRole, type Grant, type RosterRole } from '../domain/roles.ts';
-import type { Actor } from './actor.ts';
-import { AuditTrail, recordRefusal, type AuditTarget } from './audit.ts';
-import { commandInput, type CommandSpec } from './commandArgs.ts';
-import { accountTarget, findAccountByRef } from './accounts/account.ts';
+import { organisationsWithRole, requireRole, strongest, type Grant, type RosterRole } from '../domain/roles.ts';
 import type { LifecycleEvent } from '../domain/statuses.ts';
+import { currentGrants, type Actor } from './actor.ts';
+import { AuditTrail, recordRefusal } from './audit.ts';
+import { accountTarget, type AuditTarget } from './auditTargets.ts';
+import { commandInput, type CommandSpec } from './commandArgs.ts';
 
 /** Follow-up work that actions schedule on the queue; jobs/ implements it, so actions do not depend on BullMQ. */
 export interface Scheduler {
@@ -17,7 +19,7 @@ export interface Scheduler {
   lockExpiry(accountId: string, at: Date): Promise<void>;
 }
 
-/** Sends mail that an action put in the outbox (src/actions/mail.ts); jobs/ implements it, so actions do not depend on BullMQ or SMTP. */
+/** Sends mail that an action put in the outbox (accounts/mail.ts); jobs/ implements it, so actions do not depend on BullMQ or SMTP. */
 export interface MailQueue {
   /** Queues the send of a committed outbox row; if this request is lost, the workers' outbox pass sends the row anyway. */
   send(outboxId: string): Promise<void>;
@@ -31,21 +33,63 @@ export interface ActionServices {
   mail?: MailQueue;
 }
 
-/** What a typed action tells whoever typed it: a sentence, and a secret to show once to that person only. */
-export interface ActionOutcome {
-  message: string;
-  secret?: { label: string; value: string };
-  /** A report (such as a history) rather than a change that was made. */
-  informational?: boolean;
+/** Shown once, to the person who asked only (a temporary password). */
+export interface Secret {
+  label: string;
+  value: string;
 }
+
+/** A change to one account: every surface shows the sentence above the account's current card. */
+export interface AccountOutcome {
+  kind: 'account';
+  accountId: string;
+  message: string;
+  secret?: Secret;
+}
+
+/** A change to a group, shown above the group's current card (none once the group is deleted). */
+export interface GroupOutcome {
+  kind: 'group';
+  groupId: string | null;
+  message: string;
+  /** Set by a read (the group's card itself): shown alone, nothing was changed. */
+  card?: GroupCard;
+}
+
+/** A report (an account's history): the text, to the person who asked only. */
+export interface ReportOutcome {
+  kind: 'report';
+  message: string;
+}
+
+/** A change with nothing to show but the sentence (a grant). */
+export interface DoneOutcome {
+  kind: 'done';
+  message: string;
+}
+
+/** What an action that people type tells them; each kind is shown its own way by every surface. */
+export type CommandOutcome = AccountOutcome | GroupOutcome | ReportOutcome | DoneOutcome;
 
 export interface ActionContext {
   em: EntityManager;
+  /** The caller, with their grants as they are now: a change reads them again inside its own transaction. */
   actor: Actor;
   audit: AuditTrail;
   services: ActionServices;
-  /** Checks that the actor's grant covers this organisation with the action's role; throws a RefusedError otherwise. */
+  /** The grant this run acts under, once `authorize` or `organisationsInScope` has checked it. */
+  readonly grant: Grant | undefined;
+  /**
+   * Checks that the caller's grant covers this organisation with the action's role (null: the whole platform, which
+   * only a platform-wide grant covers); throws a RefusedError otherwise. Every run must check its target this way, or
+   * read within `organisationsInScope`.
+   */
   authorize(organisationId: string | null): Grant;
+  /**
+   * The organisations in which the caller holds the action's role (null: every organisation), for actions that read
+   * or offer across organisations (a search, a form's choices): whatever they return must come from these.
+   */
+  organisationsInScope(): string[] | null;
   /** Names what the action is about, so a refusal after this point is audited against it. */
   aboutTarget(target: AuditTarget): void;
   /** Runs once the transaction has committed (queue work); a failure there is logged, the change stands. */
@@ -59,6 +103,13 @@ export interface ActionDefinition<Input extends z.ZodType, Output> {
   describedAs: string;
   input: Input;
   requires: RosterRole;
+  /**
+   * Where the grant is checked. `target` (the default): the run names its target's organisation through
+   * `ctx.authorize` (loadAccount and loadGroup do) or reads within `ctx.organisationsInScope()`, and a run that did
+   * neither is rolled back as a programming error. `platform`: the action is about no one organisation (the sweep,
+   * a new organisation), so only a platform-wide grant may run it, checked before it runs.
+   */
+  scope?: 'target' | 'platform';
   /** How the action reads typed words in Slack and the CLI, when it can be typed. */
   command?: CommandSpec;
   /** Only reads (a lookup, a search, a history): runs without a transaction and writes nothing but refusals. */
@@ -70,23 +121,54 @@ export interface ActionDefinition<Input extends z.ZodType, Output> {
   run(ctx: ActionContext, input: z.output<Input>): Promise<Output>;
 }
 
+type WithCard<Input extends z.ZodType, Output> = ActionDefinition<Input, Output> & { command: CommandSpec; onCard: NonNullable<AnyAction['onCard']> };
+type WithCommand<Input extends z.ZodType, Output> = ActionDefinition<Input, Output> & { command: CommandSpec };
+
+/** Declares an action; its type keeps whether it can be typed and whether it has a card button, for the registry. */
+export function defineAction<Input extends z.ZodType, Output>(definition: WithCard<Input, Output>): WithCard<Input, Output>;
+export function defineAction<Input extends z.ZodType, Output>(definition: WithCommand<Input, Output>): WithCommand<Input, Output>;
+export function defineAction<Input extends z.ZodType, Output>(definition: ActionDefinition<Input, Output>): ActionDefinition<Input, Output>;
 export function defineAction<Input extends z.ZodType, Output>(definition: ActionDefinition<Input, Output>): ActionDefinition<Input, Output> {
   return definition;
 }
 
 export type AnyAction = ActionDefinition<z.ZodType, unknown>;
 
+/** An action people type (`/user <verb> ...`, the CLI): it says what it did as a CommandOutcome. */
+export type TypedAction = ActionDefinition<z.ZodType, CommandOutcome> & { command: CommandSpec };
+
+/** An action whose button sits on the account card: it takes the account and the version the card showed. */
+export type CardAction = ActionDefinition<z.ZodType<unknown, { account: string; expectedVersion?: number }>, AccountOutcome> & {
+  onCard: NonNullable<AnyAction['onCard']>;
+};
+
 /**
- * The one way every surface runs an action: validate the input, check the grant, run it in one transaction
- * with its audit events, and turn every refusal into a RefusedError that is also audited.
+ * What a surface hands an action: the input's fields as they came (typed words, form values), each checked by the
+ * action's schema, so a caller never casts and a misspelt field name still fails to compile.
+ */
+export type RawInput<Input extends z.ZodType> = z.input<Input> extends object ? { [Field in keyof z.input<Input>]?: unknown } : unknown;
+
+/** A run that never checked the caller's grant against an organisation: a defect in the action, never a silent pass. */
+export class UncheckedGrantError extends Error {
+  constructor(action: string) {
+    super(`action "${action}" finished without checking the caller's grant against an organisation; its work was rolled back`);
+    this.name = 'UncheckedGrantError';
+  }
+}
+
+/**
+ * The one way every surface runs an action: check the grant, validate the input, run it in one transaction with its
+ * audit events, make sure the grant was checked against the target's organisation, and turn every refusal into a
+ * RefusedError that is also audited.
  */
 export async function runAction<Input extends z.ZodType, Output>(
   services: ActionServices,
   action: ActionDefinition<Input, Output>,
   actor: Actor,
-  rawInput: z.input<Input>,
+  rawInput: RawInput<Input>,
 ): Promise<Output> {
   let target: AuditTarget | undefined;
+  let grant: Grant | undefined;
   try {
     // The grant is checked before anything else: nobody without one learns anything, not even whether a target exists.
     requireRole(actor.grants, action.requires, 'any', action.describedAs);
@@ -94,14 +176,29 @@ export async function runAction<Input extends z.ZodType, Output>(
     if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
     const followUps: (() => Promise<void>)[] = [];
     const work = async (em: EntityManager) => {
+      // A change reads the caller's grants again in its own transaction: a grant revoked a moment ago changes nothing.
+      const runActor = action.readOnly ? actor : { ...actor, grants: await currentGrants(em, actor) };
+      let checked = false;
+      const authorize = (organisationId: string | null): Grant => {
+        const granted = requireRole(runActor.grants, action.requires, organisationId, action.describedAs);
+        grant ??= granted;
+        checked = true;
+        return granted;
+      };
       const ctx: ActionContext = {
         em,
-        actor,
+        actor: runActor,
         services,
-        audit: new AuditTrail(em, actor),
-        authorize(organisationId) {
-          actor.acting = requireRole(actor.grants, action.requires, organisationId, action.describedAs);
-          return actor.acting;
+        audit: new AuditTrail(em, runActor, () => grant),
+        get grant() {
+          return grant;
+        },
+        authorize,
+        organisationsInScope() {
+          const scope = organisationsWithRole(runActor.grants, action.requires);
+          grant ??= strongest(runActor.grants);
+          checked = true;
+          return scope;
         },
         aboutTarget(about) {
           target = about;
@@ -110,7 +207,10 @@ export async function runAction<Input extends z.ZodType, Output>(
           followUps.push(work);
         },
       };
-      return action.run(ctx, parsed.data);
+      if (action.scope === 'platform') authorize(null);
+      const output = await action.run(ctx, parsed.data);
+      if (!checked) throw new UncheckedGrantError(action.name);
+      return output;
     };
     // A read changes nothing, so it skips BEGIN and COMMIT: two round trips on the hottest path (the lookup).
     const output = action.readOnly ? await work(services.orm.em.fork()) : await services.orm.em.fork().transactional(work);
@@ -119,9 +219,10 @@ export async function runAction<Input extends z.ZodType, Output>(
     }
     return output;
   } catch (error) {
+    if (error instanceof UncheckedGrantError) services.logger.fatal({ err: error, action: action.name, actor: actor.id }, error.message);
     const refusal = asRefusal(error);
     if (!refusal) throw error;
-    await recordRefusal(services.orm.em, actor, {
+    await recordRefusal(services.orm.em, actor, grant, {
       action: action.name,
       target: target ?? (await namedTarget(services, rawInput)),
       detail: refusal.userMessage,
@@ -170,20 +271,26 @@ function describeInputError(error: z.ZodError): string {
 }
 
 /** Runs an action from typed words (Slack or CLI); a usage problem is refused and audited like any other refusal. */
-export async function runCommand(services: ActionServices, action: AnyAction, actor: Actor, verb: string, words: readonly string[]): Promise<unknown> {
+export async function runCommand<Output>(
+  services: ActionServices,
+  action: ActionDefinition<z.ZodType, Output> & { command: CommandSpec },
+  actor: Actor,
+  verb: string,
+  words: readonly string[],
+): Promise<Output> {
   let input: Record<string, unknown>;
   try {
     requireRole(actor.grants, action.requires, 'any', action.describedAs);
-    input = commandInput(verb, action.command!, words);
+    input = commandInput(verb, action.command, words);
   } catch (error) {
     if (error instanceof RefusedError) {
       const named = await namedTarget(
         services,
-        attempt(() => commandInput(verb, action.command!, words)),
+        attempt(() => commandInput(verb, action.command, words)),
       );
-      await recordRefusal(services.orm.em, actor, { action: action.name, target: named, detail: error.userMessage });
+      await recordRefusal(services.orm.em, actor, undefined, { action: action.name, target: named, detail: error.userMessage });
     }
     throw error;
   }
-  return runAction(services, action, actor, input as never);
+  return runAction(services, action, actor, input);
 }

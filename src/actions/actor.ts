@@ -3,12 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackGrant } from '../db/entities/index.ts';
 import type { Grant } from '../domain/roles.ts';
 
-/** Who asks for an action, with every grant they hold; `acting` is the grant an action ran under. */
+/** Who asks for an action, with every grant they hold. */
 export interface Actor {
   kind: 'slack' | 'cli' | 'system';
   id: string;
-  grants: Grant[];
-  acting?: Grant;
+  grants: readonly Grant[];
 }
 
 /** Who a Slack user is to Roster: the grants they hold now. */
@@ -22,12 +21,17 @@ export function slackActorsFromDatabase(em: EntityManager): SlackActors {
 }
 
 export async function slackActor(em: EntityManager, slackUserId: string): Promise<Actor> {
-  const rows = await em.fork().find(SlackGrant, { slackUserId }, { fields: ['role', 'organisation'] });
-  return {
-    kind: 'slack',
-    id: slackUserId,
-    grants: rows.map((row) => ({ role: row.role, organisationId: row.organisation?.id ?? null })),
-  };
+  return { kind: 'slack', id: slackUserId, grants: await grantsOf(em.fork(), slackUserId) };
+}
+
+/** The actor's grants as the database holds them now, read through `em` (inside a transaction, as of that transaction). */
+export async function currentGrants(em: EntityManager, actor: Actor): Promise<readonly Grant[]> {
+  return actor.kind === 'slack' ? grantsOf(em, actor.id) : actor.grants;
+}
+
+async function grantsOf(em: EntityManager, slackUserId: string): Promise<Grant[]> {
+  const rows = await em.find(SlackGrant, { slackUserId }, { fields: ['role', 'organisation'] });
+  return rows.map((row) => ({ role: row.role, organisationId: row.organisation?.id ?? null }));
 }
 
 /** Whoever runs the CLI already holds the database credentials, so the CLI acts as a platform owner. */

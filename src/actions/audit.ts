@@ -1,17 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../db/entities/index.ts';
+import { strongest, type Grant } from '../domain/roles.ts';
 import type { Actor } from './actor.ts';
-import { strongest } from '../domain/roles.ts';
+import type { AuditTarget } from './auditTargets.ts';
 
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
-
-export interface AuditTarget {
-  type: 'account' | 'group' | 'organisation' | 'grant' | 'job';
-  id: string | null;
-  /** Kept as it was at the time, so the trail stays readable after the target is purged. */
-  label: string | null;
-  organisationId: string | null;
-}
 
 export interface AuditEntry {
   action: string;
@@ -26,21 +19,24 @@ export interface AuditEntry {
 export class AuditTrail {
   readonly #em: EntityManager;
   readonly #actor: Actor;
+  readonly #grant: () => Grant | undefined;
 
-  constructor(em: EntityManager, actor: Actor) {
+  /** `grant` gives the grant the run acts under, once it has been checked. */
+  constructor(em: EntityManager, actor: Actor, grant: () => Grant | undefined) {
     this.#em = em;
     this.#actor = actor;
+    this.#grant = grant;
   }
 
   record(entry: AuditEntry): void {
-    this.#em.create(AuditEvent, { ...actorColumns(this.#actor), ...entryColumns(entry), outcome: 'done' });
+    this.#em.create(AuditEvent, { ...actorColumns(this.#actor, this.#grant()), ...entryColumns(entry), outcome: 'done' });
   }
 }
 
 /** A refused attempt is written in its own transaction, since the attempt's own work was rolled back. */
-export async function recordRefusal(em: EntityManager, actor: Actor, entry: AuditEntry & { detail: string }): Promise<void> {
+export async function recordRefusal(em: EntityManager, actor: Actor, grant: Grant | undefined, entry: AuditEntry & { detail: string }): Promise<void> {
   const fork = em.fork();
-  fork.create(AuditEvent, { ...actorColumns(actor), ...entryColumns(entry), outcome: 'refused', detail: entry.detail.slice(0, 1000) });
+  fork.create(AuditEvent, { ...actorColumns(actor, grant), ...entryColumns(entry), outcome: 'refused', detail: entry.detail.slice(0, 1000) });
   await fork.flush();
 }
 
@@ -56,8 +52,8 @@ export function changedFields<T extends object>(before: T, after: T, fields: rea
 }
 
 /** The grant the action ran under; for a refusal before any grant applied, the strongest one the actor holds. */
-function actorColumns(actor: Actor) {
-  const grant = actor.acting ?? strongest(actor.grants);
+function actorColumns(actor: Actor, acting: Grant | undefined) {
+  const grant = acting ?? strongest(actor.grants);
   return {
     actorType: actor.kind,
     actorId: actor.id,

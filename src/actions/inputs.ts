@@ -21,3 +21,18 @@ export const usernameSchema = z
   .transform(normaliseLogin);
 
 export const personNameSchema = z.string().trim().min(1, 'must not be empty').max(100);
+
+/** Names one account: its ID, email or username (Slack resolves @mentions to the email before this). */
+export const accountRefSchema = z.string().trim().min(1, 'say which account: an email, username or ID').max(320);
+
+/** `--reason <text>`: why, kept in the audit trail and shown on the card. */
+export const reasonSchema = z.string().trim().min(1).max(500).optional();
+
+/** The version the caller saw; a different one means someone else changed the account meanwhile. */
+export const expectedVersionSchema = z.number().int().positive().optional();
+
+/** The flags that typed actions share, each read into the input field of the same meaning. */
+export const flags = {
+  reason: { reason: { field: 'reason', type: 'string' } },
+  org: { org: { field: 'organisation', type: 'string' } },
+} as const;

@@ -1,4 +1,4 @@
-import type { AnyAction } from './action.ts';
+import type { AnyAction, CardAction, TypedAction } from './action.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
 import { createAccount } from './accounts/createAccount.ts';
@@ -36,19 +36,13 @@ import { setGroupExternalId } from './groups/setGroupExternalId.ts';
 import { setGroupLicence } from './groups/setGroupLicence.ts';
 import { setGroupModule } from './groups/setGroupModule.ts';
 
-/** Every action, once. Slack, the CLI and jobs all run these definitions through runAction. */
-export const actions = {
-  lookupAccount,
+/** The actions people type (`/user <verb> ...` in Slack, `roster user <verb> ...` in the CLI), in the order help lists them. */
+export const typedActions: readonly TypedAction[] = [
   accountHistory,
-  searchAccountsAction,
-  createAccount,
-  createOrganisation,
   grantRole,
   revokeRole,
-  sweepInactiveAccounts,
   lockAccount,
   unlockAccount,
-  expireLock,
   deactivateAccount,
   reactivateAccount,
   resetMfa,
@@ -56,10 +50,8 @@ export const actions = {
   sendInvite,
   resendInvite,
   changeRole,
-  editAccount,
   changeUsername,
   changeEmail,
-  searchGroupsAction,
   addToGroup,
   removeFromGroup,
   changeGroupRole,
@@ -74,13 +66,38 @@ export const actions = {
   setAccountModule,
   setAccountAddOn,
   setDeveloperMode,
-} as const;
+];
 
-export const actionsByName: ReadonlyMap<string, AnyAction> = new Map(Object.values(actions).map((action) => [action.name, action as AnyAction]));
+/** The buttons of the account card, each an account action that a click runs on the version the card showed. */
+export const cardActions: readonly CardAction[] = [
+  lockAccount,
+  unlockAccount,
+  deactivateAccount,
+  reactivateAccount,
+  resetMfa,
+  resetPassword,
+  sendInvite,
+  resendInvite,
+];
+
+/** Every action, once: Slack, the CLI and jobs all run these definitions through runAction. */
+export const registry: readonly AnyAction[] = [
+  lookupAccount,
+  searchAccountsAction,
+  createAccount,
+  editAccount,
+  searchGroupsAction,
+  createOrganisation,
+  sweepInactiveAccounts,
+  expireLock,
+  ...typedActions,
+];
+
+export const actionsByName: ReadonlyMap<string, AnyAction> = new Map(registry.map((action) => [action.name, action]));
+
+export const cardActionsByName: ReadonlyMap<string, CardAction> = new Map(cardActions.map((action) => [action.name, action]));
 
 /** The actions a person can type, by every word that names them (name and synonyms). */
-export const actionsByVerb: ReadonlyMap<string, AnyAction> = new Map(
-  Object.values(actions as Record<string, AnyAction>)
-    .filter((action) => action.command)
-    .flatMap((action) => [action.name, ...(action.command!.synonyms ?? [])].map((verb) => [verb, action] as const)),
+export const typedActionsByVerb: ReadonlyMap<string, TypedAction> = new Map(
+  typedActions.flatMap((action) => [action.name, ...(action.command.synonyms ?? [])].map((verb) => [verb, action] as const)),
 );

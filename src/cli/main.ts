@@ -1,8 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { runAction, runCommand, type ActionOutcome, type ActionServices } from '../actions/action.ts';
+import { runAction, runCommand, type ActionServices } from '../actions/action.ts';
 import { cliActor } from '../actions/actor.ts';
-import type { GroupOutcome } from '../actions/groups/groups.ts';
-import { actions, actionsByVerb } from '../actions/registry.ts';
+import { grantRole } from '../actions/access/grantRole.ts';
+import { createAccount } from '../actions/accounts/createAccount.ts';
+import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
+import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
+import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
@@ -19,7 +22,7 @@ const USAGE = `usage: npm run roster -- <command>
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required]
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
-${[...new Set(actionsByVerb.values())].map((a) => `  user ${a.name} ${a.command!.usage}`).join('\n')}
+${typedActions.map((a) => `  user ${a.name} ${a.command.usage}`).join('\n')}
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
   sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
 
@@ -57,7 +60,7 @@ export function plan(argv: string[]): Run {
       if (positionals.length !== 2) throw new UsageError('grant takes a Slack user ID and a role');
       const [slackUserId, role] = positionals as [string, string];
       return async (_orm, services) => {
-        const grant = await runAction(services, actions.grantRole, actor, { slackUserId, role: role as never, organisation: values.org });
+        const grant = await runAction(services, grantRole, actor, { slackUserId, role, organisation: values.org });
         return grant.message.replace(/<@(\w+)>/, '$1');
       };
     }
@@ -77,12 +80,11 @@ export function plan(argv: string[]): Run {
         name: values.name,
         lockoutThreshold: positiveInt(values['lockout-threshold'], '--lockout-threshold'),
         inactivityDays: positiveInt(values['inactivity-days'], '--inactivity-days'),
-        deletionPolicy: values['deletion-policy'] as never,
+        deletionPolicy: values['deletion-policy'],
         mfaRequired: values['mfa-required'],
       };
       return async (_orm, services) => {
-        const org = await runAction(services, actions.createOrganisation, actor, input);
-        return `Created organisation ${org.slug} (${org.name}): lockout after ${org.lockoutThreshold} wrong passwords, suspended after ${org.inactivityDays} days without sign-in, deletion policy ${org.deletionPolicy}.`;
+        return (await runAction(services, createOrganisation, actor, input)).message;
       };
     }
     case 'user': {
@@ -104,21 +106,21 @@ export function plan(argv: string[]): Run {
           firstName: values.first,
           lastName: values.last,
           username: values.username,
-          role: values.role as never,
+          role: values.role,
           organisation: values.org,
           authSource: values.sso ? ('sso' as const) : ('local' as const),
           sendInvitation: !values['no-invite'],
         };
         return async (_orm, services) => {
-          const account = await runAction(services, actions.createAccount, actor, input);
-          return `Created ${account.firstName} ${account.lastName} <${account.email}> as ${account.username}, status ${account.status}, id ${account.id}.`;
+          const created = await runAction(services, createAccount, actor, input);
+          return `${created.message} ID ${created.accountId}.`;
         };
       }
       if (sub === 'lookup') {
         const { positionals } = parse(more);
         if (!positionals.length) throw new UsageError('user lookup takes an email, username, ID or name');
         return async (_orm, services) => {
-          const result = await runAction(services, actions.lookupAccount, actor, { query: positionals.join(' ') });
+          const result = await runAction(services, lookupAccount, actor, { query: positionals.join(' ') });
           if (result.kind === 'card') return accountCardText(result.card);
           if (result.kind === 'none') return `No account matches "${result.query}".`;
           return [
@@ -127,15 +129,16 @@ export function plan(argv: string[]): Run {
           ].join('\n');
         };
       }
-      const action = sub ? actionsByVerb.get(sub) : undefined;
+      const action = sub ? typedActionsByVerb.get(sub) : undefined;
       if (action) {
         return async (_orm, services) => {
-          const outcome = (await runCommand(services, action, actor, sub!, more)) as ActionOutcome | GroupOutcome;
-          if ('card' in outcome && outcome.card) return groupCardText(outcome.card);
-          return [outcome.message, ...(outcome.secret ? [`${outcome.secret.label}: ${outcome.secret.value}`] : [])].join('\n');
+          const outcome = await runCommand(services, action, actor, sub!, more);
+          if (outcome.kind === 'group' && outcome.card) return groupCardText(outcome.card);
+          const secret = outcome.kind === 'account' && outcome.secret ? [`${outcome.secret.label}: ${outcome.secret.value}`] : [];
+          return [outcome.message, ...secret].join('\n');
         };
       }
-      throw new UsageError(`user takes: create, lookup, ${[...actionsByVerb.keys()].join(', ')}`);
+      throw new UsageError(`user takes: create, lookup, ${[...typedActionsByVerb.keys()].join(', ')}`);
     }
     case 'seed': {
       const { positionals, values } = parse(rest, { users: { type: 'string' }, org: { type: 'string' } });

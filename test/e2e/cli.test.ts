@@ -141,7 +141,7 @@ describe('setting up an organisation from the terminal', () => {
     expect(userCreate.stderr).toBe('');
     expect(userCreate.code).toBe(0);
     expect(userCreate.stdout).toContain('Created Bob Jones <bob@example.com>');
-    expect(userCreate.stdout).toContain('status INVITED');
+    expect(userCreate.stdout).toContain('INVITED: the invitation email is on its way');
     const { rows } = await db.query(
       `select a.id, a.email, a.first_name, a.last_name, a.status, o.slug from account a join organisation o on o.id = a.organisation_id where lower(a.email) = 'bob@example.com'`,
     );

@@ -93,6 +93,8 @@ describe('/user lookup', () => {
 
     const responseUrl = t.slack.responseUrl();
     const click = blockActionsPayload({ userId: VIEWER, actionId: 'account.open', blocks: reply.args.blocks, responseUrl, value: alice.id });
+    // The list answered a slash command, so Slack says it is ephemeral.
+    click.container.is_ephemeral = true;
     expect((await t.send.interaction(click)).status).toBe(200);
     const card = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
     expect(card.args.replace_original).toBe(true);

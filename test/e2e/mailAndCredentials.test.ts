@@ -152,7 +152,7 @@ describe('invitations', () => {
     const eve = await runAction(services, createAccount, cliActor(), { email: 'eve.new@example.test', firstName: 'Eve', lastName: 'New' });
     expect(eve.status).toBe('INVITED');
     const token = tokenIn(await mailTo('eve.new@example.test'), 'invitation');
-    expect(await redeem(token, 'invitation')).toMatchObject({ ok: true, account: { id: eve.id } });
+    expect(await redeem(token, 'invitation')).toMatchObject({ ok: true, account: { id: eve.accountId } });
 
     const fay = await runAction(services, createAccount, cliActor(), {
       email: 'fay.silent@example.test',
@@ -161,7 +161,7 @@ describe('invitations', () => {
       sendInvitation: false,
     });
     expect(fay.status).toBe('STAGED');
-    expect(await outbox(fay.id)).toEqual([]);
+    expect(await outbox(fay.accountId)).toEqual([]);
   });
 
   it('offers Send invitation on a STAGED card to an admin and Resend invitation on an INVITED one to helpdesk', async () => {

@@ -173,15 +173,22 @@ describe('the create modal', () => {
     expect(textOf(card)).toContain('Created Ada Modal');
   });
 
-  it('puts the new account in the chosen groups through group-add', async () => {
-    const nights = await group(`Night Shift ${tag()}`);
-    const days = await group(`Day Shift ${tag()}`);
+  it('puts the new account in the chosen groups in the same action, audited once with its groups', async () => {
+    const [nightsName, daysName] = [`Night Shift ${tag()}`, `Day Shift ${tag()}`];
+    const nights = await group(nightsName);
+    const days = await group(daysName);
     const email = `grouped.${tag()}@example.test`;
     const body = await submit(await openModal('create', ADMIN), ADMIN, createValues({ email, groups: [nights, days] }));
     expect(body).toBe('');
     const created = await t.roster.orm.em.fork().findOneOrFail(Account, { email });
-    await expect.poll(() => t.roster.orm.em.fork().count(Membership, { account: created.id })).toBe(2);
-    expect((await t.given.audit({ targetId: created.id })).map((e) => e.action)).toEqual(['create', 'group-add', 'group-add']);
+    expect(await t.roster.orm.em.fork().count(Membership, { account: created.id })).toBe(2);
+    const [event, ...more] = await t.given.audit({ targetId: created.id });
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      action: 'create',
+      outcome: 'done',
+      changes: { [`groups.${nightsName}`]: { after: 'member' }, [`groups.${daysName}`]: { after: 'member' } },
+    });
     const card = await t.slack.waitFor('chat.postEphemeral', (c) => textOf(c).includes(email));
     expect(textOf(card)).toContain('Added to');
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyAction } from '../../src/actions/action.ts';
-import { actionsByVerb } from '../../src/actions/registry.ts';
+import { typedActions } from '../../src/actions/registry.ts';
 import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/roles.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -9,7 +9,7 @@ const CALLERS: { role: RosterRole | 'none'; userId: string }[] = [
   { role: 'none', userId: 'U0MATRIX00' },
   ...ROSTER_ROLES.map((role, i) => ({ role, userId: `U0MATRIX0${i + 1}` })),
 ];
-const TYPED_ACTIONS: AnyAction[] = [...new Set(actionsByVerb.values())];
+const TYPED_ACTIONS: readonly AnyAction[] = typedActions;
 
 let t: TestRoster;
 

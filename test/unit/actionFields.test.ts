@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { accountActionFields, isAccountAction, runsWithoutForm } from '../../src/actions/formFields.ts';
-import { actionsByName, actionsByVerb } from '../../src/actions/registry.ts';
+import { actionsByName, typedActions } from '../../src/actions/registry.ts';
 import { accountActionModal } from '../../src/slack/blocks/accountActionModal.ts';
 import { blockKitErrors } from '../support/fakeSlack.ts';
 
 const action = (name: string) => actionsByName.get(name)!;
-const accountActions = [...new Set(actionsByVerb.values())].filter(isAccountAction);
+const accountActions = typedActions.filter(isAccountAction);
 
 describe('account action fields', () => {
   it('reads the values after the account from the command and the zod input', () => {

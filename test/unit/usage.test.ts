@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AnyAction } from '../../src/actions/action.ts';
-import { actionsByVerb } from '../../src/actions/registry.ts';
+import type { TypedAction } from '../../src/actions/action.ts';
+import { typedActions } from '../../src/actions/registry.ts';
 import { usageBlocks } from '../../src/slack/blocks/usage.ts';
 import { blockKitErrors } from '../support/fakeSlack.ts';
 
-const typed = [...new Set(actionsByVerb.values())];
+const typed = typedActions;
 
 describe('/user help', () => {
   it('lists every typed action with its arguments, within Block Kit limits', () => {
@@ -15,7 +15,7 @@ describe('/user help', () => {
   });
 
   it('spreads a long usage over several sections instead of cutting it', () => {
-    const many = Array.from({ length: 120 }, (_, i) => ({ ...typed[0]!, name: `action-number-${i}` }) as AnyAction);
+    const many = Array.from({ length: 120 }, (_, i) => ({ ...typed[0]!, name: `action-number-${i}` }) as TypedAction);
     const blocks = usageBlocks(many);
     expect(blocks.length).toBeGreaterThan(2);
     expect(JSON.stringify(blocks)).toContain('/user action-number-119 ');

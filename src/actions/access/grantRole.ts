@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { SlackGrant } from '../../db/entities/index.ts';
 import { ROSTER_ROLES } from '../../domain/roles.ts';
-import { defineAction, type ActionOutcome } from '../action.ts';
+import { defineAction, type DoneOutcome } from '../action.ts';
 import { organisationBySlug } from '../organisations/organisations.ts';
-import { slackUserIdSchema, slugSchema } from '../inputs.ts';
+import { slackUserIdSchema, slugSchema, flags } from '../inputs.ts';
 
-export interface GrantOutcome extends ActionOutcome {
+export interface GrantOutcome extends DoneOutcome {
   slackUserId: string;
   role: string;
   organisation: string | null;
@@ -20,7 +20,7 @@ export const grantRole = defineAction({
   command: {
     usage: '<@someone> <viewer|helpdesk|admin|owner> [--org <slug>]',
     positional: ['slackUserId', 'role'],
-    flags: { org: { field: 'organisation', type: 'string' } },
+    flags: flags.org,
     mentions: 'slack-user',
   },
   input: z.object({ slackUserId: slackUserIdSchema, role: z.enum(ROSTER_ROLES), organisation: slugSchema.optional() }),
@@ -44,6 +44,7 @@ export const grantRole = defineAction({
       });
     }
     return {
+      kind: 'done',
       slackUserId,
       role,
       organisation: organisation?.slug ?? null,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { SlackGrant } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction, type ActionOutcome } from '../action.ts';
+import { defineAction, type DoneOutcome } from '../action.ts';
 import { organisationBySlug } from '../organisations/organisations.ts';
-import { slackUserIdSchema, slugSchema } from '../inputs.ts';
+import { slackUserIdSchema, slugSchema, flags } from '../inputs.ts';
 
 /** Takes a Slack user's Roster role away, for the whole platform or for one organisation. */
 export const revokeRole = defineAction({
@@ -13,11 +13,11 @@ export const revokeRole = defineAction({
   command: {
     usage: '<@someone> [--org <slug>]',
     positional: ['slackUserId'],
-    flags: { org: { field: 'organisation', type: 'string' } },
+    flags: flags.org,
     mentions: 'slack-user',
   },
   input: z.object({ slackUserId: slackUserIdSchema, organisation: slugSchema.optional() }),
-  async run(ctx, { slackUserId, organisation: slug }): Promise<ActionOutcome> {
+  async run(ctx, { slackUserId, organisation: slug }): Promise<DoneOutcome> {
     const organisation = slug ? await organisationBySlug(ctx.em, slug) : null;
     const label = `Slack user ${slackUserId}${organisation ? ` in ${organisation.slug}` : ''}`;
     ctx.aboutTarget({ type: 'grant', id: slackUserId, label, organisationId: organisation?.id ?? null });
@@ -34,6 +34,6 @@ export const revokeRole = defineAction({
       target: { type: 'grant', id: slackUserId, label, organisationId: organisation?.id ?? null },
       changes: { role: { before: grant.role, after: null } },
     });
-    return { message: `<@${slackUserId}> is no longer ${grant.role}${organisation ? ` in ${organisation.slug}` : ''}.` };
+    return { kind: 'done', message: `<@${slackUserId}> is no longer ${grant.role}${organisation ? ` in ${organisation.slug}` : ''}.` };
   },
 });

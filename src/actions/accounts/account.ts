@@ -1,40 +1,21 @@
-import { z } from 'zod';
-import { Account, type IAccount } from '../../db/entities/index.ts';
-import { normaliseLogin } from '../../domain/accounts.ts';
+import { findAccountByRef } from '../../db/accountLookup.ts';
+import type { IAccount } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { transition, type LifecycleEvent } from '../../domain/statuses.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ActionContext, ActionOutcome } from '../action.ts';
-import type { AuditTarget } from '../audit.ts';
+import type { AccountOutcome, ActionContext, Secret } from '../action.ts';
 import { changedFields } from '../audit.ts';
-import { accountLabel } from '../organisations/organisations.ts';
+import { accountTarget } from '../auditTargets.ts';
 
-/** Names one account: its ID, email or username (Slack resolves @mentions to the email before this). */
-export const accountRefSchema = z.string().trim().min(1, 'say which account: an email, username or ID').max(320);
-export const reasonSchema = z.string().trim().min(1).max(500).optional();
-/** The version the caller saw; a different one means someone else changed the account meanwhile. */
-export const expectedVersionSchema = z.number().int().positive().optional();
-
-/** An action on one account: the surfaces show the account's card after the sentence. */
-export interface AccountOutcome extends ActionOutcome {
-  accountId: string;
+interface LoadOptions {
+  /** The version the caller saw (a card, a form): any other means someone changed the account meanwhile. */
+  expectedVersion?: number;
 }
 
-/** The account an ID, email or username names, with its organisation. */
-export function findAccountByRef(em: EntityManager, ref: string): Promise<IAccount | null> {
-  const where = z.uuid().safeParse(ref).success
-    ? { id: ref.toLowerCase() }
-    : ref.includes('@')
-      ? { email: normaliseLogin(ref) }
-      : { username: normaliseLogin(ref) };
-  return em.findOne(Account, where, { populate: ['organisation'] });
-}
-
-export function accountTarget(account: IAccount): AuditTarget {
-  return { type: 'account', id: account.id, label: accountLabel(account), organisationId: account.organisation.id };
-}
-
-export async function loadAccount(ctx: ActionContext, ref: string, expectedVersion?: number): Promise<IAccount> {
+/**
+ * The account `ref` names, once the caller's grant is checked against its organisation; refusals from here on are
+ * audited against it.
+ */
+export async function loadAccount(ctx: ActionContext, ref: string, { expectedVersion }: LoadOptions = {}): Promise<IAccount> {
   const account = await findAccountByRef(ctx.em, ref);
   if (!account) throw new RefusedError(`No account matches “${ref}”.`, 'not-found');
   ctx.aboutTarget(accountTarget(account));
@@ -45,8 +26,24 @@ export async function loadAccount(ctx: ActionContext, ref: string, expectedVersi
   return account;
 }
 
+/**
+ * As loadAccount, for changes that only a live account can take (its fields, groups, modules): a soft-deleted account
+ * keeps what it had until it is restored or purged. Status changes go through the status machine instead, which has
+ * its own sentence for each event on a deleted account.
+ */
+export async function loadLiveAccount(ctx: ActionContext, ref: string, options: LoadOptions = {}): Promise<IAccount> {
+  const account = await loadAccount(ctx, ref, options);
+  if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+  return account;
+}
+
 export function fullName(account: Pick<IAccount, 'firstName' | 'lastName'>): string {
   return `${account.firstName} ${account.lastName}`;
+}
+
+/** What an account action tells every surface: the sentence, shown above the account's card. */
+export function accountOutcome(account: Pick<IAccount, 'id'>, message: string, secret?: Secret): AccountOutcome {
+  return { kind: 'account', accountId: account.id, message, ...(secret ? { secret } : {}) };
 }
 
 const AUDITED = [

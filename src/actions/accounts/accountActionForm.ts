@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AccountStatus } from '../../domain/statuses.ts';
 import { defineAction, type ActionDefinition, type AnyAction } from '../action.ts';
-import { accountRefSchema, loadAccount } from './account.ts';
+import { loadAccount } from './account.ts';
+import { accountRefSchema } from '../inputs.ts';
 
 /** What an account action's form shows about its account, and the version its submission must still find. */
 export interface AccountActionForm {

@@ -2,9 +2,10 @@ import { Account, Group, Membership, Organisation, type IAccount } from '../../d
 import { FieldRefusedError, RefusedError } from '../../domain/errors.ts';
 import { mayRead } from '../../domain/roles.ts';
 import type { ActionContext } from '../action.ts';
-import { fullName, loadAccount, type AccountOutcome } from './account.ts';
+import { fullName, loadLiveAccount, accountOutcome } from './account.ts';
 import { changedFields } from '../audit.ts';
-import { accountLabel } from '../organisations/organisations.ts';
+import type { AccountOutcome } from '../action.ts';
+import { accountLabel } from '../auditTargets.ts';
 
 /** What an edit may change, already validated and folded by the action's schema; a missing field stays as it is. */
 export interface AccountEdit {
@@ -32,8 +33,7 @@ export async function applyAccountEdit(
   edit: AccountEdit,
   options: { expectedVersion?: number; reason?: string } = {},
 ): Promise<AccountOutcome> {
-  const account = await loadAccount(ctx, ref, options.expectedVersion);
-  if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+  const account = await loadLiveAccount(ctx, ref, { expectedVersion: options.expectedVersion });
   const before = editedValues(account);
 
   if (edit.email !== undefined && edit.email !== account.email) await refuseIfTaken(ctx, account, 'email', edit.email);
@@ -54,7 +54,7 @@ export async function applyAccountEdit(
   const changes = changedFields(before, editedValues(account), EDITED);
   if (move?.leftGroups.length) changes.groups = { before: move.leftGroups.map((g) => g.name), after: [] };
   if (Object.keys(changes).length === 0) {
-    return { accountId: account.id, message: `Nothing to change: ${fullName(account)} already has these values.` };
+    return accountOutcome(account, `Nothing to change: ${fullName(account)} already has these values.`);
   }
   ctx.audit.record({
     action,
@@ -66,7 +66,7 @@ export async function applyAccountEdit(
     .filter(([field]) => field !== 'groups')
     .map(([field, { before: was, after: now }]) => `${FIELD_NAMES[field as keyof EditedValues]} ${String(was)} → ${String(now)}`);
   const left = move?.leftGroups.length ? ` Left ${move.leftGroups.map((g) => `“${g.name}”`).join(', ')}.` : '';
-  return { accountId: account.id, message: `Updated ${fullName(account)}: ${described.join(', ')}.${left}` };
+  return accountOutcome(account, `Updated ${fullName(account)}: ${described.join(', ')}.${left}`);
 }
 
 const FIELD_NAMES: Record<keyof EditedValues, string> = {

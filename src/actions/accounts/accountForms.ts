@@ -2,12 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { DEFAULT_ORGANISATION_SLUG, Organisation } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { effectiveGrant, organisationsWithRole, roleIncludes, type Grant } from '../../domain/roles.ts';
+import { effectiveGrant, roleIncludes, type Grant } from '../../domain/roles.ts';
 import type { AccountStatus } from '../../domain/statuses.ts';
 import { defineAction } from '../action.ts';
-import { accountRefSchema, fullName, loadAccount } from './account.ts';
+import { loadLiveAccount } from './account.ts';
 import { createAccount } from './createAccount.ts';
 import { editAccount } from './editAccount.ts';
+import { accountRefSchema } from '../inputs.ts';
 
 /** Slack's limit on the options of a static select. */
 const MAX_ORGANISATION_CHOICES = 100;
@@ -52,7 +53,7 @@ export const createAccountForm = defineAction({
   requires: createAccount.requires,
   input: z.object({}),
   async run(ctx): Promise<CreateAccountForm> {
-    const choices = await organisationChoices(ctx.em, ctx.actor.grants);
+    const choices = await organisationChoices(ctx.em, ctx.organisationsInScope());
     if (choices.organisations.length === 0)
       throw new RefusedError('None of the organisations your grants cover exists any more; ask a Roster owner.', 'not-found');
     const initial = choices.organisations.find((o) => o.slug === DEFAULT_ORGANISATION_SLUG) ?? choices.organisations[0]!;
@@ -64,11 +65,19 @@ export const editAccountForm = defineAction({
   name: editAccount.name,
   describedAs: editAccount.describedAs,
   requires: editAccount.requires,
-  input: z.object({ account: accountRefSchema }),
+  input: z
+    .object({
+      account: accountRefSchema,
+      /** Words typed after the account: the form edits, so there is nothing more to say. */
+      more: z.array(z.string()).default([]),
+    })
+    .refine((input) => input.more.length === 0, {
+      message:
+        '`/user edit <who>` opens a form to edit the account: name just the account (an email, username or ID). To type a change, use `/user username <who> <new>` or `/user email <who> <new> [--org <slug>]`.',
+    }),
   async run(ctx, { account: ref }): Promise<EditAccountForm> {
-    const account = await loadAccount(ctx, ref);
-    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
-    const choices = await organisationChoices(ctx.em, ctx.actor.grants);
+    const account = await loadLiveAccount(ctx, ref);
+    const choices = await organisationChoices(ctx.em, ctx.organisationsInScope());
     const current = { slug: account.organisation.slug, name: account.organisation.name };
     // The account's own organisation is always offered, even past the first hundred.
     const organisations = choices.organisations.some((o) => o.slug === current.slug)
@@ -90,8 +99,7 @@ export const editAccountForm = defineAction({
 });
 
 /** The organisations in which the grants may create and edit accounts (admin or above), by name, at most a select's worth. */
-async function organisationChoices(em: EntityManager, grants: readonly Grant[]): Promise<OrganisationChoices> {
-  const scope = organisationsWithRole(grants, 'admin');
+async function organisationChoices(em: EntityManager, scope: string[] | null): Promise<OrganisationChoices> {
   const where = scope === null ? {} : { id: { $in: scope } };
   const rows = await em.find(Organisation, where, { fields: ['slug', 'name'], orderBy: { name: 'asc', slug: 'asc' }, limit: MAX_ORGANISATION_CHOICES + 1 });
   return { organisations: rows.slice(0, MAX_ORGANISATION_CHOICES).map((o) => ({ slug: o.slug, name: o.name })), more: rows.length > MAX_ORGANISATION_CHOICES };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AuditEvent, type IAuditEvent } from '../../db/entities/index.ts';
-import { defineAction, type ActionOutcome } from '../action.ts';
-import { accountRefSchema, fullName, loadAccount } from './account.ts';
+import { defineAction, type ReportOutcome } from '../action.ts';
+import { fullName, loadAccount } from './account.ts';
+import { accountRefSchema } from '../inputs.ts';
 
 /** Events on one page of an account's history; a Slack section holds this many comfortably. */
 export const HISTORY_PAGE_SIZE = 10;
@@ -14,7 +15,7 @@ export const accountHistory = defineAction({
   readOnly: true,
   command: { usage: '<who> [--page <n>]', positional: ['account'], flags: { page: { field: 'page', type: 'string' } }, synonyms: ['history'] },
   input: z.object({ account: accountRefSchema, page: z.coerce.number().int().min(1).max(10_000).default(1) }),
-  async run(ctx, { account: ref, page }): Promise<ActionOutcome> {
+  async run(ctx, { account: ref, page }): Promise<ReportOutcome> {
     const account = await loadAccount(ctx, ref);
     const [events, total] = await ctx.em.findAndCount(
       AuditEvent,
@@ -27,7 +28,7 @@ export const accountHistory = defineAction({
       page < pages ? `Page ${page} of ${pages}: \`/user audit ${account.username} --page ${page + 1}\` for older events.` : `Page ${page} of ${pages}.`;
     const message =
       total === 0 ? `${fullName(account)} has no recorded history yet.` : [`History of ${fullName(account)}, newest first:`, ...lines, footer].join('\n');
-    return { message, informational: true };
+    return { kind: 'report', message };
   },
 });
 

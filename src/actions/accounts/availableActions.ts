@@ -1,11 +1,11 @@
 import type { AccountCard } from '../../db/accountCards.ts';
 import { effectiveGrant, roleIncludes, type Grant } from '../../domain/roles.ts';
 import { allowedEvents } from '../../domain/statuses.ts';
-import type { AnyAction } from '../action.ts';
-import { actions } from '../registry.ts';
+import type { CardAction } from '../action.ts';
+import { cardActions } from '../registry.ts';
 
 /** The card actions this caller may take on this account now: their grant covers it and its status allows it. */
-export function availableAccountActions(card: AccountCard, grants: readonly Grant[]): AnyAction[] {
+export function availableAccountActions(card: AccountCard, grants: readonly Grant[]): CardAction[] {
   const grant = effectiveGrant(grants, card.organisation.id);
   if (!grant) return [];
   const allowed = new Set(
@@ -17,7 +17,5 @@ export function availableAccountActions(card: AccountCard, grants: readonly Gran
       lockoutThreshold: card.organisation.lockoutThreshold,
     }),
   );
-  return (Object.values(actions) as AnyAction[]).filter(
-    (action) => action.onCard && roleIncludes(grant.role, action.requires) && allowed.has(action.onCard.event),
-  );
+  return cardActions.filter((action) => roleIncludes(grant.role, action.requires) && allowed.has(action.onCard.event));
 }

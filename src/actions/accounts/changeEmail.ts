@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineAction } from '../action.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyAccountEdit } from './accountEdit.ts';
-import { accountRefSchema, expectedVersionSchema, reasonSchema, type AccountOutcome } from './account.ts';
-import { emailSchema, slugSchema } from '../inputs.ts';
+import { emailSchema, slugSchema, accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 000's "change email / organisation": the primary email, unique platform-wide, optionally with a move. */
 export const changeEmail = defineAction({
@@ -12,7 +11,7 @@ export const changeEmail = defineAction({
   command: {
     usage: '<who> <new-email> [--org <slug>] [--reason <text>]',
     positional: ['account', 'email'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({
     account: accountRefSchema,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, auditAccountChange, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { auditAccountChange, fullName, loadLiveAccount, snapshot, accountOutcome } from './account.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Changes the account's role in the product (what it may use), not a Roster role. */
 export const changeRole = defineAction({
@@ -12,16 +13,15 @@ export const changeRole = defineAction({
   command: {
     usage: `<who> <${ACCOUNT_ROLES.join('|')}> [--reason <text>]`,
     positional: ['account', 'role'],
-    flags: { reason: { field: 'reason', type: 'string' } },
+    flags: flags.reason,
   },
   input: z.object({ account: accountRefSchema, role: z.enum(ACCOUNT_ROLES), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, role, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
-    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+    const account = await loadLiveAccount(ctx, ref, { expectedVersion });
     if (account.role === role) throw new RefusedError(`${fullName(account)} is already ${role}.`, 'invalid-state');
     const before = snapshot(account);
     account.role = role;
     auditAccountChange(ctx, 'role', account, before, reason);
-    return { accountId: account.id, message: `${fullName(account)} is now ${role} (was ${before.role}).` };
+    return accountOutcome(account, `${fullName(account)} is now ${role} (was ${before.role}).`);
   },
 });

@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { defineAction } from '../action.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyAccountEdit } from './accountEdit.ts';
-import { accountRefSchema, expectedVersionSchema, reasonSchema, type AccountOutcome } from './account.ts';
-import { usernameSchema } from '../inputs.ts';
+import { usernameSchema, accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 000's "change username": the login, unique platform-wide whatever its case. */
 export const changeUsername = defineAction({
   name: 'username',
   describedAs: 'changing a username',
   requires: 'admin',
-  command: { usage: '<who> <new-username> [--reason <text>]', positional: ['account', 'username'], flags: { reason: { field: 'reason', type: 'string' } } },
+  command: { usage: '<who> <new-username> [--reason <text>]', positional: ['account', 'username'], flags: flags.reason },
   input: z.object({ account: accountRefSchema, username: usernameSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account, username, reason, expectedVersion }): Promise<AccountOutcome> {
     return applyAccountEdit(ctx, 'username', account, { username }, { expectedVersion, reason });

@@ -2,8 +2,9 @@ import { randomInt } from 'node:crypto';
 import argon2 from 'argon2';
 import type { IAccount } from '../../db/entities/index.ts';
 import type { ActionContext } from '../action.ts';
-import { accountTarget, snapshot } from './account.ts';
+import { snapshot } from './account.ts';
 import { changedFields } from '../audit.ts';
+import { accountTarget } from '../auditTargets.ts';
 
 // No look-alikes (0/O, 1/l/I), so the password survives being read out over the phone.
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';

@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { Group } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import {
-  accountRefSchema,
-  applyLifecycle,
-  auditAccountChange,
-  expectedVersionSchema,
-  fullName,
-  loadAccount,
-  reasonSchema,
-  snapshot,
-  type AccountOutcome,
-} from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Stops the account signing in and frees its licence, keeping its history (seed 003's "ban"). */
 export const deactivateAccount = defineAction({
@@ -21,10 +12,10 @@ export const deactivateAccount = defineAction({
   requires: 'admin',
   confirm: true,
   onCard: { event: 'deactivate', label: 'Deactivate', style: 'danger' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: { reason: { field: 'reason', type: 'string' } }, synonyms: ['ban'] },
+  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['ban'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const before = snapshot(account);
     applyLifecycle(account, 'deactivate', reason ?? 'deactivated by an admin');
     const owned = await ctx.em.find(Group, { owner: account.id }, { fields: ['name'], orderBy: { name: 'asc' } });
@@ -35,6 +26,6 @@ export const deactivateAccount = defineAction({
       );
     }
     auditAccountChange(ctx, 'deactivate', account, before, reason);
-    return { accountId: account.id, message: `${fullName(account)} is deactivated: cannot sign in, no longer counts as a licence, history kept.` };
+    return accountOutcome(account, `${fullName(account)} is deactivated: cannot sign in, no longer counts as a licence, history kept.`);
   },
 });

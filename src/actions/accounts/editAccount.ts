@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineAction } from '../action.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyAccountEdit } from './accountEdit.ts';
-import { accountRefSchema, expectedVersionSchema, reasonSchema, type AccountOutcome } from './account.ts';
-import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../inputs.ts';
+import { emailSchema, personNameSchema, slugSchema, usernameSchema, accountRefSchema, expectedVersionSchema, reasonSchema } from '../inputs.ts';
 
 /** The fields an edit may change; a field left out stays as it is. */
 const editableFieldsSchema = z.object({

@@ -11,13 +11,13 @@ export const expireLock = defineAction({
   name: 'lock-expiry',
   describedAs: 'ending timed locks',
   requires: 'owner',
+  scope: 'platform',
   input: z.object({ accountId: z.uuid(), jobId: z.string().max(128).optional() }),
   async run(ctx, { accountId }) {
     const account = await ctx.em.findOne(Account, { id: accountId }, { populate: ['organisation'] });
     if (account?.status !== 'SUSPENDED' || !account.suspendedUntil || account.suspendedUntil.getTime() > Date.now()) {
       return { expired: false };
     }
-    ctx.authorize(account.organisation.id);
     const before = snapshot(account);
     applyLifecycle(account, 'lock-expiry', null);
     account.suspendedUntil = null;

@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import {
-  accountRefSchema,
-  applyLifecycle,
-  auditAccountChange,
-  expectedVersionSchema,
-  fullName,
-  loadAccount,
-  reasonSchema,
-  snapshot,
-  type AccountOutcome,
-} from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot } from './account.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 const futureDate = z.coerce
   .date({ error: 'must be a date such as 2026-12-01 or 2026-12-01T09:00Z' })
@@ -27,12 +18,12 @@ export const lockAccount = defineAction({
   command: {
     usage: '<who> [--until <date>] [--reason <text>]',
     positional: ['account'],
-    flags: { until: { field: 'until', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { until: { field: 'until', type: 'string' }, ...flags.reason },
     synonyms: ['suspend'],
   },
   input: z.object({ account: accountRefSchema, until: futureDate.optional(), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, until, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     if (until && !ctx.services.scheduler) throw new RefusedError('Timed locks need the job queue, which this process does not have.', 'invalid-state');
     const before = snapshot(account);
     applyLifecycle(account, until ? 'lock-until' : 'lock', reason ?? (until ? 'locked by an admin until a date' : 'locked by an admin'));
@@ -40,6 +31,7 @@ export const lockAccount = defineAction({
     auditAccountChange(ctx, 'lock', account, before, reason);
     if (until) ctx.afterCommit(() => ctx.services.scheduler!.lockExpiry(account.id, until));
     return {
+      kind: 'account',
       accountId: account.id,
       message: `${fullName(account)} is locked${until ? ` until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`,
     };

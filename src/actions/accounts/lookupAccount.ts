@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { findAccountCard, type AccountCard, type AccountSummary, type CardKey } from '../../db/accountCards.ts';
 import { searchAccountSummaries } from '../../db/accountSearch.ts';
 import { normaliseLogin } from '../../domain/accounts.ts';
-import { readableOrganisations } from '../../domain/roles.ts';
 import { defineAction } from '../action.ts';
 
 /** How many name matches a lookup lists before asking for a narrower query. */
@@ -26,7 +25,7 @@ export const lookupAccount = defineAction({
       ctx.authorize(exact.organisation.id);
       return { kind: 'card', card: exact };
     }
-    const scope = readableOrganisations(ctx.actor.grants);
+    const scope = ctx.organisationsInScope();
     const found = await searchAccountSummaries(ctx.em, query, scope, LOOKUP_MATCH_LIMIT + 1);
     if (found.length === 1) {
       const card = await findAccountCard(ctx.em, { by: 'id', value: found[0]!.id });

@@ -1,12 +1,12 @@
 import type { AccountCard } from '../../db/accountCards.ts';
 import { effectiveGrant, roleIncludes, type Grant } from '../../domain/roles.ts';
-import type { AnyAction } from '../action.ts';
+import type { TypedAction } from '../action.ts';
 import { accountActionFields, isAccountAction } from '../formFields.ts';
 import { availableAccountActions } from './availableActions.ts';
-import { actionsByVerb } from '../registry.ts';
+import { typedActions } from '../registry.ts';
 
 /** Every typed action on one account, in registry order. */
-const accountActions: readonly AnyAction[] = [...new Set(actionsByVerb.values())].filter(isAccountAction);
+const accountActions: readonly TypedAction[] = typedActions.filter(isAccountAction);
 
 /**
  * The card's "More actions" beside its buttons: every account action the reader's grant for the account's organisation
@@ -14,15 +14,15 @@ const accountActions: readonly AnyAction[] = [...new Set(actionsByVerb.values())
  * `--until`, reset-password `--temporary`): the button is that action without its options. A card action whose button
  * the status rules out now is left out too, since it would only be refused.
  */
-export function moreAccountActions(card: AccountCard, grants: readonly Grant[]): AnyAction[] {
+export function moreAccountActions(card: AccountCard, grants: readonly Grant[]): TypedAction[] {
   const grant = effectiveGrant(grants, card.organisation.id);
   if (!grant) return [];
-  const buttons = new Set(availableAccountActions(card, grants));
+  const buttons = new Set(availableAccountActions(card, grants).map((action) => action.name));
   return accountActions.filter(
-    (action) => roleIncludes(grant.role, action.requires) && (!action.onCard || (buttons.has(action) && asksMoreThanAReason(action))),
+    (action) => roleIncludes(grant.role, action.requires) && (!action.onCard || (buttons.has(action.name) && asksMoreThanAReason(action))),
   );
 }
 
-function asksMoreThanAReason(action: AnyAction): boolean {
+function asksMoreThanAReason(action: TypedAction): boolean {
   return accountActionFields(action).some((field) => field.name !== 'reason');
 }

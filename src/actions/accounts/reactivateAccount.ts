@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import { defineAction } from '../action.ts';
-import {
-  accountRefSchema,
-  applyLifecycle,
-  auditAccountChange,
-  expectedVersionSchema,
-  fullName,
-  loadAccount,
-  reasonSchema,
-  snapshot,
-  type AccountOutcome,
-} from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Brings a deactivated account back: ACTIVE, or INVITED if it never signed in (seed 003's "validate"). */
 export const reactivateAccount = defineAction({
@@ -18,14 +9,14 @@ export const reactivateAccount = defineAction({
   describedAs: 'reactivating an account',
   requires: 'admin',
   onCard: { event: 'reactivate', label: 'Reactivate', style: 'primary' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: { reason: { field: 'reason', type: 'string' } }, synonyms: ['validate'] },
+  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['validate'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const before = snapshot(account);
     applyLifecycle(account, 'reactivate', reason);
     auditAccountChange(ctx, 'reactivate', account, before, reason);
     const state = account.status === 'INVITED' ? 'is invited again (it never signed in)' : 'is active again';
-    return { accountId: account.id, message: `${fullName(account)} ${state}.` };
+    return accountOutcome(account, `${fullName(account)} ${state}.`);
   },
 });

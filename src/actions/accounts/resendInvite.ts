@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, applyLifecycle, expectedVersionSchema, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { applyLifecycle, loadAccount, snapshot, accountOutcome } from './account.ts';
 import { auditCredentialChange } from './credentials.ts';
 import { queueMail } from './mail.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Sends an INVITED account a new invitation (seed 004's "resend new-user email"); its link replaces the earlier one. */
 export const resendInvite = defineAction({
@@ -10,14 +11,14 @@ export const resendInvite = defineAction({
   describedAs: 'resending an invitation',
   requires: 'helpdesk',
   onCard: { event: 'resend-invite', label: 'Resend invitation' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: { reason: { field: 'reason', type: 'string' } }, synonyms: ['reinvite'] },
+  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['reinvite'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const before = snapshot(account);
     applyLifecycle(account, 'resend-invite', reason);
     queueMail(ctx, account, 'invitation');
     auditCredentialChange(ctx, 'resend-invite', account, before, 'invitation mail', reason);
-    return { accountId: account.id, message: `A new invitation goes to ${account.email} shortly; once it is sent, the link in the earlier one stops working.` };
+    return accountOutcome(account, `A new invitation goes to ${account.email} shortly; once it is sent, the link in the earlier one stops working.`);
   },
 });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { AccountToken } from '../../db/entities/index.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, applyLifecycle, expectedVersionSchema, fullName, loadAccount, reasonSchema, snapshot, type AccountOutcome } from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { applyLifecycle, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
 import { auditCredentialChange, hashPassword, temporaryPassword } from './credentials.ts';
 import { queueMail } from './mail.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /**
  * Resets a local account's password (never an SSO one: the status machine refuses). By default a single-use reset link
@@ -19,17 +20,17 @@ export const resetPassword = defineAction({
   command: {
     usage: '<who> [--temporary] [--reason <text>]',
     positional: ['account'],
-    flags: { temporary: { field: 'temporary', type: 'boolean' }, reason: { field: 'reason', type: 'string' } },
+    flags: { temporary: { field: 'temporary', type: 'boolean' }, ...flags.reason },
   },
   input: z.object({ account: accountRefSchema, temporary: z.boolean().default(false), reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, temporary, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const before = snapshot(account);
     if (!temporary) {
       applyLifecycle(account, 'reset-password', reason ?? 'password reset link sent');
       queueMail(ctx, account, 'password-reset');
       auditCredentialChange(ctx, 'reset-password', account, before, 'password reset mail', reason);
-      return { accountId: account.id, message: `${fullName(account)} must set a new password: a reset link goes to ${account.email} shortly, and works once.` };
+      return accountOutcome(account, `${fullName(account)} must set a new password: a reset link goes to ${account.email} shortly, and works once.`);
     }
     applyLifecycle(account, 'temporary-password', reason ?? 'temporary password issued');
     const password = temporaryPassword();
@@ -38,6 +39,7 @@ export const resetPassword = defineAction({
     await ctx.em.nativeUpdate(AccountToken, { account: account.id, purpose: 'password-reset', usedAt: null, replacedAt: null }, { replacedAt: new Date() });
     auditCredentialChange(ctx, 'reset-password', account, before, 'temporary password', reason);
     return {
+      kind: 'account',
       accountId: account.id,
       message: `${fullName(account)} has a temporary password, shown to you alone; they must replace it at their next sign-in.`,
       secret: { label: 'Temporary password', value: password },

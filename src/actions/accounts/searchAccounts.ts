@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AccountSummary } from '../../db/accountCards.ts';
 import { searchAccountSummaries } from '../../db/accountSearch.ts';
-import { readableOrganisations } from '../../domain/roles.ts';
 import { defineAction } from '../action.ts';
 
 /** The most accounts one search answers with (a Slack external select shows about that many). */
@@ -18,6 +17,6 @@ export const searchAccountsAction = defineAction({
   readOnly: true,
   input: z.object({ query: z.string().max(100, 'search with at most 100 characters') }),
   async run(ctx, { query }): Promise<AccountSummary[]> {
-    return searchAccountSummaries(ctx.em, query, readableOrganisations(ctx.actor.grants), SEARCH_RESULT_LIMIT);
+    return searchAccountSummaries(ctx.em, query, ctx.organisationsInScope(), SEARCH_RESULT_LIMIT);
   },
 });

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { AccountFeature } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { fullName, loadLiveAccount, accountOutcome } from './account.ts';
 import { loadFeature, onOffSchema } from './features.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
+import { accountTarget } from '../auditTargets.ts';
 
 /** Seed 000's "Activate or deactivate custom add-ons": on installs or switches on; off switches off and keeps it installed. */
 export const setAccountAddOn = defineAction({
@@ -13,7 +15,7 @@ export const setAccountAddOn = defineAction({
   command: {
     usage: '<who> <add-on-key> on|off [--reason <text>]',
     positional: ['account', 'addOn', 'state'],
-    flags: { reason: { field: 'reason', type: 'string' } },
+    flags: flags.reason,
     synonyms: ['addon', 'plugin'],
   },
   input: z.object({
@@ -24,8 +26,7 @@ export const setAccountAddOn = defineAction({
     expectedVersion: expectedVersionSchema,
   }),
   async run(ctx, { account: ref, addOn: key, state, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
-    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+    const account = await loadLiveAccount(ctx, ref, { expectedVersion });
     const feature = await loadFeature(ctx, 'add_on', key);
     const installed = await ctx.em.findOne(AccountFeature, { account, feature });
     const before = installed ? (installed.active ? 'on' : 'off') : null;
@@ -40,6 +41,6 @@ export const setAccountAddOn = defineAction({
       reason,
     });
     const how = state === 'off' ? ' (still installed, listed as off)' : before === null ? ' (installed)' : '';
-    return { accountId: account.id, message: `The add-on ${feature.name} (${feature.key}) is ${state} for ${fullName(account)}${how}.` };
+    return accountOutcome(account, `The add-on ${feature.name} (${feature.key}) is ${state} for ${fullName(account)}${how}.`);
   },
 });

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { AccountFeature } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { fullName, loadLiveAccount } from './account.ts';
 import { loadFeature, onOffSchema } from './features.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
+import { accountTarget } from '../auditTargets.ts';
 
 /** Seed 000's "Add or remove Modules" for one account: on adds the module, off removes it. */
 export const setAccountModule = defineAction({
@@ -13,7 +15,7 @@ export const setAccountModule = defineAction({
   command: {
     usage: '<who> <module-key> on|off [--reason <text>]',
     positional: ['account', 'module', 'state'],
-    flags: { reason: { field: 'reason', type: 'string' } },
+    flags: flags.reason,
   },
   input: z.object({
     account: accountRefSchema,
@@ -23,8 +25,7 @@ export const setAccountModule = defineAction({
     expectedVersion: expectedVersionSchema,
   }),
   async run(ctx, { account: ref, module: key, state, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
-    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+    const account = await loadLiveAccount(ctx, ref, { expectedVersion });
     const feature = await loadFeature(ctx, 'module', key);
     const installed = await ctx.em.findOne(AccountFeature, { account, feature });
     if (Boolean(installed) === (state === 'on'))
@@ -38,6 +39,7 @@ export const setAccountModule = defineAction({
       reason,
     });
     return {
+      kind: 'account',
       accountId: account.id,
       message: `${fullName(account)} ${state === 'on' ? 'now has' : 'no longer has'} the module ${feature.name} (${feature.key}).`,
     };

@@ -26,13 +26,14 @@ export const sweepInactiveAccounts = defineAction({
   name: 'sweep',
   describedAs: 'running the inactivity sweep',
   requires: 'owner',
+  scope: 'platform',
   input: z.object({
     dryRun: z.boolean().default(false),
     jobId: z.string().max(128).optional(),
     batchSize: z.number().int().min(1).max(100_000).default(SWEEP_BATCH_SIZE),
   }),
   async run(ctx, { dryRun, jobId, batchSize }): Promise<SweepResult> {
-    const grant = ctx.authorize(null);
+    const grant = ctx.grant!;
     const now = new Date();
     const rows = dryRun
       ? await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(

@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import { defineAction } from '../action.ts';
-import {
-  accountRefSchema,
-  applyLifecycle,
-  auditAccountChange,
-  expectedVersionSchema,
-  fullName,
-  loadAccount,
-  reasonSchema,
-  snapshot,
-  type AccountOutcome,
-} from './account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Ends a lockout (too many wrong passwords) or a suspension (admin lock or inactivity). */
 export const unlockAccount = defineAction({
@@ -18,14 +9,14 @@ export const unlockAccount = defineAction({
   describedAs: 'unlocking an account',
   requires: 'helpdesk',
   onCard: { event: 'unlock', label: 'Unlock', style: 'primary' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: { reason: { field: 'reason', type: 'string' } } },
+  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const before = snapshot(account);
     applyLifecycle(account, 'unlock', reason);
     account.suspendedUntil = null;
     auditAccountChange(ctx, 'unlock', account, before, reason);
-    return { accountId: account.id, message: `${fullName(account)} is unlocked and can sign in again.` };
+    return accountOutcome(account, `${fullName(account)} is unlocked and can sign in again.`);
   },
 });

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { Membership } from '../../db/entities/index.ts';
 import { GROUP_ROLES } from '../../domain/accounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from '../accounts/account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { fullName, loadLiveAccount, accountOutcome } from '../accounts/account.ts';
 import { groupRefSchema, loadGroup, quoted } from './groups.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
+import { accountTarget } from '../auditTargets.ts';
 
 /** Seed 000's "Add User to Group": the group is looked up in the account's organisation. */
 export const addToGroup = defineAction({
@@ -14,7 +16,7 @@ export const addToGroup = defineAction({
   command: {
     usage: `<who> <group> [--role ${GROUP_ROLES.join('|')}] [--reason <text>]`,
     positional: ['account', 'group'],
-    flags: { role: { field: 'role', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { role: { field: 'role', type: 'string' }, ...flags.reason },
   },
   input: z.object({
     account: accountRefSchema,
@@ -24,8 +26,7 @@ export const addToGroup = defineAction({
     expectedVersion: expectedVersionSchema,
   }),
   async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
-    if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+    const account = await loadLiveAccount(ctx, ref, { expectedVersion });
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const existing = await ctx.em.findOne(Membership, { account, group });
     if (existing) {
@@ -38,6 +39,6 @@ export const addToGroup = defineAction({
       changes: { [`groups.${group.name}`]: { before: null, after: role } },
       reason,
     });
-    return { accountId: account.id, message: `${fullName(account)} is now in ${quoted(group.name)} as ${role}.` };
+    return accountOutcome(account, `${fullName(account)} is now in ${quoted(group.name)} as ${role}.`);
   },
 });

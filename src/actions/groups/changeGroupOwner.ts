@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, fullName, loadAccount, reasonSchema } from '../accounts/account.ts';
+import { defineAction, type GroupOutcome } from '../action.ts';
+import { fullName, loadAccount } from '../accounts/account.ts';
 import {
   auditGroupChange,
   ensureOwnerIsMember,
@@ -13,8 +13,8 @@ import {
   OWNER_JOINS_AS,
   quoted,
   requireOwnable,
-  type GroupOutcome,
 } from './groups.ts';
+import { accountRefSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 000's "Change Group Owner": the owner is the group's administrative contact, so they are (or become) a member. */
 export const changeGroupOwner = defineAction({
@@ -24,7 +24,7 @@ export const changeGroupOwner = defineAction({
   command: {
     usage: '<group> <who> [--org <slug>] [--reason <text>]',
     positional: ['group', 'account'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({ group: groupRefSchema, account: accountRefSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: groupRef, account: ref, organisation, reason }): Promise<GroupOutcome> {
@@ -39,6 +39,10 @@ export const changeGroupOwner = defineAction({
     const joined = await ensureOwnerIsMember(ctx, group, owner);
     auditGroupChange(ctx, 'group-owner', group, before, reason, joined);
     const joinedSentence = Object.keys(joined).length ? ` They were not a member, so they joined it as ${OWNER_JOINS_AS}.` : '';
-    return { groupId: group.id, message: `${fullName(owner)} now owns ${quoted(group.name)}${previous ? ` (was ${previous})` : ''}.${joinedSentence}` };
+    return {
+      kind: 'group',
+      groupId: group.id,
+      message: `${fullName(owner)} now owns ${quoted(group.name)}${previous ? ` (was ${previous})` : ''}.${joinedSentence}`,
+    };
   },
 });

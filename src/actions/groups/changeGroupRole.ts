@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { Membership } from '../../db/entities/index.ts';
 import { GROUP_ROLES } from '../../domain/accounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from '../accounts/account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { fullName, loadAccount, accountOutcome } from '../accounts/account.ts';
 import { groupRefSchema, loadGroup, quoted } from './groups.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
+import { accountTarget } from '../auditTargets.ts';
 
 /** The account's role inside one group (seed 000's "User Role"), not its role in the product. */
 export const changeGroupRole = defineAction({
@@ -14,7 +16,7 @@ export const changeGroupRole = defineAction({
   command: {
     usage: `<who> <group> <${GROUP_ROLES.join('|')}> [--reason <text>]`,
     positional: ['account', 'group', 'role'],
-    flags: { reason: { field: 'reason', type: 'string' } },
+    flags: flags.reason,
   },
   input: z.object({
     account: accountRefSchema,
@@ -24,7 +26,7 @@ export const changeGroupRole = defineAction({
     expectedVersion: expectedVersionSchema,
   }),
   async run(ctx, { account: ref, group: groupRef, role, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const membership = await ctx.em.findOne(Membership, { account, group });
     if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}; add them with group-add.`, 'invalid-state');
@@ -37,6 +39,6 @@ export const changeGroupRole = defineAction({
       changes: { [`groups.${group.name}`]: { before, after: role } },
       reason,
     });
-    return { accountId: account.id, message: `${fullName(account)} is now ${role} in ${quoted(group.name)} (was ${before}).` };
+    return accountOutcome(account, `${fullName(account)} is now ${role} in ${quoted(group.name)} (was ${before}).`);
   },
 });

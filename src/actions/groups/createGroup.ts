@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { Group, Organisation, type IAccount, type IGroup, type IOrganisation } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { readableOrganisations } from '../../domain/roles.ts';
-import { defineAction, type ActionContext } from '../action.ts';
-import { accountRefSchema, fullName, loadAccount, reasonSchema } from '../accounts/account.ts';
+import { defineAction, type ActionContext, type GroupOutcome } from '../action.ts';
+import { fullName, loadAccount } from '../accounts/account.ts';
 import {
   auditGroupChange,
   externalIdSchema,
@@ -18,9 +18,9 @@ import {
   requireFreeExternalId,
   requireFreeName,
   requireOwnable,
-  type GroupOutcome,
 } from './groups.ts';
 import { organisationBySlug } from '../organisations/organisations.ts';
+import { accountRefSchema, reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 002's "+" on the groups list: a group in one organisation, optionally under a parent and with an owner. */
 export const createGroup = defineAction({
@@ -34,8 +34,8 @@ export const createGroup = defineAction({
       'external-id': { field: 'externalId', type: 'string' },
       parent: { field: 'parent', type: 'string' },
       owner: { field: 'owner', type: 'string' },
-      org: { field: 'organisation', type: 'string' },
-      reason: { field: 'reason', type: 'string' },
+      ...flags.org,
+      ...flags.reason,
     },
   },
   input: z.object({
@@ -71,7 +71,11 @@ export const createGroup = defineAction({
     const details = [parent ? `under ${quoted(parent.name)}` : null, owner ? `owned by ${fullName(owner)}, who joined it as ${OWNER_JOINS_AS}` : null].filter(
       Boolean,
     );
-    return { groupId: group.id, message: `Created ${quoted(group.name)} in ${organisation.slug}${details.length ? `, ${details.join(', ')}` : ''}.` };
+    return {
+      kind: 'group',
+      groupId: group.id,
+      message: `Created ${quoted(group.name)} in ${organisation.slug}${details.length ? `, ${details.join(', ')}` : ''}.`,
+    };
   },
 });
 

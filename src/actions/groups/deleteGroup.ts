@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Group, GroupFeature, Licence, Membership, type IGroup } from '../../db/entities/index.ts';
-import { defineAction } from '../action.ts';
-import { reasonSchema } from '../accounts/account.ts';
-import { groupOrgSchema, groupRefSchema, groupSnapshot, groupTarget, loadGroup, quoted, type GroupOutcome } from './groups.ts';
+import { defineAction, type GroupOutcome } from '../action.ts';
+import { groupOrgSchema, groupRefSchema, groupSnapshot, groupTarget, loadGroup, quoted } from './groups.ts';
+import { reasonSchema, flags } from '../inputs.ts';
 
 /**
  * Seed 002's "delete the group". Its members lose the membership (their accounts stay), its licences and modules go
@@ -17,7 +17,7 @@ export const deleteGroup = defineAction({
   command: {
     usage: '<group> [--org <slug>] [--reason <text>]',
     positional: ['group'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({ group: groupRefSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: ref, organisation, reason }): Promise<GroupOutcome> {
@@ -51,6 +51,7 @@ export const deleteGroup = defineAction({
       ? ` ${subgroups.length === 1 ? `Its subgroup ${quoted(subgroups[0]!.name)} now sits` : `Its ${subgroups.length} subgroups now sit`} ${parent ? `under ${quoted(parent.name)}` : 'at the top level'}.`
       : '';
     return {
+      kind: 'group',
       groupId: null,
       message: `Deleted ${quoted(group.name)} from ${group.organisation.slug}: ${members} member${members === 1 ? '' : 's'} lost the membership.${moved}`,
     };

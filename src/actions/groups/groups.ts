@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { escapeLike } from '../../db/like.ts';
-import type { GroupCard } from '../../db/groupCards.ts';
 import { Group, Membership, type IAccount, type IGroup, type IOrganisation } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { readableOrganisations } from '../../domain/roles.ts';
-import type { ActionContext, ActionOutcome } from '../action.ts';
-import { changedFields, type AuditTarget, type FieldChanges } from '../audit.ts';
-import { accountLabel, organisationBySlug } from '../organisations/organisations.ts';
+import type { ActionContext } from '../action.ts';
+import { changedFields, type FieldChanges } from '../audit.ts';
+import { organisationBySlug } from '../organisations/organisations.ts';
 import { slugSchema } from '../inputs.ts';
+import { type AuditTarget, accountLabel } from '../auditTargets.ts';
 
 /** Names one group: its name (quoted when it has spaces) or its external ID. */
 export const groupRefSchema = z.string().trim().min(1, 'say which group: its name (in quotes if it has spaces) or its external ID').max(200);
@@ -15,13 +15,6 @@ export const groupNameSchema = z.string().trim().min(1, 'must not be empty').max
 export const externalIdSchema = z.string().trim().min(1, 'must not be empty').max(200);
 /** `--org <slug>`: which organisation a group name belongs to, when the same name exists in several. */
 export const groupOrgSchema = slugSchema.optional();
-
-/** What a group action tells every surface: a sentence, and the group it leaves behind (null once deleted). */
-export interface GroupOutcome extends ActionOutcome {
-  groupId: string | null;
-  /** Set by the read-only `group` action: the card itself, nothing changed. */
-  card?: GroupCard;
-}
 
 function groupLabel(group: Pick<IGroup, 'name'> & { organisation: Pick<IOrganisation, 'slug'> }): string {
   return `${group.name} (${group.organisation.slug})`;
@@ -47,7 +40,7 @@ interface GroupLookup {
 }
 
 /**
- * The group named by `ref` among the organisations the caller's grants cover: an exact name first, then an external
+ * The group named by `ref` among the organisations the caller's grants cover: its ID, an exact name, then an external
  * ID, then a name in any case. The same name in two organisations is refused, asking for --org. Checks the caller's
  * role in its organisation and, unless it was looked up `within` an account's organisation, audits against it.
  */
@@ -74,6 +67,11 @@ async function findGroup(ctx: ActionContext, ref: string, lookup: GroupLookup): 
   const organisations = organisation ? [organisation.id] : readableOrganisations(ctx.actor.grants);
   const scope = organisations ? { organisation: { $in: organisations } } : {};
   const options = { populate: ['organisation', 'owner', 'parent'], orderBy: { name: 'asc' }, limit: 10 } as const;
+  // A card's buttons and replies name the group by its ID.
+  if (z.uuid().safeParse(ref).success) {
+    const [byId] = await ctx.em.find(Group, { ...scope, id: ref.toLowerCase() }, options);
+    if (byId) return byId;
+  }
   const exact = await ctx.em.find(Group, { ...scope, $or: [{ name: ref }, { externalId: ref }] }, options);
   const tiers: IGroup[][] = [exact.filter((g) => g.name === ref), exact.filter((g) => g.externalId === ref)];
   if (exact.length === 0) tiers.push(await ctx.em.find(Group, { ...scope, name: { $ilike: escapeLike(ref) } }, options));

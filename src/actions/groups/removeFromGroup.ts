@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { Membership } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { accountRefSchema, expectedVersionSchema, accountTarget, fullName, loadAccount, reasonSchema, type AccountOutcome } from '../accounts/account.ts';
+import { defineAction, type AccountOutcome } from '../action.ts';
+import { fullName, loadAccount, accountOutcome } from '../accounts/account.ts';
 import { groupRefSchema, loadGroup, quoted } from './groups.ts';
+import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
+import { accountTarget } from '../auditTargets.ts';
 
 /** Seed 000's "Remove User from Group". A group is never left without its owner being a member: move ownership first. */
 export const removeFromGroup = defineAction({
@@ -13,11 +15,11 @@ export const removeFromGroup = defineAction({
   command: {
     usage: '<who> <group> [--reason <text>]',
     positional: ['account', 'group'],
-    flags: { reason: { field: 'reason', type: 'string' } },
+    flags: flags.reason,
   },
   input: z.object({ account: accountRefSchema, group: groupRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, group: groupRef, reason, expectedVersion }): Promise<AccountOutcome> {
-    const account = await loadAccount(ctx, ref, expectedVersion);
+    const account = await loadAccount(ctx, ref, { expectedVersion });
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const membership = await ctx.em.findOne(Membership, { account, group });
     if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}.`, 'invalid-state');
@@ -34,6 +36,6 @@ export const removeFromGroup = defineAction({
       changes: { [`groups.${group.name}`]: { before: membership.role, after: null } },
       reason,
     });
-    return { accountId: account.id, message: `${fullName(account)} is no longer in ${quoted(group.name)} (was ${membership.role}).` };
+    return accountOutcome(account, `${fullName(account)} is no longer in ${quoted(group.name)} (was ${membership.role}).`);
   },
 });

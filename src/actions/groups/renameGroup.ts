@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { reasonSchema } from '../accounts/account.ts';
-import {
-  auditGroupChange,
-  groupNameSchema,
-  groupOrgSchema,
-  groupRefSchema,
-  groupSnapshot,
-  loadGroup,
-  quoted,
-  requireFreeName,
-  type GroupOutcome,
-} from './groups.ts';
+import { defineAction, type GroupOutcome } from '../action.ts';
+import { auditGroupChange, groupNameSchema, groupOrgSchema, groupRefSchema, groupSnapshot, loadGroup, quoted, requireFreeName } from './groups.ts';
+import { reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 002's group settings: change its name (unique in its organisation, in any case). */
 export const renameGroup = defineAction({
@@ -22,7 +12,7 @@ export const renameGroup = defineAction({
   command: {
     usage: '<group> <new name> [--org <slug>] [--reason <text>]',
     positional: ['group', 'name'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({ group: groupRefSchema, name: groupNameSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: ref, name, organisation, reason }): Promise<GroupOutcome> {
@@ -32,6 +22,6 @@ export const renameGroup = defineAction({
     const before = groupSnapshot(group);
     group.name = name;
     auditGroupChange(ctx, 'group-rename', group, before, reason);
-    return { groupId: group.id, message: `${quoted(before.name!)} is now called ${quoted(name)}.` };
+    return { kind: 'group', groupId: group.id, message: `${quoted(before.name!)} is now called ${quoted(name)}.` };
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { escapeLike } from '../../db/like.ts';
 import { Group } from '../../db/entities/index.ts';
-import { readableOrganisations } from '../../domain/roles.ts';
 import { defineAction } from '../action.ts';
 
 /** The most groups one search answers with: a Slack external select shows about that many. */
@@ -24,7 +23,7 @@ export const searchGroupsAction = defineAction({
   readOnly: true,
   input: z.object({ query: z.string().trim().max(100, 'search with at most 100 characters') }),
   async run(ctx, { query }): Promise<GroupSummary[]> {
-    const scope = readableOrganisations(ctx.actor.grants);
+    const scope = ctx.organisationsInScope();
     if (scope !== null && scope.length === 0) return [];
     const text = escapeLike(query);
     const groups = await ctx.em.find(

@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { reasonSchema } from '../accounts/account.ts';
-import {
-  auditGroupChange,
-  externalIdSchema,
-  groupOrgSchema,
-  groupRefSchema,
-  groupSnapshot,
-  loadGroup,
-  quoted,
-  requireFreeExternalId,
-  type GroupOutcome,
-} from './groups.ts';
+import { defineAction, type GroupOutcome } from '../action.ts';
+import { auditGroupChange, externalIdSchema, groupOrgSchema, groupRefSchema, groupSnapshot, loadGroup, quoted, requireFreeExternalId } from './groups.ts';
+import { reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 002's group settings: the ID another system knows the group by (unique in its organisation). */
 export const setGroupExternalId = defineAction({
@@ -22,7 +12,7 @@ export const setGroupExternalId = defineAction({
   command: {
     usage: '<group> <id> [--org <slug>] [--reason <text>]',
     positional: ['group', 'externalId'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({ group: groupRefSchema, externalId: externalIdSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: ref, externalId, organisation, reason }): Promise<GroupOutcome> {
@@ -33,6 +23,7 @@ export const setGroupExternalId = defineAction({
     group.externalId = externalId;
     auditGroupChange(ctx, 'group-external-id', group, before, reason);
     return {
+      kind: 'group',
       groupId: group.id,
       message: `${quoted(group.name)} now has the external ID ${quoted(externalId)} (was ${before.externalId ? quoted(before.externalId) : 'none'}).`,
     };

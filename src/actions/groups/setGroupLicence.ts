@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { escapeLike } from '../../db/like.ts';
 import { Licence } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { reasonSchema } from '../accounts/account.ts';
-import { groupOrgSchema, groupRefSchema, groupTarget, loadGroup, quoted, type GroupOutcome } from './groups.ts';
+import { defineAction, type GroupOutcome } from '../action.ts';
+import { groupOrgSchema, groupRefSchema, groupTarget, loadGroup, quoted } from './groups.ts';
+import { reasonSchema, flags } from '../inputs.ts';
 
 const MAX_SEATS = 1_000_000;
 
@@ -22,7 +22,7 @@ export const setGroupLicence = defineAction({
   command: {
     usage: '<group> <product> <seats> [--org <slug>] [--reason <text>]',
     positional: ['group', 'product', 'seats'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({
     group: groupRefSchema,
@@ -44,6 +44,7 @@ export const setGroupLicence = defineAction({
     ctx.audit.record({ action: 'group-licence', target: groupTarget(group), changes: { [`licences.${name}`]: { before, after: seats || null } }, reason });
     const was = before === null ? 'new' : `was ${before}`;
     return {
+      kind: 'group',
       groupId: group.id,
       message:
         seats === 0

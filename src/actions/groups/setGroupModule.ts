@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { GroupFeature } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { defineAction } from '../action.ts';
-import { reasonSchema } from '../accounts/account.ts';
+import { defineAction, type GroupOutcome } from '../action.ts';
 import { loadFeature, onOffSchema } from '../accounts/features.ts';
-import { groupOrgSchema, groupRefSchema, groupTarget, loadGroup, quoted, type GroupOutcome } from './groups.ts';
+import { groupOrgSchema, groupRefSchema, groupTarget, loadGroup, quoted } from './groups.ts';
+import { reasonSchema, flags } from '../inputs.ts';
 
 /** Seed 001's group modules: a functional module switched on for a whole group; off removes it. */
 export const setGroupModule = defineAction({
@@ -14,7 +14,7 @@ export const setGroupModule = defineAction({
   command: {
     usage: '<group> <module-key> on|off [--org <slug>] [--reason <text>]',
     positional: ['group', 'module', 'state'],
-    flags: { org: { field: 'organisation', type: 'string' }, reason: { field: 'reason', type: 'string' } },
+    flags: { ...flags.org, ...flags.reason },
   },
   input: z.object({ group: groupRefSchema, module: z.string().trim().min(1).max(100), state: onOffSchema, organisation: groupOrgSchema, reason: reasonSchema }),
   async run(ctx, { group: ref, module: key, state, organisation, reason }): Promise<GroupOutcome> {
@@ -32,6 +32,6 @@ export const setGroupModule = defineAction({
       changes: { [`modules.${feature.key}`]: { before: wasOn ? 'on' : null, after: state === 'on' ? 'on' : null } },
       reason,
     });
-    return { groupId: group.id, message: `The module ${feature.name} (${feature.key}) is ${state} for ${quoted(group.name)}.` };
+    return { kind: 'group', groupId: group.id, message: `The module ${feature.name} (${feature.key}) is ${state} for ${quoted(group.name)}.` };
   },
 });

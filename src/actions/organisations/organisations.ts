@@ -8,7 +8,3 @@ export async function organisationBySlug(em: EntityManager, slug: string | undef
   if (!organisation) throw new RefusedError(`There is no organisation "${slug}".`, 'not-found');
   return organisation;
 }
-
-export function accountLabel(account: { firstName: string; lastName: string; email: string }): string {
-  return `${account.firstName} ${account.lastName} <${account.email}>`;
-}

@@ -1,5 +1,5 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { AnyAction } from '../../actions/action.ts';
+import type { TypedAction } from '../../actions/action.ts';
 import type { AccountActionForm } from '../../actions/accounts/accountActionForm.ts';
 import type { ActionField } from '../../actions/formFields.ts';
 import { fitOptionText } from '../options/accountPick.ts';
@@ -24,7 +24,7 @@ const MAX_OPTIONS = 100;
  * button and says so above the fields: that is the confirmation, as a modal cannot carry a confirm dialog.
  */
 export function accountActionModal(
-  action: AnyAction,
+  action: TypedAction,
   account: AccountActionForm,
   fields: readonly ActionField[],
   privateMetadata: string,

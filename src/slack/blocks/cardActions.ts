@@ -1,5 +1,5 @@
 import type { KnownBlock, StaticSelect } from '@slack/types';
-import type { AnyAction } from '../../actions/action.ts';
+import type { CardAction } from '../../actions/action.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import { truncate } from './text.ts';
 
@@ -25,7 +25,7 @@ export function parseCardActionValue(value: string): { accountId: string; expect
  */
 export function cardActionBlocks(
   card: AccountCard,
-  available: readonly AnyAction[],
+  available: readonly CardAction[],
   { editable = false, menu }: { editable?: boolean; menu?: StaticSelect } = {},
 ): KnownBlock[] {
   if (available.length === 0 && !editable && !menu) return [];
@@ -40,20 +40,20 @@ export function cardActionBlocks(
         ...available.slice(0, 25 - (editable ? 1 : 0) - (menu ? 1 : 0)).map((action) => ({
           type: 'button' as const,
           action_id: `${CARD_ACTION_PREFIX}${action.name}`,
-          text: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 75) },
+          text: { type: 'plain_text' as const, text: truncate(action.onCard.label, 75) },
           value: cardActionValue(card),
-          ...(action.onCard!.style ? { style: action.onCard!.style } : {}),
+          ...(action.onCard.style ? { style: action.onCard.style } : {}),
           ...(action.confirm
             ? {
                 confirm: {
-                  title: { type: 'plain_text' as const, text: truncate(`${action.onCard!.label} ${name}?`, 100) },
+                  title: { type: 'plain_text' as const, text: truncate(`${action.onCard.label} ${name}?`, 100) },
                   text: {
                     type: 'plain_text' as const,
-                    text: truncate(`${action.onCard!.label}: ${name} <${card.email}>, now ${card.status}. This is recorded in the audit trail.`, 300),
+                    text: truncate(`${action.onCard.label}: ${name} <${card.email}>, now ${card.status}. This is recorded in the audit trail.`, 300),
                   },
-                  confirm: { type: 'plain_text' as const, text: truncate(action.onCard!.label, 30) },
+                  confirm: { type: 'plain_text' as const, text: truncate(action.onCard.label, 30) },
                   deny: { type: 'plain_text' as const, text: 'Cancel' },
-                  ...(action.onCard!.style === 'danger' ? { style: 'danger' as const } : {}),
+                  ...(action.onCard.style === 'danger' ? { style: 'danger' as const } : {}),
                 },
               }
             : {}),

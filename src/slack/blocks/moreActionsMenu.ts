@@ -1,5 +1,5 @@
 import type { StaticSelect } from '@slack/types';
-import type { AnyAction } from '../../actions/action.ts';
+import type { TypedAction } from '../../actions/action.ts';
 import { runsWithoutForm } from '../../actions/formFields.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
 import { fitOptionText } from '../options/accountPick.ts';
@@ -16,7 +16,7 @@ const MAX_OPTIONS = 100;
  * which action, which account and the version the reader saw, like the buttons' values; one that opens a form ends
  * with an ellipsis.
  */
-export function moreActionsMenu(card: Pick<AccountCard, 'id' | 'version'>, actions: readonly AnyAction[]): StaticSelect | undefined {
+export function moreActionsMenu(card: Pick<AccountCard, 'id' | 'version'>, actions: readonly TypedAction[]): StaticSelect | undefined {
   if (actions.length === 0) return undefined;
   return {
     type: 'static_select',
@@ -36,7 +36,7 @@ export function parseMoreActionValue(value: string): { actionName: string; accou
 }
 
 /** The action's button label where it has one, else its verb in words: `group-add` reads "Group add". */
-export function actionLabel(action: AnyAction): string {
+export function actionLabel(action: TypedAction): string {
   return action.onCard?.label ?? humanise(action.name);
 }
 

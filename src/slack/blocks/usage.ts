@@ -1,23 +1,23 @@
 import type { KnownBlock } from '@slack/types';
-import type { AnyAction } from '../../actions/action.ts';
+import type { TypedAction } from '../../actions/action.ts';
 import { truncate } from './text.ts';
 
 const SECTION_TEXT_LIMIT = 3000;
 
 /** Usage of /user, a line per form: every typed action with its arguments. */
-export function userUsageLines(typed: readonly AnyAction[]): string[] {
+export function userUsageLines(typed: readonly TypedAction[]): string[] {
   return [
     '*Usage*',
     '`/user <email | username | ID | name | @mention>`: show the account card',
     '`/user create`: a form for a new account; `/user edit <who>`: a form to edit one',
-    ...typed.map((a) => `\`/user ${a.name} ${a.command!.usage}\`${a.command!.synonyms?.length ? ` (also: ${a.command!.synonyms.join(', ')})` : ''}`),
+    ...typed.map((a) => `\`/user ${a.name} ${a.command.usage}\`${a.command.synonyms?.length ? ` (also: ${a.command.synonyms.join(', ')})` : ''}`),
     '`/user lookup <text>`: look up a name that is also a command word',
     '`/user help`: this help',
   ];
 }
 
 /** The usage in as many sections as it needs, so it grows with the registry without being cut. */
-export function usageBlocks(typed: readonly AnyAction[], problem?: string): KnownBlock[] {
+export function usageBlocks(typed: readonly TypedAction[], problem?: string): KnownBlock[] {
   const sections: string[] = [];
   for (const line of userUsageLines(typed)) {
     const last = sections.at(-1);

@@ -1,55 +1,48 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { runAction, runCommand, type ActionOutcome } from '../../actions/action.ts';
-import type { AccountOutcome } from '../../actions/accounts/account.ts';
-import type { GroupOutcome } from '../../actions/groups/groups.ts';
+import { runAction, runCommand } from '../../actions/action.ts';
 import { lookupAccount } from '../../actions/accounts/lookupAccount.ts';
-import { actionsByVerb } from '../../actions/registry.ts';
+import { typedActionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
-import { secretReply } from '../blocks/secretReply.ts';
-import { sentenceBlocks, usageBlocks } from '../blocks/usage.ts';
-import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
+import { usageBlocks } from '../blocks/usage.ts';
+import { type ListenerDeps, requestActor, requestServices } from '../context.ts';
+import { answerTo, answering, showOutcome } from '../replies.ts';
 import { MODAL_VERBS, openModalFromCommand, opensModal } from '../views/openAccountModals.ts';
-import { answering, replyWithAccount, replyWithGroup, type Message } from '../replies.ts';
 import { MENTION, parseUserCommand } from './parseUserCommand.ts';
 
-const verbs = new Set([...actionsByVerb.keys(), ...MODAL_VERBS]);
-const typedActions = [...new Set(actionsByVerb.values())];
+const verbs = new Set([...typedActionsByVerb.keys(), ...MODAL_VERBS]);
+const typedActions = [...new Set(typedActionsByVerb.values())];
 
 export function registerUserCommand(app: App, deps: ListenerDeps): void {
-  app.command('/user', async ({ ack, command, respond, client, context }) => {
+  app.command('/user', async ({ ack, command, client, context }) => {
     await ack();
     const services = requestServices(deps, context);
-    await answering(respond, services.logger, async () => {
+    const answer = answerTo(client, services.logger, command.user_id, { channel: command.channel_id, responseUrl: command.response_url });
+    await answering(answer, services.logger, async () => {
       const parsed = parseUserCommand(command.text, verbs);
       if (parsed.kind === 'usage') {
-        await respond({ response_type: 'ephemeral', text: parsed.problem ?? 'How to use /user', blocks: usageBlocks(typedActions, parsed.problem) });
+        await answer.privately({ text: parsed.problem ?? 'How to use /user', blocks: usageBlocks(typedActions, parsed.problem) });
         return;
       }
       const actor = requestActor(context);
       if (parsed.kind === 'action' && opensModal(parsed.verb)) {
         const words = await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
-        await openModalFromCommand({ services, client, actor, triggerId: command.trigger_id, place: { channel: command.channel_id } }, parsed.verb, words);
+        const place = { channel: command.channel_id };
+        await openModalFromCommand({ services, client, actor, triggerId: command.trigger_id, place }, parsed.verb, words);
         return;
       }
       if (parsed.kind === 'action') {
-        const action = actionsByVerb.get(parsed.verb)!;
+        const action = typedActionsByVerb.get(parsed.verb)!;
         const words =
-          action.command!.mentions === 'slack-user'
+          action.command.mentions === 'slack-user'
             ? parsed.words.map(mentionedUserId)
             : await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
-        const outcome = (await runCommand(services, action, actor, parsed.verb, words)) as ActionOutcome | AccountOutcome | GroupOutcome;
-        const send = (message: Message) => respond({ response_type: 'ephemeral', ...message });
-        if ('accountId' in outcome) await replyWithAccount(services, actor, outcome, send);
-        else if ('groupId' in outcome) await replyWithGroup(services, actor, outcome, send);
-        else await send({ text: outcome.message, blocks: sentenceBlocks(outcome.message, outcome.informational ? ':scroll:' : ':white_check_mark:') });
-        if (outcome.secret) await send(secretReply(outcome.secret));
+        await showOutcome(answer, services, actor, await runCommand(services, action, actor, parsed.verb, words), 'privately');
         return;
       }
       const query = parsed.kind === 'lookup-mention' ? await emailOfSlackUser(client, parsed.slackUserId) : parsed.query;
-      const result = await runAction(services, lookupAccount, actor, { query });
-      await respond({ response_type: 'ephemeral', ...lookupReply(result, actor.grants) });
+      await answer.privately(lookupReply(await runAction(services, lookupAccount, actor, { query }), actor.grants));
     });
   });
 }

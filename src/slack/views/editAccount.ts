@@ -1,14 +1,13 @@
 import type { App, BlockButtonAction, ViewOutput, ViewSubmitAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
-import type { AccountOutcome } from '../../actions/accounts/account.ts';
 import { editAccount } from '../../actions/accounts/editAccount.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { EDIT_ACCOUNT_CALLBACK_ID, EDIT_FIELD_BLOCKS, sentenceModal } from '../blocks/accountModals.ts';
 import { EDIT_BUTTON_ACTION_ID, parseCardActionValue } from '../blocks/cardActions.ts';
 import { escapeMrkdwn } from '../blocks/text.ts';
 import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
-import { answering } from '../replies.ts';
-import { deliverAccountCard } from './deliverAccountCard.ts';
+import { actionPlace } from '../places.ts';
+import { answerTo, answering, showOutcome } from '../replies.ts';
 import { fieldErrors } from './formErrors.ts';
 import { readEditMetadata } from './modalMetadata.ts';
 import { openEditAccountModal } from './openAccountModals.ts';
@@ -20,15 +19,14 @@ const TITLE = 'Edit account';
 
 export function registerEditAccountView(app: App, deps: ListenerDeps): void {
   // "Edit" on the account card (admins only see it). The modal shows the account as it is now, not as the card was.
-  app.action<BlockButtonAction>(EDIT_BUTTON_ACTION_ID, async ({ ack, body, action, respond, client, context }) => {
+  app.action<BlockButtonAction>(EDIT_BUTTON_ACTION_ID, async ({ ack, body, action, client, context }) => {
     await ack();
     const services = requestServices(deps, context);
-    await answering(respond, services.logger, async () => {
+    const place = actionPlace(body);
+    await answering(answerTo(client, services.logger, body.user.id, place), services.logger, async () => {
       const target = parseCardActionValue(action.value ?? '');
       if (!target) throw new RefusedError('That button is not one Roster knows; look the account up again.', 'invalid-input');
       const actor = requestActor(context);
-      const inChannel = !body.container?.is_ephemeral && body.channel?.id && body.message?.ts;
-      const place = inChannel ? { channel: body.channel!.id, messageTs: body.message!.ts } : { channel: body.channel?.id, responseUrl: body.response_url };
       await openEditAccountModal({ services, client, actor, triggerId: body.trigger_id, place }, target.accountId);
     });
   });
@@ -42,7 +40,7 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
         return { response: { response_action: 'update', view: sentenceModal(TITLE, [':warning: This form is out of date; close it and open it again.']) } };
       const input = readEditForm(view);
       const actor = requestActor(context);
-      let outcome: AccountOutcome;
+      let outcome: Awaited<ReturnType<typeof editAccount.run>>;
       try {
         outcome = await runAction(services, editAccount, actor, { account: opened.accountId, expectedVersion: opened.version, ...input });
       } catch (error) {
@@ -52,7 +50,8 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
         const sentences = error.code === 'conflict' ? staleSentences(input) : [`:no_entry: ${error.userMessage}`];
         return { response: { response_action: 'update', view: sentenceModal(TITLE, sentences) } };
       }
-      return { afterwards: () => deliverAccountCard(services, client, actor, outcome, opened.place) };
+      const answer = answerTo(client, services.logger, actor.id, opened.place);
+      return { afterwards: () => showOutcome(answer, services, actor, outcome, 'replace') };
     });
   });
 }

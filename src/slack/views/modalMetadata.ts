@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { cardActionValue, parseCardActionValue } from '../blocks/cardActions.ts';
-
-/**
- * Where the outcome of a submitted modal goes: the message the modal was opened from (a card in a channel, edited in
- * place), else its response_url (an ephemeral card, replaced), else an ephemeral message in the channel, else a DM.
- */
-export interface ReplyPlace {
-  channel?: string;
-  messageTs?: string;
-  responseUrl?: string;
-}
+import type { ReplyPlace } from '../delivery.ts';
 
 /** Slack's limit on a view's private_metadata. */
 const METADATA_LIMIT = 3000;
@@ -37,8 +28,12 @@ export function readEditMetadata(metadata: string): { accountId: string; version
   return parsed.success && target ? { accountId: target.accountId, version: target.expectedVersion, place: toPlace(parsed.data) } : null;
 }
 
+/**
+ * A card in a channel is reached by chat.update and ephemeral messages there, which do not expire; its response_url
+ * (30 minutes, 5 uses) may have by the time the form is submitted, so only an ephemeral card keeps one.
+ */
 function placeFields(place: ReplyPlace) {
-  return { c: place.channel, ts: place.messageTs, r: place.responseUrl };
+  return { c: place.channel, ts: place.messageTs, r: place.messageTs ? undefined : place.responseUrl };
 }
 
 function toPlace(fields: z.output<typeof placeSchema>): ReplyPlace {

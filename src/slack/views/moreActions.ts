@@ -1,28 +1,26 @@
 import type { App, BlockStaticSelectAction, ViewOutput, ViewSubmitAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import type { Logger } from 'pino';
-import { runAction, type ActionOutcome, type ActionServices, type AnyAction } from '../../actions/action.ts';
+import { type ActionServices, runAction, type TypedAction } from '../../actions/action.ts';
+import type { Actor } from '../../actions/actor.ts';
 import { accountActionForm } from '../../actions/accounts/accountActionForm.ts';
-import type { AccountOutcome } from '../../actions/accounts/account.ts';
-import { accountActionFields, isAccountAction, runsWithoutForm, type ActionField } from '../../actions/formFields.ts';
-import { actionsByName } from '../../actions/registry.ts';
-import { Account } from '../../db/entities/index.ts';
+import { lookupAccount } from '../../actions/accounts/lookupAccount.ts';
+import { type ActionField, accountActionFields, isAccountAction, runsWithoutForm } from '../../actions/formFields.ts';
+import { typedActions } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { ACCOUNT_ACTION_CALLBACK_ID, TICKED, accountActionModal } from '../blocks/accountActionModal.ts';
+import { ACCOUNT_ACTION_CALLBACK_ID, accountActionModal, TICKED } from '../blocks/accountActionModal.ts';
 import { sentenceModal } from '../blocks/accountModals.ts';
 import { MORE_ACTIONS_ACTION_ID, parseMoreActionValue } from '../blocks/moreActionsMenu.ts';
-import { secretReply } from '../blocks/secretReply.ts';
-import { sentenceBlocks } from '../blocks/usage.ts';
-import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
-import { answering, type Message } from '../replies.ts';
-import { deliverAccountCard } from './deliverAccountCard.ts';
-import { asFieldMessage, fieldErrors, type FieldErrors } from './formErrors.ts';
-import { editMetadata, readEditMetadata, type ReplyPlace } from './modalMetadata.ts';
+import { type ListenerDeps, requestActor, requestServices } from '../context.ts';
+import type { ReplyPlace } from '../delivery.ts';
+import { actionPlace } from '../places.ts';
+import { answerTo, answering, showOutcome } from '../replies.ts';
+import { asFieldMessage, type FieldErrors, fieldErrors } from './formErrors.ts';
+import { editMetadata, readEditMetadata } from './modalMetadata.ts';
 import { openModal } from './openAccountModals.ts';
 import { stateReader } from './stateReader.ts';
 import { submitting } from './submitting.ts';
 
-type Outcome = ActionOutcome & Partial<Pick<AccountOutcome, 'accountId'>>;
+/** The account actions the menu offers, by name. */
+const accountActions = new Map(typedActions.filter(isAccountAction).map((action) => [action.name, action]));
 
 /**
  * The card's "More actions…" menu: every account action, through a form generated from its typed command. The form
@@ -30,38 +28,22 @@ type Outcome = ActionOutcome & Partial<Pick<AccountOutcome, 'accountId'>>;
  * card it was opened from in place.
  */
 export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
-  app.action<BlockStaticSelectAction>(MORE_ACTIONS_ACTION_ID, async ({ ack, body, action, respond, client, context }) => {
+  app.action<BlockStaticSelectAction>(MORE_ACTIONS_ACTION_ID, async ({ ack, body, action, client, context }) => {
     await ack();
     const services = requestServices(deps, context);
-    await answering(respond, services.logger, async () => {
+    const place = actionPlace(body);
+    const answer = answerTo(client, services.logger, body.user.id, place);
+    await answering(answer, services.logger, async () => {
       const chosen = parseMoreActionValue(action.selected_option?.value ?? '');
-      const definition = chosen && actionsByName.get(chosen.actionName);
-      if (!chosen || !definition || !isAccountAction(definition))
-        throw new RefusedError('That menu option is not one Roster knows; look the account up again.', 'invalid-input');
+      const definition = chosen && accountActions.get(chosen.actionName);
+      if (!chosen || !definition) throw new RefusedError('That menu option is not one Roster knows; look the account up again.', 'invalid-input');
       const actor = requestActor(context);
-      const inChannel = !body.container?.is_ephemeral && body.channel?.id && body.message?.ts;
-      const place: ReplyPlace = inChannel
-        ? { channel: body.channel!.id, messageTs: body.message!.ts }
-        : { channel: body.channel?.id, responseUrl: body.response_url };
-
       if (runsWithoutForm(definition)) {
-        // Nothing to ask (a read such as the history): it runs now and only the chooser sees what it says.
-        const outcome = (await runAction(services, definition, actor, {
-          account: chosen.accountId,
-          expectedVersion: chosen.expectedVersion,
-        } as never)) as Outcome;
-        if (outcome.accountId && !outcome.informational) await deliverAccountCard(services, client, actor, { ...outcome, accountId: outcome.accountId }, place);
-        else
-          await respond({
-            response_type: 'ephemeral',
-            replace_original: false,
-            text: outcome.message,
-            blocks: sentenceBlocks(outcome.message, outcome.informational ? ':scroll:' : ':white_check_mark:'),
-          });
-        if (outcome.secret) await respond({ response_type: 'ephemeral', replace_original: false, ...secretReply(outcome.secret) });
+        // Nothing to ask (a read such as the history): it runs now; a report goes to the chooser alone.
+        const outcome = await runAction(services, definition, actor, { account: chosen.accountId, expectedVersion: chosen.expectedVersion });
+        await showOutcome(answer, services, actor, outcome, 'replace');
         return;
       }
-
       // Only the caller's grant and the account's current state are read before views.open (a trigger_id lasts 3 s).
       const form = await runAction(services, accountActionForm(definition), actor, { account: chosen.accountId });
       const metadata = formMetadata(definition, { id: form.accountId, version: form.version }, place);
@@ -83,39 +65,30 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
       const fields = accountActionFields(opened.action);
       const rawInput = { ...readForm(view, fields), account: opened.accountId, expectedVersion: opened.version };
       const actor = requestActor(context);
-      let outcome: Outcome;
+      let outcome: Awaited<ReturnType<TypedAction['run']>>;
       try {
-        outcome = (await runAction(services, opened.action, actor, rawInput as never)) as Outcome;
+        outcome = await runAction(services, opened.action, actor, rawInput);
       } catch (error) {
         if (!(error instanceof RefusedError)) throw error;
         const errors = fieldErrors(error, opened.action.input, rawInput, Object.fromEntries(fields.map((f) => [f.name, f.name])));
         if (errors) return { response: { response_action: 'errors', errors } };
-        const sentence = await refusalSentence(services, error, opened);
+        const sentence = await refusalSentence(services, actor, error, opened);
         // Not about one field: said under the first, where the form keeps what was entered.
         if (fields[0]) return { response: { response_action: 'errors', errors: { [fields[0].name]: asFieldMessage(sentence) } satisfies FieldErrors } };
         return { response: { response_action: 'update', view: sentenceModal(title, [`:no_entry: ${sentence}`]) } };
       }
-      return {
-        afterwards: async () => {
-          if (outcome.informational)
-            await tellPrivately(client, services.logger, actor.id, opened.place, {
-              text: outcome.message,
-              blocks: sentenceBlocks(outcome.message, ':scroll:'),
-            });
-          else await deliverAccountCard(services, client, actor, { ...outcome, accountId: outcome.accountId ?? opened.accountId }, opened.place);
-          if (outcome.secret) await tellPrivately(client, services.logger, actor.id, opened.place, secretReply(outcome.secret));
-        },
-      };
+      const answer = answerTo(client, services.logger, actor.id, opened.place);
+      return { afterwards: () => showOutcome(answer, services, actor, outcome, 'replace') };
     });
   });
 }
 
 /** The edit modal's metadata (account:version and where the card is) with the action to run. */
-function formMetadata(action: AnyAction, account: { id: string; version: number }, place: ReplyPlace): string {
+function formMetadata(action: TypedAction, account: { id: string; version: number }, place: ReplyPlace): string {
   return JSON.stringify({ do: action.name, ...(JSON.parse(editMetadata(account, place)) as object) });
 }
 
-function readFormMetadata(metadata: string): (NonNullable<ReturnType<typeof readEditMetadata>> & { action: AnyAction }) | null {
+function readFormMetadata(metadata: string): (NonNullable<ReturnType<typeof readEditMetadata>> & { action: TypedAction }) | null {
   const opened = readEditMetadata(metadata);
   let name: unknown;
   try {
@@ -123,8 +96,8 @@ function readFormMetadata(metadata: string): (NonNullable<ReturnType<typeof read
   } catch {
     return null;
   }
-  const action = typeof name === 'string' ? actionsByName.get(name) : undefined;
-  return opened && action && isAccountAction(action) ? { ...opened, action } : null;
+  const action = typeof name === 'string' ? accountActions.get(name) : undefined;
+  return opened && action ? { ...opened, action } : null;
 }
 
 /** The submitted values as the action's raw input, as typed words would give them; its schema then checks them. */
@@ -144,37 +117,9 @@ function readForm(view: ViewOutput, fields: readonly ActionField[]): Record<stri
 }
 
 /** A refusal for a stale form says so in the form's words; the others say what the action said. */
-async function refusalSentence(services: ActionServices, error: RefusedError, opened: { accountId: string; version: number }): Promise<string> {
+async function refusalSentence(services: ActionServices, actor: Actor, error: RefusedError, opened: { accountId: string; version: number }): Promise<string> {
   if (error.code !== 'conflict') return error.userMessage;
-  const now = await services.orm.em.fork().findOne(Account, { id: opened.accountId }, { fields: ['version'] });
-  if (!now || now.version === opened.version) return error.userMessage;
+  const now = await runAction(services, lookupAccount, actor, { query: opened.accountId });
+  if (now.kind !== 'card' || now.card.version === opened.version) return error.userMessage;
   return 'This account was changed by someone else meanwhile; nothing was changed. Close this form and choose the action again from the card to see the account as it is now.';
-}
-
-/**
- * What only the submitter may see (a temporary password, a history): ephemeral in the channel the card is in, else
- * through the card's response_url as a new ephemeral message, else a DM from the app. Never the card, which a channel sees.
- */
-async function tellPrivately(client: WebClient, log: Logger, userId: string, place: ReplyPlace, message: Message): Promise<void> {
-  const attempts: [string, () => Promise<unknown>][] = [];
-  if (place.channel) attempts.push(['chat.postEphemeral', () => client.chat.postEphemeral({ channel: place.channel!, user: userId, ...message })]);
-  if (place.responseUrl) attempts.push(['response_url', () => postEphemeral(place.responseUrl!, message)]);
-  for (const [way, attempt] of attempts) {
-    try {
-      await attempt();
-      return;
-    } catch (error) {
-      log.warn({ err: error, way }, 'could not tell the submitter there; trying the next way');
-    }
-  }
-  await client.chat.postMessage({ channel: userId, ...message });
-}
-
-async function postEphemeral(url: string, message: Message): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message }),
-  });
-  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }

@@ -3,11 +3,11 @@ import type { WebClient } from '@slack/web-api';
 import { runAction, type ActionServices } from '../../actions/action.ts';
 import { createAccountForm, editAccountForm } from '../../actions/accounts/accountForms.ts';
 import type { Actor } from '../../actions/actor.ts';
-import { recordRefusal } from '../../actions/audit.ts';
 import { emailSchema } from '../../actions/inputs.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { createAccountModal, editAccountModal } from '../blocks/accountModals.ts';
-import { createMetadata, editMetadata, type ReplyPlace } from './modalMetadata.ts';
+import type { ReplyPlace } from '../delivery.ts';
+import { createMetadata, editMetadata } from './modalMetadata.ts';
 
 /** Words after `/user` that open a modal (they are not typed actions). */
 export const MODAL_VERBS = ['create', 'edit'] as const;
@@ -35,12 +35,8 @@ export async function openModalFromCommand(request: ModalRequest, verb: (typeof 
     await openCreateAccountModal(request, email.success ? { email: email.data } : {});
     return;
   }
-  if (words.length > 1) {
-    const problem = `\`/user edit <who>\` opens a form to edit the account: name just the account (an email, username or ID). To type a change, use \`/user username <who> <new>\` or \`/user email <who> <new> [--org <slug>]\`.`;
-    await recordRefusal(request.services.orm.em, request.actor, { action: editAccountForm.name, detail: problem });
-    throw new RefusedError(problem, 'invalid-input');
-  }
-  await openEditAccountModal(request, words[0] ?? '');
+  const [account = '', ...more] = words;
+  await openEditAccountModal(request, account, more);
 }
 
 /** A caller without the role is refused here, with the sentence and audit event of the action itself, and no modal opens. */
@@ -49,8 +45,12 @@ export async function openCreateAccountModal({ services, client, actor, triggerI
   await openModal(client, triggerId, createAccountModal(form, createMetadata(place), prefill));
 }
 
-export async function openEditAccountModal({ services, client, actor, triggerId, place }: ModalRequest, accountRef: string): Promise<void> {
-  const form = await runAction(services, editAccountForm, actor, { account: accountRef });
+export async function openEditAccountModal(
+  { services, client, actor, triggerId, place }: ModalRequest,
+  accountRef: string,
+  more: readonly string[] = [],
+): Promise<void> {
+  const form = await runAction(services, editAccountForm, actor, { account: accountRef, more });
   await openModal(client, triggerId, editAccountModal(form, editMetadata({ id: form.accountId, version: form.version }, place)));
 }
 
