@@ -6,10 +6,11 @@ import { createAccount } from '../actions/accounts/createAccount.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
 import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
-import { loadConfig, ConfigError } from '../config.ts';
+import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
 import { RefusedError } from '../domain/errors.ts';
+import { nextSweepRun } from '../domain/schedule.ts';
 import { createLogger } from '../logger.ts';
 import { lazyQueueAccess } from '../../jobs/queueAccess.ts';
 import { sweepAllInactiveAccounts } from '../actions/accounts/sweepInactiveAccounts.ts';
@@ -29,7 +30,7 @@ ${typedActions.map((a) => `  user ${a.name} ${a.command.usage}`).join('\n')}
 /** A usage problem: printed with the usage text, exit code 2, nothing touched. */
 class UsageError extends Error {}
 
-type Run = (orm: Orm, services: ActionServices) => Promise<string>;
+type Run = (orm: Orm, services: ActionServices, config: Config) => Promise<string>;
 
 function parse<const Options extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: Options = {} as Options) {
   try {
@@ -119,9 +120,11 @@ export function plan(argv: string[]): Run {
       if (sub === 'lookup') {
         const { positionals } = parse(more);
         if (!positionals.length) throw new UsageError('user lookup takes an email, username, ID or name');
-        return async (_orm, services) => {
+        return async (_orm, services, config) => {
           const result = await runAction(services, lookupAccount, actor, { query: positionals.join(' ') });
-          if (result.kind === 'card') return accountCardText(result.card);
+          const now = new Date();
+          if (result.kind === 'card')
+            return accountCardText(result.card, { now, nextSweepAt: nextSweepRun(config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE, now) });
           if (result.kind === 'none') return `No account matches "${result.query}".`;
           return [
             `${result.matches.length}${result.more ? '+' : ''} accounts match "${result.query}":`,
@@ -188,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
     // Like `npm start`, every command brings the database up to date first, so a fresh clone needs no extra step.
     const applied = await migrate(orm);
     if (applied.length) console.error(`roster: applied ${applied.join(', ')}`);
-    console.log(await run(orm, { orm, logger, scheduler: queueAccess.scheduler, mail: queueAccess.mail }));
+    console.log(await run(orm, { orm, logger, scheduler: queueAccess.scheduler, mail: queueAccess.mail }, config));
     return 0;
   } catch (error) {
     if (error instanceof RefusedError) {

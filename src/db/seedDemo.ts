@@ -116,7 +116,7 @@ async function seedInTransaction(conn: EntityManager, options: SeedOptions, onPr
   await conn.execute(
     `insert into organisation (id, slug, name, created_at, updated_at) values (gen_random_uuid(), ?, ?, now(), now())
      on conflict (slug) do nothing`,
-    [options.organisation, `${options.organisation[0]!.toUpperCase()}${options.organisation.slice(1)} (demo)`],
+    [options.organisation, `${options.organisation[0]!.toUpperCase()}${options.organisation.slice(1)}`],
   );
   const [org] = await conn.execute<{ id: string }[]>(`select id from organisation where slug = ?`, [options.organisation]);
   await conn.execute(

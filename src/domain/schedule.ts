@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import type { AccountStatus } from './statuses.ts';
 
 /** How long a soft-deleted account can be restored before the purge job removes it. */
@@ -27,4 +28,12 @@ export function nextAutomaticTransition(
     default:
       return null;
   }
+}
+
+/**
+ * When a cron schedule next fires after `from`, read in `timezone`: the inactivity sweep's next run, computed by the
+ * same parser (and version) that BullMQ's job scheduler uses, so the card and the scheduler agree.
+ */
+export function nextSweepRun(cron: string, timezone: string, from: Date): Date {
+  return CronExpressionParser.parse(cron, { currentDate: from, tz: timezone }).next().toDate();
 }

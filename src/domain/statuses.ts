@@ -339,16 +339,17 @@ const SSO_REFUSALS: { readonly [E in LifecycleEvent]?: Refusal } = {
 
 const SIGN_IN_STATUSES: ReadonlySet<AccountStatus> = new Set<AccountStatus>(['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED']);
 
-const LABELS: { readonly [S in AccountStatus]: string } = {
-  STAGED: 'staged (created, not invited yet)',
-  INVITED: 'invited (has not signed in yet)',
-  ACTIVE: 'active',
+// What each status means beyond its own name; the card shows the name, then this, so nothing is said twice.
+const EXPLANATIONS: { readonly [S in AccountStatus]: string | null } = {
+  STAGED: 'created, not invited yet',
+  INVITED: 'has not signed in yet',
+  ACTIVE: null,
   RECOVERY: 'password reset pending',
   PASSWORD_EXPIRED: 'must set a new password at next sign-in',
-  LOCKED_OUT: 'locked out (too many wrong passwords)',
-  SUSPENDED: 'suspended (locked by an admin, or inactive)',
-  DEACTIVATED: 'deactivated (cannot sign in, history kept)',
-  DELETED: 'deleted (can be restored until it is purged)',
+  LOCKED_OUT: 'too many wrong passwords',
+  SUSPENDED: 'locked by an admin, or inactive',
+  DEACTIVATED: 'cannot sign in, history kept',
+  DELETED: 'can be restored until it is purged',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -377,9 +378,9 @@ export function canSignIn(status: AccountStatus): boolean {
   return SIGN_IN_STATUSES.has(status);
 }
 
-/** A short human label, e.g. 'locked out (too many wrong passwords)'. */
-export function describeStatus(status: AccountStatus): string {
-  return LABELS[status];
+/** What the status means beyond its name, e.g. 'too many wrong passwords' for LOCKED_OUT; null when the name says it all. */
+export function explainStatus(status: AccountStatus): string | null {
+  return EXPLANATIONS[status];
 }
 
 /**

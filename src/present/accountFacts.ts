@@ -1,6 +1,6 @@
 import type { AccountCard, GroupOnCard } from '../db/accountCards.ts';
 import { nextAutomaticTransition } from '../domain/schedule.ts';
-import { describeStatus } from '../domain/statuses.ts';
+import { explainStatus } from '../domain/statuses.ts';
 
 /** How a surface renders dates and user-supplied text: Slack uses date tokens and escapes mrkdwn, the CLI prints plain text. */
 export interface Formatter {
@@ -18,14 +18,22 @@ export interface Fact {
   value: string;
 }
 
+/** The clock a card is read against: what is already due says so, rather than giving a past date for it. */
+export interface CardTimes {
+  /** When the inactivity sweep runs next (see `nextSweepRun`); without it the card says "at the next sweep". */
+  nextSweepAt?: Date;
+  /** The moment the card describes; now when not given. */
+  now?: Date;
+}
+
 /** The account's fields as label/value pairs, in the order every surface shows them. */
-export function accountFacts(card: AccountCard, format: Formatter): Fact[] {
+export function accountFacts(card: AccountCard, format: Formatter, times: CardTimes = {}): Fact[] {
   return [
-    { label: 'Status', value: statusLine(card, format) },
+    { label: 'Status', value: statusLine(card, format, times) },
     { label: 'Role', value: card.role },
     { label: 'Email', value: format.text(card.email) },
     { label: 'Username', value: format.text(card.username) },
-    { label: 'Organisation', value: format.text(`${card.organisation.name} (${card.organisation.slug})`) },
+    { label: 'Organisation', value: format.text(organisationName(card.organisation)) },
     { label: 'Last sign-in', value: card.lastSignInAt ? format.date(card.lastSignInAt) : 'never' },
     { label: 'Added', value: format.date(card.createdAt) },
     { label: 'Modified', value: format.date(card.updatedAt) },
@@ -51,15 +59,29 @@ function lastChangeLine(change: NonNullable<AccountCard['lastChange']>, format: 
   return `${change.action} by ${who}, ${format.date(change.at)}${change.reason ? `: “${format.text(change.reason)}”` : ''}`;
 }
 
-export function statusLine(card: AccountCard, format: Formatter): string {
-  const reason = card.statusReason ? `: ${format.text(card.statusReason)}` : '';
-  const parts = [`${card.status} (${describeStatus(card.status)}${reason}) since ${format.date(card.statusChangedAt)}`];
+/** An organisation by name and slug (the slug is what `--org` takes), or once when the two are the same. */
+export function organisationName(organisation: { name: string; slug: string }): string {
+  return organisation.name === organisation.slug ? organisation.slug : `${organisation.name} (${organisation.slug})`;
+}
+
+export function statusLine(card: AccountCard, format: Formatter, times: CardTimes = {}): string {
+  const now = times.now ?? new Date();
+  const meaning = [explainStatus(card.status), card.statusReason ? format.text(card.statusReason) : null].filter(Boolean).join(': ');
+  const parts = [`${card.status}${meaning ? ` (${meaning})` : ''} since ${format.date(card.statusChangedAt)}`];
   const next = nextAutomaticTransition(card, card.organisation);
   if (next?.what === 'suspension-ends') parts.push(`suspension ends ${format.date(next.at)}`);
-  if (next?.what === 'inactivity-suspension') parts.push(`suspended for inactivity on ${format.date(next.at)} without a sign-in`);
+  if (next?.what === 'inactivity-suspension') parts.push(inactivityLine(next.at, now, times.nextSweepAt, format));
   if (next?.what === 'purge') parts.push(`purged for good on ${format.date(next.at)}`);
   if (card.failedSignIns > 0 && card.status !== 'LOCKED_OUT') parts.push(`${card.failedSignIns} failed sign-in${card.failedSignIns === 1 ? '' : 's'}`);
   return parts.join('; ');
+}
+
+// Past its date an account stays ACTIVE until the sweep reaches it: say that it is due and when that is, not a past
+// date for a suspension that has not happened.
+function inactivityLine(dueAt: Date, now: Date, nextSweepAt: Date | undefined, format: Formatter): string {
+  if (dueAt.getTime() > now.getTime()) return `suspended for inactivity on ${format.date(dueAt)} without a sign-in`;
+  const sweep = nextSweepAt ? ` (${format.date(nextSweepAt)})` : '';
+  return `due for suspension for inactivity since ${format.date(dueAt)}, at the next sweep${sweep}`;
 }
 
 export function groupLine(group: GroupOnCard, format: Formatter): string {

@@ -1,9 +1,9 @@
 import type { AccountCard, AccountSummary } from '../db/accountCards.ts';
-import { accountFacts, extrasFacts, groupLine, plainText } from './accountFacts.ts';
+import { accountFacts, extrasFacts, groupLine, plainText, type CardTimes } from './accountFacts.ts';
 
 /** The account card as plain text, for the CLI. */
-export function accountCardText(card: AccountCard): string {
-  const facts = [...accountFacts(card, plainText), ...extrasFacts(card, plainText)];
+export function accountCardText(card: AccountCard, times: CardTimes = {}): string {
+  const facts = [...accountFacts(card, plainText, times), ...extrasFacts(card, plainText)];
   const width = Math.max(...facts.map((f) => f.label.length));
   return [
     `${card.firstName} ${card.lastName}`,

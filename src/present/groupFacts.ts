@@ -1,11 +1,11 @@
 import type { GroupCard } from '../db/groupCards.ts';
-import { plainText, type Fact, type Formatter } from './accountFacts.ts';
+import { organisationName, plainText, type Fact, type Formatter } from './accountFacts.ts';
 
 /** The group's fields as label/value pairs, in the order every surface shows them (seeds 000-002's group information). */
 export function groupFacts(card: GroupCard, format: Formatter): Fact[] {
   const more = card.subgroupCount > card.subgroups.length ? `, and ${card.subgroupCount - card.subgroups.length} more` : '';
   return [
-    { label: 'Organisation', value: format.text(`${card.organisation.name} (${card.organisation.slug})`) },
+    { label: 'Organisation', value: format.text(organisationName(card.organisation)) },
     { label: 'External ID', value: card.externalId ? format.text(card.externalId) : 'none' },
     { label: 'Owner', value: card.owner ? format.text(`${card.owner.name} <${card.owner.email}>`) : 'none' },
     { label: 'Parent', value: card.parent ? format.text(card.parent.name) : 'none (top level)' },

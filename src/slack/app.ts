@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../config.ts';
+import { dispatchErrorHandler, notFoundRoute } from '../http/unknownPaths.ts';
 import { slackLogger } from '../slackWebClient.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
@@ -16,13 +17,27 @@ export interface SlackAdapter {
   stop(): Promise<void>;
 }
 
-/** The Bolt app: HTTP mode at POST /slack/events, or Socket Mode when SLACK_APP_TOKEN is set; both serve `routes`. */
+/**
+ * The Bolt app: HTTP mode at POST /slack/events, or Socket Mode when SLACK_APP_TOKEN is set; both serve `routes`, and
+ * both answer any other path with a quiet 404 rather than Bolt's default, which logs the URL with its query.
+ */
 export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: CustomRoute[]): SlackAdapter {
   const logger = slackLogger(deps.services.logger);
   const clientOptions = { slackApiUrl: config.SLACK_API_URL };
   const receiver = config.SLACK_APP_TOKEN
-    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, customRoutes: routes, installerOptions: { port: config.PORT, clientOptions }, logger })
-    : new HTTPReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', customRoutes: routes, logger });
+    ? new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN,
+        customRoutes: [...routes, notFoundRoute(deps.services.logger)],
+        installerOptions: { port: config.PORT, clientOptions },
+        logger,
+      })
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET!,
+        endpoints: '/slack/events',
+        customRoutes: routes,
+        dispatchErrorHandler: dispatchErrorHandler(deps.services.logger),
+        logger,
+      });
   const app = new App({ receiver, token: config.SLACK_BOT_TOKEN, clientOptions, logger });
 
   app.use(async ({ context, body, next }) => {

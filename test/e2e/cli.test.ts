@@ -219,6 +219,16 @@ describe('sweep', () => {
 
   const statusOfStale = async () => (await db.query<{ status: string }>('select status from account where id = $1', [staleId])).rows[0]!.status;
 
+  it('`user lookup` of that account says it is due for suspension and when the sweep runs (03:00 UTC by default)', async () => {
+    const result = await roster('user', 'lookup', 'stale.sam@example.com');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /Status\s+ACTIVE since .*; due for suspension for inactivity since \d{4}-\d\d-\d\d \d\d:\d\d UTC, at the next sweep \(\d{4}-\d\d-\d\d 03:00 UTC\)$/m,
+    );
+    expect(result.stdout).not.toContain('suspended for inactivity on');
+  });
+
   it('`sweep --dry-run` prints how many accounts it would suspend, and changes nothing', async () => {
     const result = await rosterAudited('sweep', '--dry-run');
 

@@ -1,8 +1,9 @@
 // A local stand-in for the Slack Web API (and for slash-command response_urls), so tests can run
 // the app's real Bolt receiver and WebClient without reaching Slack. Like real Slack it refuses
 // payloads beyond Block Kit's limits, so a card that would fail in production fails here too.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedCall {
   method: string;
@@ -163,6 +164,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (!first && !args.channel) return refuse('invalid_arguments');
         return ok({ channel: { id: first ? dmChannelFor(first) : args.channel } });
       }
+      case 'apps.connections.open':
+        return ok({ url: `${base.replace('http:', 'ws:')}/socket` });
       default:
         return ok({});
     }
@@ -220,6 +223,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
+  const webSockets = new Set<Socket>();
+  server.on('upgrade', (req, socket: Socket) => acceptSocketMode(req, socket, webSockets));
 
   return {
     url: `${base}/api/`,
@@ -270,9 +275,30 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         server.close((error) => (error ? reject(error) : resolve()));
         // fetch keeps connections alive; without this close() would wait for them to time out.
         server.closeAllConnections();
+        for (const socket of webSockets) socket.destroy();
       });
     },
   };
+}
+
+const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * Socket Mode's WebSocket, as little of it as a client needs to start and stop: the handshake, Slack's `hello`, and an
+ * answer to the client's close frame. No events travel over it; tests of Socket Mode exercise its HTTP routes.
+ */
+function acceptSocketMode(req: IncomingMessage, socket: Socket, open: Set<Socket>): void {
+  const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}${WEBSOCKET_GUID}`).digest('base64');
+  socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, '', ''].join('\r\n'));
+  const hello = Buffer.from(JSON.stringify({ type: 'hello', num_connections: 1 }));
+  socket.write(Buffer.concat([Buffer.from([0x81, hello.length]), hello]));
+  open.add(socket);
+  socket.on('close', () => open.delete(socket));
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (frame: Buffer) => {
+    const closeOpcode = 0x8;
+    if ((frame[0]! & 0x0f) === closeOpcode) socket.end(Buffer.from([0x88, 0x00]));
+  });
 }
 
 function ok(body: Json): Answer {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, pathForLog } from '../../src/logger.ts';
+import { slackLogger } from '../../src/slackWebClient.ts';
 import { Writable } from 'node:stream';
 
 const slack = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1' };
@@ -41,15 +42,20 @@ describe('loadConfig', () => {
   });
 });
 
+function logSink(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write: (chunk, _e, done) => {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, sink };
+}
+
 describe('createLogger', () => {
   it('redacts secrets wherever they sit in a logged object', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write: (chunk, _e, done) => {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const { lines, sink } = logSink();
     const logger = createLogger('info', sink);
     logger.info(
       { token: 'xoxb-abc', config: { signingSecret: 's3cr3t', botToken: 'xoxb-def' }, user: { password: 'hunter2', profile: { totpSecret: 'JBSWY3DP' } } },
@@ -58,5 +64,49 @@ describe('createLogger', () => {
     const out = lines.join('');
     for (const secret of ['xoxb-abc', 's3cr3t', 'xoxb-def', 'hunter2', 'JBSWY3DP']) expect(out).not.toContain(secret);
     expect(JSON.parse(out)).toMatchObject({ msg: 'hello', token: '[redacted]' });
+  });
+
+  it.each(['/api/v1/sign-in', '/scim/v2/Users'])('redacts the bearer token of a request to %s, however its header is spelt', (path) => {
+    const { lines, sink } = logSink();
+    const logger = createLogger('info', sink);
+    logger.info({ req: { method: 'POST', url: path, headers: { authorization: 'Bearer lower-case-bearer' } } }, 'request');
+    logger.info({ method: 'POST', path, headers: { Authorization: 'Bearer capitalised-bearer' } }, 'request');
+    const out = lines.join('');
+    expect(out).not.toContain('lower-case-bearer');
+    expect(out).not.toContain('capitalised-bearer');
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([
+      { req: { url: path, headers: { authorization: '[redacted]' } } },
+      { path, headers: { Authorization: '[redacted]' } },
+    ]);
+  });
+});
+
+describe('pathForLog', () => {
+  it('keeps the route and drops the query string and fragment', () => {
+    expect(pathForLog('/invitation?token=abc#top')).toBe('/invitation');
+    expect(pathForLog('/scim/v2/Users?filter=userName%20eq%20%22a%22')).toBe('/scim/v2/Users');
+  });
+
+  it('replaces every segment that could be a token or an ID', () => {
+    expect(pathForLog('/invitation/kq3Xw9-Zp1rT7mNcV2bYhL0sDfGjA8eUuQiOoPxRtEw/accept')).toBe('/invitation/[redacted]/accept');
+    expect(pathForLog('/api/v1/accounts/0b7c53f2-4d1e-4a37-9c8e-2f5b6a1d9e40')).toBe('/api/v1/accounts/[redacted]');
+    expect(pathForLog('/reset/a1b2c3d4')).toBe('/reset/[redacted]');
+    expect(pathForLog('/link/token=abc')).toBe('/link/[redacted]');
+  });
+});
+
+describe('slackLogger', () => {
+  it('scrubs the URLs that Bolt and the Slack SDKs interpolate into their messages', () => {
+    const { lines, sink } = logSink();
+    const logger = slackLogger(createLogger('debug', sink));
+    logger.info('Unhandled HTTP request (GET) made to /invitation?token=mailed-secret-123');
+    logger.warn('An unhandled HTTP request (GET) made to http://roster.example.test/reset-password/kq3Xw9-Zp1rT7mNcV2bYhL0sDfGjA8eUuQiOoPxRtEw was ignored');
+    const out = lines.join('');
+    expect(out).not.toContain('mailed-secret-123');
+    expect(out).not.toContain('kq3Xw9');
+    expect(lines.map((line) => JSON.parse(line).msg)).toEqual([
+      'Unhandled HTTP request (GET) made to /invitation',
+      'An unhandled HTTP request (GET) made to http://roster.example.test/reset-password/[redacted] was ignored',
+    ]);
   });
 });

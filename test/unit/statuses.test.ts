@@ -6,7 +6,7 @@ import {
   LIFECYCLE_EVENTS,
   allowedEvents,
   canSignIn,
-  describeStatus,
+  explainStatus,
   transition,
   type AccountStatus,
   type AuthSource,
@@ -508,14 +508,17 @@ describe('allowedEvents', () => {
   });
 });
 
-describe('describeStatus', () => {
-  it('gives every status a distinct short label', () => {
-    const labels = ACCOUNT_STATUSES.map(describeStatus);
-    expect(new Set(labels).size).toBe(ACCOUNT_STATUSES.length);
-    for (const label of labels) {
-      expect(label.length).toBeGreaterThan(0);
-      expect(label.length).toBeLessThanOrEqual(60);
+describe('explainStatus', () => {
+  it('explains every status but ACTIVE in a few words that do not repeat its name', () => {
+    const explained = ACCOUNT_STATUSES.filter((status) => status !== 'ACTIVE');
+    const explanations = explained.map(explainStatus);
+    expect(new Set(explanations).size).toBe(explained.length);
+    for (const [i, explanation] of explanations.entries()) {
+      expect(explanation?.length).toBeGreaterThan(0);
+      expect(explanation!.length).toBeLessThanOrEqual(60);
+      expect(explanation!.toLowerCase()).not.toContain(explained[i]!.toLowerCase().replace('_', ' '));
     }
-    expect(describeStatus('LOCKED_OUT')).toBe('locked out (too many wrong passwords)');
+    expect(explainStatus('LOCKED_OUT')).toBe('too many wrong passwords');
+    expect(explainStatus('ACTIVE')).toBeNull();
   });
 });

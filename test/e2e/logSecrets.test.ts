@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+/** A port nobody listens on: Socket Mode serves its routes on the configured port and cannot be asked for port 0's. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const modes = [
+  { mode: 'HTTP mode', env: async () => ({}) },
+  { mode: 'Socket Mode', env: async () => ({ SLACK_APP_TOKEN: 'xapp-1-test-app-token', PORT: String(await freePort()) }) },
+];
+
+describe.each(modes)('no secret reaches the logs ($mode, LOG_LEVEL debug)', ({ env }) => {
+  let t: TestRoster;
+  let base: string;
+  beforeAll(async () => {
+    t = await startTestRoster(await env());
+    base = `http://127.0.0.1:${t.roster.port}`;
+  });
+  afterAll(() => t?.stop());
+
+  const requestLines = (path: string) => t.logs.filter((line) => line.msg === 'no route for this request' && line.path === path);
+
+  it.each(['/invitation', '/reset-password', '/anything'])('a mailed link %s?token=... answers 404 and its token is nowhere in the logs', async (path) => {
+    const token = randomBytes(32).toString('base64url');
+    const response = await fetch(`${base}${path}?token=${token}`);
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'not found' });
+    expect(requestLines(path)).toHaveLength(1);
+    expect(t.rawLogs()).not.toContain(token);
+  });
+
+  it('a token in the path itself is not logged either; the route it was sent to is', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const response = await fetch(`${base}/invitation/${token}/accept`, { method: 'POST' });
+
+    expect(response.status).toBe(404);
+    expect(requestLines('/invitation/[redacted]/accept')).toMatchObject([{ method: 'POST' }]);
+    expect(t.rawLogs()).not.toContain(token);
+  });
+
+  it.each(['/api/v1/sign-in', '/scim/v2/Users'])('a bearer token sent to %s is nowhere in the logs', async (path) => {
+    const bearer = randomBytes(32).toString('hex');
+    const response = await fetch(`${base}${path}?filter=userName%20eq%20%22x%22`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}` },
+      body: '{}',
+    });
+
+    expect(response.status).toBe(404);
+    expect(requestLines(path)).toHaveLength(1);
+    expect(t.rawLogs()).not.toContain(bearer);
+    expect(t.rawLogs()).not.toContain('userName');
+  });
+
+  it('the routes Roster serves still answer', async () => {
+    const response = await fetch(`${base}/healthz?probe=${randomBytes(8).toString('hex')}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
