@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const card = async (email: string): Promise<number> => {
       const started = performance.now();
       const result = await runAction(services, lookupAccount, actor, { query: email });
-      const reply = lookupReply(result, actor.grants);
+      const reply = lookupReply(result, { grants: actor.grants, times: { now: new Date() } });
       const elapsed = performance.now() - started;
       if (result.kind !== 'card' || result.card.email !== email || reply.blocks.length === 0) {
         throw new Error(`/user ${email} gave a ${result.kind} reply, not its card`);

@@ -47,7 +47,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   if (config.ROSTER_ROLE !== 'worker') {
     slack = createSlackAdapter(
       config,
-      { services, actors: slackActorsFromDatabase(orm.em) },
+      { services, actors: slackActorsFromDatabase(orm.em), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
       healthRoutes({
         postgres: () =>
           orm.em

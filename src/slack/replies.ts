@@ -7,11 +7,17 @@ import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { groupInfo } from '../actions/groups/groupInfo.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { groupCardReply } from './blocks/groupCard.ts';
-import { cardReply } from './blocks/lookupReply.ts';
+import { type CardReader, cardReply } from './blocks/lookupReply.ts';
 import { secretReply } from './blocks/secretReply.ts';
 import { slackDate } from './blocks/text.ts';
 import { sentenceBlocks } from './blocks/usage.ts';
 import { deliver, type Message, type ReplyPlace } from './delivery.ts';
+
+/** Who a listener acts for, and how cards read to them. */
+export interface Caller {
+  actor: Actor;
+  reader: CardReader;
+}
 
 /** How a listener answers the person whose request it handles, wherever the request came from. */
 export interface Answer {
@@ -54,7 +60,7 @@ export async function answering(answer: Answer, log: Logger, work: () => Promise
 export async function showOutcome(
   answer: Answer,
   services: ActionServices,
-  actor: Actor,
+  caller: Caller,
   outcome: CommandOutcome,
   how: 'replace' | 'privately',
 ): Promise<void> {
@@ -62,27 +68,27 @@ export async function showOutcome(
     await answer.privately({ text: outcome.message, blocks: sentenceBlocks(outcome.message, ':scroll:') });
     return;
   }
-  await answer[how](await outcomeMessage(services, actor, outcome));
+  await answer[how](await outcomeMessage(services, caller, outcome));
   if (outcome.kind === 'account' && outcome.secret) await answer.privately(secretReply(outcome.secret));
 }
 
-async function outcomeMessage(services: ActionServices, actor: Actor, outcome: Exclude<CommandOutcome, { kind: 'report' }>): Promise<Message> {
+async function outcomeMessage(services: ActionServices, caller: Caller, outcome: Exclude<CommandOutcome, { kind: 'report' }>): Promise<Message> {
   switch (outcome.kind) {
     case 'account':
-      return accountMessage(services, actor, outcome);
+      return accountMessage(services, caller, outcome);
     case 'group':
-      return groupMessage(services, actor, outcome);
+      return groupMessage(services, caller.actor, outcome);
     case 'done':
       return { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') };
   }
 }
 
 /** What happened, who did it and when, above the account's card as the caller may see it now. */
-export async function accountMessage(services: ActionServices, actor: Actor, outcome: AccountOutcome): Promise<Message> {
+export async function accountMessage(services: ActionServices, { actor, reader }: Caller, outcome: AccountOutcome): Promise<Message> {
   const line = doneLine(actor, outcome.message);
   const lookup = await readable(runAction(services, lookupAccount, actor, { query: outcome.accountId }));
   return lookup?.kind === 'card'
-    ? cardReply(lookup.card, actor.grants, line)
+    ? cardReply(lookup.card, reader, line)
     : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') };
 }
 

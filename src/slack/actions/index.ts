@@ -5,7 +5,7 @@ import { cardActionsByName } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { CARD_ACTION_PREFIX, parseCardActionValue } from '../blocks/cardActions.ts';
 import { cardReply, lookupReply } from '../blocks/lookupReply.ts';
-import { type ListenerDeps, requestActor, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
 import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 
@@ -16,9 +16,10 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const services = requestServices(deps, context);
     const answer = answerTo(client, services.logger, body.user.id, actionPlace(body));
     await answering(answer, services.logger, async () => {
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       const result = await runAction(services, lookupAccount, actor, { query: action.value ?? '' });
-      await answer.replace(lookupReply(result, actor.grants));
+      await answer.replace(lookupReply(result, caller.reader));
     });
   });
 
@@ -32,15 +33,16 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const definition = cardActionsByName.get(action.action_id.slice(CARD_ACTION_PREFIX.length));
       const target = parseCardActionValue(action.value ?? '');
       if (!definition || !target) throw new RefusedError('That button is not one Roster knows; look the account up again.', 'invalid-input');
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       try {
         const outcome = await runAction(services, definition, actor, { account: target.accountId, expectedVersion: target.expectedVersion });
-        await showOutcome(answer, services, actor, outcome, 'replace');
+        await showOutcome(answer, services, caller, outcome, 'replace');
       } catch (error) {
         if (!(error instanceof RefusedError && error.code === 'conflict')) throw error;
         const current = await runAction(services, lookupAccount, actor, { query: target.accountId });
         if (current.kind !== 'card') throw error;
-        await answer.replace(cardReply(current.card, actor.grants, `:warning: ${error.userMessage}`));
+        await answer.replace(cardReply(current.card, caller.reader, `:warning: ${error.userMessage}`));
       }
     });
   });

@@ -1,17 +1,17 @@
 import type { KnownBlock } from '@slack/types';
 import type { AccountCard, AccountSummary } from '../../db/accountCards.ts';
-import { accountFacts, extrasFacts, groupLine, type Fact } from '../../present/accountFacts.ts';
+import { accountFacts, type CardTimes, extrasFacts, type Fact, groupLine } from '../../present/accountFacts.ts';
 import { escapeMrkdwn, slackFormat, truncate } from './text.ts';
 
 /** Enough groups to read at a glance while staying far below Slack's 50 blocks per message. */
 export const GROUPS_ON_CARD = 20;
 
-export function accountCardBlocks(card: AccountCard): KnownBlock[] {
+export function accountCardBlocks(card: AccountCard, times: CardTimes = {}): KnownBlock[] {
   const facts = (list: Fact[]) => list.map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${f.label}*\n${f.value}`, 2000) }));
   const groups = card.groups.slice(0, GROUPS_ON_CARD);
   return [
     { type: 'header', text: { type: 'plain_text', text: truncate(`${card.firstName} ${card.lastName}`, 150) } },
-    { type: 'section', block_id: 'account', fields: facts(accountFacts(card, slackFormat)) },
+    { type: 'section', block_id: 'account', fields: facts(accountFacts(card, slackFormat, times)) },
     { type: 'section', block_id: 'extras', fields: facts(extrasFacts(card, slackFormat)) },
     { type: 'divider' },
     {

@@ -6,7 +6,7 @@ import { typedActionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
 import { usageBlocks } from '../blocks/usage.ts';
-import { type ListenerDeps, requestActor, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 import { MODAL_VERBS, openModalFromCommand, opensModal } from '../views/openAccountModals.ts';
 import { MENTION, parseUserCommand } from './parseUserCommand.ts';
@@ -25,7 +25,8 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
         await answer.privately({ text: parsed.problem ?? 'How to use /user', blocks: usageBlocks(typedActions, parsed.problem) });
         return;
       }
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       if (parsed.kind === 'action' && opensModal(parsed.verb)) {
         const words = await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
         const place = { channel: command.channel_id };
@@ -38,11 +39,11 @@ export function registerUserCommand(app: App, deps: ListenerDeps): void {
           action.command.mentions === 'slack-user'
             ? parsed.words.map(mentionedUserId)
             : await Promise.all(parsed.words.map((word) => resolveMention(client, word)));
-        await showOutcome(answer, services, actor, await runCommand(services, action, actor, parsed.verb, words), 'privately');
+        await showOutcome(answer, services, caller, await runCommand(services, action, actor, parsed.verb, words), 'privately');
         return;
       }
       const query = parsed.kind === 'lookup-mention' ? await emailOfSlackUser(client, parsed.slackUserId) : parsed.query;
-      await answer.privately(lookupReply(await runAction(services, lookupAccount, actor, { query }), actor.grants));
+      await answer.privately(lookupReply(await runAction(services, lookupAccount, actor, { query }), caller.reader));
     });
   });
 }

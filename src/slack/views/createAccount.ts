@@ -3,7 +3,7 @@ import { runAction } from '../../actions/action.ts';
 import { createAccount } from '../../actions/accounts/createAccount.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { CREATE_ACCOUNT_CALLBACK_ID, CREATE_FIELD_BLOCKS, SEND_INVITATION } from '../blocks/accountModals.ts';
-import { type ListenerDeps, requestActor, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
 import { answerTo, showOutcome } from '../replies.ts';
 import { asFieldMessage, type FieldErrors, fieldErrors } from './formErrors.ts';
 import { readCreateMetadata } from './modalMetadata.ts';
@@ -22,7 +22,8 @@ export function registerCreateAccountView(app: App, deps: ListenerDeps): void {
     const services = requestServices(deps, context);
     await submitting(ack, services.logger, 'Add an account', async () => {
       const input = readCreateForm(view);
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       let created: Awaited<ReturnType<typeof createAccount.run>>;
       try {
         created = await runAction(services, createAccount, actor, input);
@@ -31,7 +32,7 @@ export function registerCreateAccountView(app: App, deps: ListenerDeps): void {
         throw error;
       }
       const answer = answerTo(client, services.logger, actor.id, readCreateMetadata(view.private_metadata));
-      return { afterwards: () => showOutcome(answer, services, actor, created, 'replace') };
+      return { afterwards: () => showOutcome(answer, services, caller, created, 'replace') };
     });
   });
 }

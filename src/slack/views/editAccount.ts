@@ -5,7 +5,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { EDIT_ACCOUNT_CALLBACK_ID, EDIT_FIELD_BLOCKS, sentenceModal } from '../blocks/accountModals.ts';
 import { EDIT_BUTTON_ACTION_ID, parseCardActionValue } from '../blocks/cardActions.ts';
 import { escapeMrkdwn } from '../blocks/text.ts';
-import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
+import { requestCaller, requestServices, type ListenerDeps } from '../context.ts';
 import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 import { fieldErrors } from './formErrors.ts';
@@ -26,7 +26,8 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
     await answering(answerTo(client, services.logger, body.user.id, place), services.logger, async () => {
       const target = parseCardActionValue(action.value ?? '');
       if (!target) throw new RefusedError('That button is not one Roster knows; look the account up again.', 'invalid-input');
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       await openEditAccountModal({ services, client, actor, triggerId: body.trigger_id, place }, target.accountId);
     });
   });
@@ -39,7 +40,8 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
       if (!opened)
         return { response: { response_action: 'update', view: sentenceModal(TITLE, [':warning: This form is out of date; close it and open it again.']) } };
       const input = readEditForm(view);
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       let outcome: Awaited<ReturnType<typeof editAccount.run>>;
       try {
         outcome = await runAction(services, editAccount, actor, { account: opened.accountId, expectedVersion: opened.version, ...input });
@@ -51,7 +53,7 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
         return { response: { response_action: 'update', view: sentenceModal(TITLE, sentences) } };
       }
       const answer = answerTo(client, services.logger, actor.id, opened.place);
-      return { afterwards: () => showOutcome(answer, services, actor, outcome, 'replace') };
+      return { afterwards: () => showOutcome(answer, services, caller, outcome, 'replace') };
     });
   });
 }

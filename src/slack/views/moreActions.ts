@@ -9,7 +9,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { ACCOUNT_ACTION_CALLBACK_ID, accountActionModal, TICKED } from '../blocks/accountActionModal.ts';
 import { sentenceModal } from '../blocks/accountModals.ts';
 import { MORE_ACTIONS_ACTION_ID, parseMoreActionValue } from '../blocks/moreActionsMenu.ts';
-import { type ListenerDeps, requestActor, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
 import type { ReplyPlace } from '../delivery.ts';
 import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
@@ -37,11 +37,12 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
       const chosen = parseMoreActionValue(action.selected_option?.value ?? '');
       const definition = chosen && accountActions.get(chosen.actionName);
       if (!chosen || !definition) throw new RefusedError('That menu option is not one Roster knows; look the account up again.', 'invalid-input');
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       if (runsWithoutForm(definition)) {
         // Nothing to ask (a read such as the history): it runs now; a report goes to the chooser alone.
         const outcome = await runAction(services, definition, actor, { account: chosen.accountId, expectedVersion: chosen.expectedVersion });
-        await showOutcome(answer, services, actor, outcome, 'replace');
+        await showOutcome(answer, services, caller, outcome, 'replace');
         return;
       }
       // Only the caller's grant and the account's current state are read before views.open (a trigger_id lasts 3 s).
@@ -64,7 +65,8 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
         return { response: { response_action: 'update', view: sentenceModal(title, [':warning: This form is out of date; close it and open it again.']) } };
       const fields = accountActionFields(opened.action);
       const rawInput = { ...readForm(view, fields), account: opened.accountId, expectedVersion: opened.version };
-      const actor = requestActor(context);
+      const caller = requestCaller(deps, context);
+      const { actor } = caller;
       let outcome: Awaited<ReturnType<TypedAction['run']>>;
       try {
         outcome = await runAction(services, opened.action, actor, rawInput);
@@ -78,7 +80,7 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
         return { response: { response_action: 'update', view: sentenceModal(title, [`:no_entry: ${sentence}`]) } };
       }
       const answer = answerTo(client, services.logger, actor.id, opened.place);
-      return { afterwards: () => showOutcome(answer, services, actor, outcome, 'replace') };
+      return { afterwards: () => showOutcome(answer, services, caller, outcome, 'replace') };
     });
   });
 }
