@@ -1,22 +1,41 @@
 import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
 import { runAction, type ActionServices, type Scheduler } from '../src/actions/action.ts';
 import { systemActor } from '../src/actions/actor.ts';
-import { expireLock } from '../src/actions/accounts/expireLock.ts';
-import { LOCK_EXPIRY_JOB, type LockExpiryData, type Queues } from './queues.ts';
+import { expireAllDueLocks, expireLock } from '../src/actions/accounts/expireLock.ts';
+import { handOff } from './handOff.ts';
+import { LOCK_EXPIRY_JOB, LOCK_EXPIRY_PASS_JOB, LOCK_EXPIRY_PASS_SCHEDULER, type LockExpiryData, type Queues } from './queues.ts';
 
-/** Schedules the end of a timed lock as a delayed job; one job per account and end time, so a retry adds nothing. */
-export function queueScheduler(queues: Queues): Scheduler {
+/**
+ * Schedules the end of a timed lock as a delayed job, waiting for Redis only briefly: the lock-expiry pass ends a lock
+ * whose job was never taken. One job per account and end time, so a retry or a late add when Redis returns adds
+ * nothing, and the job ends nothing the pass already ended.
+ */
+export function queueScheduler(queues: Queues, logger: Logger): Scheduler {
   return {
     async lockExpiry(accountId, at) {
-      await queues.maintenance.add(
+      const adding = queues.maintenance.add(
         LOCK_EXPIRY_JOB,
         { accountId },
         { jobId: `${LOCK_EXPIRY_JOB}-${accountId}-${at.getTime()}`, delay: Math.max(0, at.getTime() - Date.now()) },
       );
+      await handOff(adding, logger, { queue: queues.maintenance.name, accountId });
     },
   };
 }
 
 export async function processLockExpiry(job: Job<LockExpiryData>, services: ActionServices) {
   return runAction(services, expireLock, systemActor('lock-expiry'), { accountId: job.data.accountId, jobId: job.id });
+}
+
+/** Upserting is idempotent, so every worker process may call it at start; BullMQ runs an `every` schedule's first pass at once. */
+export async function scheduleLockExpiryPass(queues: Queues, everyMs: number): Promise<void> {
+  await queues.maintenance.upsertJobScheduler(LOCK_EXPIRY_PASS_SCHEDULER, { every: everyMs }, { name: LOCK_EXPIRY_PASS_JOB, data: {} });
+}
+
+/** Ends every timed lock whose end has passed: those whose delayed job Redis lost, or never took while it was away. */
+export async function processLockExpiryPass(job: Job, services: ActionServices): Promise<{ expired: number }> {
+  const expired = await expireAllDueLocks(services, systemActor('lock-expiry'), { jobId: job.id });
+  if (expired) services.logger.info({ expired }, 'lock-expiry pass ended timed locks');
+  return { expired };
 }

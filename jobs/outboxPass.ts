@@ -3,8 +3,6 @@ import { OutboxMail } from '../src/db/entities/index.ts';
 import type { Orm } from '../src/db/orm.ts';
 import { OUTBOX_PASS_JOB, OUTBOX_PASS_SCHEDULER, SEND_MAIL_JOB, type Queues } from './queues.ts';
 
-/** How often the workers look for outbox mail whose job was lost (Redis restarted, or the enqueue after commit failed). */
-export const OUTBOX_PASS_EVERY_MS = 60_000;
 /** Mail still unsent this long after it was queued is given up, with a warning, rather than retried for ever. */
 export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
 const PASS_BATCH = 500;
@@ -15,9 +13,13 @@ export interface OutboxPassDeps {
   queues: Queues;
 }
 
-/** Upserting is idempotent, so every worker process may call it at start; one pass also runs at once. */
-export async function scheduleOutboxPass(queues: Queues): Promise<void> {
-  await queues.mail.upsertJobScheduler(OUTBOX_PASS_SCHEDULER, { every: OUTBOX_PASS_EVERY_MS }, { name: OUTBOX_PASS_JOB, data: {} });
+/**
+ * Every `everyMs` (ROSTER_OUTBOX_PASS_SECONDS) the workers look for outbox mail whose job was lost: Redis restarted, or
+ * was away when the action asked for the send. Upserting is idempotent, so every worker process may call it at start;
+ * one pass also runs at once.
+ */
+export async function scheduleOutboxPass(queues: Queues, everyMs: number): Promise<void> {
+  await queues.mail.upsertJobScheduler(OUTBOX_PASS_SCHEDULER, { every: everyMs }, { name: OUTBOX_PASS_JOB, data: {} });
   await queues.mail.add(OUTBOX_PASS_JOB, {});
 }
 

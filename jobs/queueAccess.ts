@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { MailQueue, Scheduler } from '../src/actions/action.ts';
 import { queueScheduler } from './lockExpiry.ts';
+import { QUEUE_HAND_OFF_MS, settlesWithin } from './handOff.ts';
 import { createQueues, type Queues } from './queues.ts';
 import { outboxMailQueue } from './sendMail.ts';
 
@@ -18,10 +19,12 @@ export function lazyQueueAccess(redisUrl: string, prefix: string, logger: Logger
     return queues;
   };
   return {
-    scheduler: { lockExpiry: (accountId, at) => queueScheduler(open()).lockExpiry(accountId, at) },
-    mail: { send: (outboxId) => outboxMailQueue(open()).send(outboxId) },
+    scheduler: { lockExpiry: (accountId, at) => queueScheduler(open(), logger).lockExpiry(accountId, at) },
+    mail: { send: (outboxId) => outboxMailQueue(open(), logger).send(outboxId) },
     async close() {
-      await queues?.close();
+      // A queue waits for Redis before it closes: with Redis away the CLI would never exit. What it could not hand
+      // over is done by the workers' recovery passes.
+      if (queues) await settlesWithin(queues.close(), QUEUE_HAND_OFF_MS);
       redis?.disconnect();
     },
   };

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 
-/** Scheduled housekeeping: the nightly inactivity sweep, the end of timed locks (later: purges). */
+/** Scheduled housekeeping: the nightly inactivity sweep, the end of timed locks and its pass (later: purges). */
 export const MAINTENANCE_QUEUE = 'maintenance';
 /** Messages to Slack sent from jobs, so a rate limit waits in the queue instead of inside another job. */
 export const SLACK_NOTIFY_QUEUE = 'slack-notify';
@@ -11,6 +11,8 @@ export const MAIL_QUEUE = 'mail';
 
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
+export const LOCK_EXPIRY_PASS_JOB = 'lock-expiry-pass';
+export const LOCK_EXPIRY_PASS_SCHEDULER = 'lock-expiry-pass';
 export const INACTIVITY_SWEEP_SCHEDULER = 'nightly-inactivity-sweep';
 export const SEND_MAIL_JOB = 'send-mail';
 export const OUTBOX_PASS_JOB = 'outbox-pass';

@@ -6,6 +6,7 @@ import { Account, OutboxMail, type IAccount, type IOutboxMail } from '../src/db/
 import type { Orm } from '../src/db/orm.ts';
 import { STATUS_AWAITING_MAIL } from '../src/domain/tokens.ts';
 import { accountLink, mailContent } from '../src/present/mailText.ts';
+import { handOff } from './handOff.ts';
 import type { MailSettings } from './mailTransport.ts';
 import { SEND_MAIL_JOB, type Queues, type SendMailData } from './queues.ts';
 
@@ -15,11 +16,15 @@ export interface SendMailDeps {
   mailSettings: MailSettings;
 }
 
-/** Queues the send of an outbox row; the job id is the row's id, so asking twice (the action, then the pass) queues it once. */
-export function outboxMailQueue(queues: Queues): MailQueue {
+/**
+ * Queues the send of an outbox row, waiting for Redis only briefly (the outbox pass sends what this could not queue).
+ * The job id is the row's id, so asking twice (the action, then the pass, or a late add when Redis returns) queues it
+ * once, and a send job for a row already sent does nothing.
+ */
+export function outboxMailQueue(queues: Queues, logger: Logger): MailQueue {
   return {
     async send(outboxId) {
-      await queues.mail.add(SEND_MAIL_JOB, { outboxId }, { jobId: outboxId });
+      await handOff(queues.mail.add(SEND_MAIL_JOB, { outboxId }, { jobId: outboxId }), logger, { queue: queues.mail.name, outboxId });
     },
   };
 }

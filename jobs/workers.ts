@@ -2,13 +2,14 @@ import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import { processInactivitySweep, type SweepDeps } from './inactivitySweep.ts';
 import { processSlackNotification, SLACK_NOTIFY_LIMIT } from './slackNotify.ts';
-import { processLockExpiry } from './lockExpiry.ts';
+import { processLockExpiry, processLockExpiryPass } from './lockExpiry.ts';
 import type { MailSettings } from './mailTransport.ts';
 import { processOutboxPass } from './outboxPass.ts';
 import { processSendMail } from './sendMail.ts';
 import {
   INACTIVITY_SWEEP_JOB,
   LOCK_EXPIRY_JOB,
+  LOCK_EXPIRY_PASS_JOB,
   MAIL_QUEUE,
   MAINTENANCE_QUEUE,
   OUTBOX_PASS_JOB,
@@ -43,6 +44,7 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
       const jobDeps = forJob(deps, MAINTENANCE_QUEUE, job);
       if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job as Job<InactivitySweepData>, jobDeps);
       if (job.name === LOCK_EXPIRY_JOB) return processLockExpiry(job as Job<LockExpiryData>, jobDeps);
+      if (job.name === LOCK_EXPIRY_PASS_JOB) return processLockExpiryPass(job, jobDeps);
       throw new Error(`unknown maintenance job "${job.name}"`);
     },
     { connection, prefix, concurrency: 1 },

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { createQueues, type Queues } from '../jobs/queues.ts';
 import { scheduleRecurringJobs } from '../jobs/scheduler.ts';
 import { startWorkers, type Workers } from '../jobs/workers.ts';
-import { queueScheduler } from '../jobs/lockExpiry.ts';
+import { queueScheduler, scheduleLockExpiryPass } from '../jobs/lockExpiry.ts';
+import { settlesWithin } from '../jobs/handOff.ts';
 import { mailSettings } from '../jobs/mailTransport.ts';
 import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
@@ -34,9 +35,10 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
 
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
-  await warnIfRedisLosesJobs(redis, logger);
+  // Not awaited: a Redis that is away at start must not hold up the Slack receiver; the check runs once it answers.
+  void warnIfRedisLosesJobs(redis, logger);
   const queues = createQueues(redis, config.REDIS_PREFIX, logger);
-  const services: ActionServices = { orm, logger, scheduler: queueScheduler(queues), mail: outboxMailQueue(queues) };
+  const services: ActionServices = { orm, logger, scheduler: queueScheduler(queues, logger), mail: outboxMailQueue(queues, logger) };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
     await runAction(services, grantRole, systemActor('bootstrap'), { slackUserId, role: 'owner' });
@@ -67,8 +69,14 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       redis,
       config.REDIS_PREFIX,
     );
-    await scheduleRecurringJobs(queues, config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE);
-    await scheduleOutboxPass(queues);
+    await setSchedules(
+      Promise.all([
+        scheduleRecurringJobs(queues, config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE),
+        scheduleOutboxPass(queues, config.ROSTER_OUTBOX_PASS_SECONDS * 1000),
+        scheduleLockExpiryPass(queues, config.ROSTER_LOCK_EXPIRY_PASS_SECONDS * 1000),
+      ]),
+      logger,
+    );
   }
   logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', role: config.ROSTER_ROLE }, 'Roster started');
 
@@ -93,16 +101,20 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   };
 }
 
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const done = work.then(
-    () => true,
-    () => true,
+/** How long start-up waits for Redis to take the schedules before it goes on without them (they are set once Redis answers). */
+const SCHEDULES_WAIT_MS = 2000;
+
+/** A failure to set the schedules stops start-up; a Redis that does not answer yet does not. */
+async function setSchedules(scheduling: Promise<unknown>, logger: Logger): Promise<void> {
+  if (await settlesWithin(scheduling, SCHEDULES_WAIT_MS)) {
+    await scheduling;
+    return;
+  }
+  logger.warn({ waitedMs: SCHEDULES_WAIT_MS }, 'Redis does not answer: Roster starts, and sets its job schedules once Redis answers');
+  scheduling.then(
+    () => logger.info('job schedules set'),
+    (error: unknown) => logger.error({ err: error }, 'setting the job schedules failed'),
   );
-  const settled = await Promise.race([done, timeout]);
-  clearTimeout(timer);
-  return settled;
 }
 
 /** Without AOF a Redis restart loses every queued job; with eviction Redis may drop them under memory pressure. */

@@ -148,7 +148,8 @@ describe('invitations', () => {
   });
 
   it('createAccount queues the invitation when asked to, and only then', async () => {
-    const services = { orm: t.roster.orm, logger: createLogger('silent'), mail: outboxMailQueue(t.roster.queues) };
+    const logger = createLogger('silent');
+    const services = { orm: t.roster.orm, logger, mail: outboxMailQueue(t.roster.queues, logger) };
     const eve = await runAction(services, createAccount, cliActor(), { email: 'eve.new@example.test', firstName: 'Eve', lastName: 'New' });
     expect(eve.status).toBe('INVITED');
     const token = tokenIn(await mailTo('eve.new@example.test'), 'invitation');

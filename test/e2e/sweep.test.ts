@@ -5,9 +5,12 @@
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResult } from '../../src/actions/accounts/sweepInactiveAccounts.ts';
-import { INACTIVITY_SWEEP_JOB, INACTIVITY_SWEEP_SCHEDULER, type InactivitySweepData } from '../../jobs/queues.ts';
+import { INACTIVITY_SWEEP_JOB, INACTIVITY_SWEEP_SCHEDULER, LOCK_EXPIRY_PASS_SCHEDULER, type InactivitySweepData } from '../../jobs/queues.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+/** Each once on the maintenance queue, however many processes set them: the nightly sweep and the lock-expiry pass. */
+const MAINTENANCE_SCHEDULERS = [INACTIVITY_SWEEP_SCHEDULER, LOCK_EXPIRY_PASS_SCHEDULER].sort();
 
 const REPORTS_CHANNEL = 'C0REPORTS';
 /** Only on 29 February, so that the real schedule never fires in the middle of a test run. */
@@ -229,15 +232,16 @@ describe('the nightly schedule', () => {
 
   it('is registered at start with the configured cron pattern and time zone', async () => {
     const schedulers = await t.roster.queues.maintenance.getJobSchedulers();
-    expect(schedulers).toHaveLength(1);
-    expect(schedulers[0]).toMatchObject({ key: INACTIVITY_SWEEP_SCHEDULER, name: INACTIVITY_SWEEP_JOB, pattern: SWEEP_CRON, tz: SWEEP_TIMEZONE });
-    expect(schedulers[0]!.next).toBeGreaterThan(Date.now());
+    expect(schedulers.map((s) => s.key).sort()).toEqual(MAINTENANCE_SCHEDULERS);
+    const sweep = schedulers.find((s) => s.key === INACTIVITY_SWEEP_SCHEDULER);
+    expect(sweep).toMatchObject({ key: INACTIVITY_SWEEP_SCHEDULER, name: INACTIVITY_SWEEP_JOB, pattern: SWEEP_CRON, tz: SWEEP_TIMEZONE });
+    expect(sweep!.next).toBeGreaterThan(Date.now());
   });
 
   it('queues a sweep that, once due, suspends, audits under its job id and reports like any other run', async () => {
     await t.given.organisation('nightly-org', { inactivityDays: 30 });
     const stale = await t.given.account({ organisationSlug: 'nightly-org', lastSignInAt: ago(45 * DAY) });
-    const [scheduler] = await t.roster.queues.maintenance.getJobSchedulers();
+    const scheduler = await t.roster.queues.maintenance.getJobScheduler(INACTIVITY_SWEEP_SCHEDULER);
     const jobId = `repeat:${INACTIVITY_SWEEP_SCHEDULER}:${scheduler!.next}`;
     const scheduled = await t.roster.queues.maintenance.getJob(jobId);
     expect(scheduled, 'the scheduler keeps its next run as a delayed job').toBeDefined();
@@ -317,7 +321,8 @@ describe('two processes on the same Redis (README: run more copies of the worker
 
   it('keep one nightly schedule between them', async () => {
     const schedulers = await t.roster.queues.maintenance.getJobSchedulers();
-    expect(schedulers).toMatchObject([{ key: INACTIVITY_SWEEP_SCHEDULER, pattern: SWEEP_CRON }]);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(MAINTENANCE_SCHEDULERS);
+    expect(schedulers.find((s) => s.key === INACTIVITY_SWEEP_SCHEDULER)).toMatchObject({ pattern: SWEEP_CRON });
   });
 
   it('both wait out a 429 from Slack: the retried report arrives after Retry-After, exactly once', async () => {

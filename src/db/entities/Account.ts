@@ -64,6 +64,11 @@ export const Account = defineEntity({
       name: 'account_inactivity_sweep',
       expression: `create index "account_inactivity_sweep" on "account" (organisation_id, coalesce(last_sign_in_at, created_at)) where status = 'ACTIVE'`,
     },
+    // The end of timed locks (a pass every few seconds) reads only SUSPENDED accounts that have an end date.
+    {
+      name: 'account_timed_lock_end',
+      expression: `create index "account_timed_lock_end" on "account" (suspended_until) where status = 'SUSPENDED' and suspended_until is not null`,
+    },
     { name: 'account_organisation_status', properties: ['organisation', 'status'] },
   ],
 });
