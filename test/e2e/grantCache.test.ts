@@ -123,9 +123,15 @@ describe('grants held in memory', () => {
     await db.query('commit');
   };
 
+  /** Resolves once the listener has announced a change of `slackUserId`'s grants. */
+  const announced = (slackUserId: string) => new Promise<void>((resolve) => changes.onChange((changed) => changed === slackUserId && resolve()));
+
   it('are read once while the listener listens, and again after any announced change', async () => {
     const actors = cachedSlackActors(t.roster.orm.em, changes);
+    // A read racing with the grant's own announcement would rightly not be held; wait for it first.
+    const granted = announced('U0HELDGC01');
     await t.given.grant('U0HELDGC01', 'helpdesk');
+    await granted;
     expect((await actors.actorFor('U0HELDGC01')).grants).toEqual([{ role: 'helpdesk', organisationId: null }]);
 
     // Held: an unannounced change is not seen, which is what makes the announcement necessary.
