@@ -1,6 +1,9 @@
-// What both benchmarks share: the bench database on DATABASE_URL's server and latency percentiles.
+// What the benchmarks share: the bench database on DATABASE_URL's server, latency percentiles, signed Slack requests.
+import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { withDefaultUser } from '../src/config.ts';
+import { createOrm, migrate } from '../src/db/orm.ts';
+import { seedDemo } from '../src/db/seedDemo.ts';
 
 /** Both benchmarks seed (or reuse) this database, with the demo organisation. */
 export const BENCH_DATABASE = 'roster_bench';
@@ -56,4 +59,69 @@ export function percentiles(samples: number[]): Percentiles {
 export function round(ms: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(ms * f) / f;
+}
+
+/** Other sessions on the bench database (another benchmark seeding or measuring). */
+async function otherSessions(): Promise<number> {
+  return withClient('postgres', async (client) => {
+    const { rows } = await client.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+      BENCH_DATABASE,
+    ]);
+    return Number(rows[0]?.n ?? 0);
+  });
+}
+
+/**
+ * Makes sure the bench database holds `users` demo accounts, migrated: reused when it does, topped up with seedDemo
+ * otherwise (only while nobody else uses it); never dropped.
+ */
+export async function ensureDemoAccounts(users: number, say: (message: string) => void): Promise<{ reused: boolean; seedSeconds: number | null }> {
+  const found = await existingAccounts();
+  const missing = Math.max(0, users - found);
+  if (missing > 0) {
+    const others = await otherSessions();
+    if (others > 0)
+      throw new Error(`${BENCH_DATABASE} holds ${found} of ${users} demo accounts and ${others} other session(s) use it; run again when they are done`);
+    say(`${BENCH_DATABASE} holds ${found} demo accounts; seeding ${missing} more...`);
+  } else {
+    say(`reusing ${BENCH_DATABASE} (${found} demo accounts)`);
+  }
+  const orm = await createOrm(databaseUrl(BENCH_DATABASE), () => {});
+  try {
+    // New expression indexes have no statistics until the table is analysed again.
+    if ((await migrate(orm)).length > 0) await orm.em.execute('analyze account');
+    if (missing === 0) return { reused: true, seedSeconds: null };
+    const started = performance.now();
+    await seedDemo(orm.em.fork(), { users: missing, organisation: BENCH_ORGANISATION });
+    return { reused: false, seedSeconds: round((performance.now() - started) / 1000, 1) };
+  } finally {
+    await orm.close();
+  }
+}
+
+/** A `/user` slash command as Slack sends it, signed with the app's signing secret, ready for fetch. */
+export function signedCommand(signingSecret: string, command: { userId: string; text: string; responseUrl: string }): RequestInit {
+  const body = new URLSearchParams({
+    token: 'bench-verification-token',
+    team_id: 'T0BENCH',
+    team_domain: 'bench',
+    channel_id: 'C0BENCH',
+    channel_name: 'bench',
+    user_id: command.userId,
+    user_name: command.userId.toLowerCase(),
+    command: '/user',
+    text: command.text,
+    api_app_id: 'A0ROSTER',
+    is_enterprise_install: 'false',
+    response_url: command.responseUrl,
+    trigger_id: `${Date.now()}.${randomBytes(8).toString('hex')}`,
+  }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return {
+    method: 'POST',
+    // Bolt's receiver parses a form body only when the content type is exactly this (no charset).
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+    body,
+  };
 }

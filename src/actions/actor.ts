@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackGrant } from '../db/entities/index.ts';
+import { ALL_USERS, type GrantChanges } from '../db/grantChanges.ts';
 import type { Grant } from '../domain/roles.ts';
 
 /** Who asks for an action, with every grant they hold. */
@@ -15,9 +16,41 @@ export interface SlackActors {
   actorFor(slackUserId: string): Promise<Actor>;
 }
 
-/** Reads the grants on every request. */
-export function slackActorsFromDatabase(em: EntityManager): SlackActors {
-  return { actorFor: (slackUserId) => slackActor(em, slackUserId) };
+/** Users whose grants are held at most; past it the longest-held is forgotten (everyone in a big workspace may type /user). */
+const MAX_CACHED_USERS = 10_000;
+
+/**
+ * Each Slack user's grants, read once and held in memory until the database announces that they changed (a trigger
+ * on slack_grant notifies every process). Nothing is held while the announcements are not being listened for, and
+ * everything is forgotten when listening stops or starts again, since changes meanwhile went unannounced. A read
+ * that raced with an announcement is used once and not kept. A revoked grant is thus gone from every process as
+ * soon as the announcement arrives (within milliseconds of the commit); changes re-check grants in their own
+ * transaction regardless.
+ */
+export function cachedSlackActors(em: EntityManager, changes: GrantChanges): SlackActors {
+  const held = new Map<string, readonly Grant[]>();
+  let announcements = 0;
+  changes.onChange((slackUserId) => {
+    announcements += 1;
+    if (slackUserId === ALL_USERS) held.clear();
+    else held.delete(slackUserId);
+  });
+  return {
+    async actorFor(slackUserId) {
+      const known = held.get(slackUserId);
+      if (known) return { kind: 'slack', id: slackUserId, grants: [...known] };
+      const before = announcements;
+      const actor = await slackActor(em, slackUserId);
+      if (changes.listening && announcements === before) {
+        if (held.size >= MAX_CACHED_USERS) held.delete(held.keys().next().value!);
+        held.set(
+          slackUserId,
+          actor.grants.map((grant) => Object.freeze({ ...grant })),
+        );
+      }
+      return actor;
+    },
+  };
 }
 
 export async function slackActor(em: EntityManager, slackUserId: string): Promise<Actor> {

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../config.ts';
 import { dispatchErrorHandler, notFoundRoute } from '../http/unknownPaths.ts';
+import { withLogFields } from '../logger.ts';
 import { slackLogger } from '../slackWebClient.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
@@ -42,9 +43,10 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
 
   app.use(async ({ context, body, next }) => {
     const slackUser = (body as { user_id?: string; user?: { id?: string } }).user_id ?? (body as { user?: { id?: string } }).user?.id;
-    context.log = deps.services.logger.child({ requestId: randomUUID(), slackUser });
-    if (slackUser) context.actor = await deps.actors.actorFor(slackUser);
-    await next();
+    await withLogFields({ requestId: randomUUID(), slackUser }, async () => {
+      if (slackUser) context.actor = await deps.actors.actorFor(slackUser);
+      await next();
+    });
   });
   app.error(async (error) => {
     deps.services.logger.error({ err: error }, 'unhandled Slack listener error');

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { ActionServices } from '../actions/action.ts';
 import type { Actor, SlackActors } from '../actions/actor.ts';
 import { nextSweepRun } from '../domain/schedule.ts';
@@ -10,11 +9,6 @@ export interface ListenerDeps {
   actors: SlackActors;
   /** When the nightly inactivity sweep runs (ROSTER_SWEEP_CRON in ROSTER_TIMEZONE), for cards of accounts it will suspend. */
   sweep: { cron: string; timezone: string };
-}
-
-/** The services for one request, with a logger that carries the request's id. */
-export function requestServices(deps: ListenerDeps, context: Record<string, unknown>): ActionServices & { logger: Logger } {
-  return { ...deps.services, logger: (context.log as Logger | undefined) ?? deps.services.logger };
 }
 
 /** The caller of this request, resolved once by the app's middleware before any listener runs. */

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyAction } from '../../src/actions/action.ts';
-import { typedActions } from '../../src/actions/registry.ts';
+import { z } from 'zod';
+import { type AnyAction, defineAction, runAction, UncheckedGrantError } from '../../src/actions/action.ts';
+import { accountActionFields } from '../../src/actions/formFields.ts';
+import { registry, typedActions } from '../../src/actions/registry.ts';
+import { Account, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
+import { RefusedError } from '../../src/domain/errors.ts';
 import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/roles.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -39,5 +43,157 @@ describe.each(TYPED_ACTIONS.map((action) => [action.name, action] as const))('%s
       expect(audit.length).toBeGreaterThan(0);
       expect(audit.at(-1)!.detail).toContain(action.requires);
     }
+  });
+});
+
+/**
+ * The column for other organisations: every action in the registry, run by a viewer, helpdesk, admin and owner whose
+ * grants are limited to organisation A, against targets in organisation B. Each is refused with a sentence and the
+ * refusal audited, or (a search) answers with nothing of B's; either way nothing changes. Input values come from the
+ * field names, so a new action is in this test without anyone adding it; a field this test has no value for fails it.
+ */
+describe('against another organisation', () => {
+  const LIMITED: { role: RosterRole; userId: string }[] = ROSTER_ROLES.map((role, i) => ({ role, userId: `U0CROSSA0${i + 1}` }));
+  let inB: { account: { id: string; email: string }; groupId: string; organisationId: string };
+  let values: Record<string, unknown>;
+
+  beforeAll(async () => {
+    await t.given.organisation('cross-a');
+    const b = await t.given.organisation('cross-b');
+    for (const caller of LIMITED) await t.given.grant(caller.userId, caller.role, 'cross-a');
+    await t.given.account({ firstName: 'Crossorg', lastName: 'Alpha', organisationSlug: 'cross-a' });
+    const beta = await t.given.account({ firstName: 'Crossorg', lastName: 'Beta', organisationSlug: 'cross-b' });
+    const em = t.roster.orm.em.fork();
+    const [orgA, orgB] = await Promise.all(['cross-a', 'cross-b'].map((slug) => em.findOneOrFail(Organisation, { slug })));
+    em.create(Group, { organisation: orgA!, name: 'Crossorg Group A' });
+    const groupB = em.create(Group, { organisation: orgB!, name: 'Crossorg Group B' });
+    em.create(Membership, { account: beta.id, group: groupB, role: 'member' });
+    em.create(Feature, { key: 'crossmod', name: 'Cross module', kind: 'module' });
+    em.create(Feature, { key: 'crossaddon', name: 'Cross add-on', kind: 'add_on' });
+    await em.flush();
+    inB = { account: beta, groupId: groupB.id, organisationId: b.id };
+    values = {
+      account: beta.email,
+      accountId: beta.id,
+      group: 'Crossorg Group B',
+      groups: [groupB.id],
+      organisation: 'cross-b',
+      query: 'crossorg',
+      slackUserId: 'U0CROSSTGT',
+      email: 'new.crossorg@example.test',
+      firstName: 'Cross',
+      lastName: 'Org',
+      username: 'crossorg-new',
+      name: 'Crossorg New Group',
+      slug: 'cross-new',
+      externalId: 'CROSS-1',
+      module: 'crossmod',
+      addOn: 'crossaddon',
+      state: 'on',
+      product: 'Cross app',
+      seats: '5',
+      until: '2099-01-01',
+    };
+  });
+
+  describe.each(registry.map((action) => [action.name, action] as const))('%s', (_name, action) => {
+    it.each(LIMITED.map((caller) => [caller.role, caller] as const))('as an %s of A only', async (_role, caller) => {
+      const before = await fingerprint();
+      const refusalsBefore = (await t.given.audit({ actorId: caller.userId, action: action.name, outcome: 'refused' })).length;
+      const actor = { kind: 'slack' as const, id: caller.userId, grants: [{ role: caller.role, organisationId: (await orgId('cross-a'))! }] };
+      const services = { orm: t.roster.orm, logger: t.logger };
+      let outcome: unknown;
+      let refusal: RefusedError | undefined;
+      try {
+        outcome = await runAction(services, action, actor, inputFor(action));
+      } catch (error) {
+        if (!(error instanceof RefusedError)) throw error;
+        refusal = error;
+      }
+      if (refusal) {
+        expect(refusal.userMessage).toMatch(/\w.*\./);
+        expect(await t.given.audit({ actorId: caller.userId, action: action.name, outcome: 'refused' })).toHaveLength(refusalsBefore + 1);
+      } else {
+        // Answered: a read within A's scope, which finds A's record and none of B's.
+        const answer = JSON.stringify(outcome);
+        for (const ofB of [inB.account.id, inB.account.email, inB.groupId, inB.organisationId, 'Crossorg Beta', 'Crossorg Group B', 'cross-b']) {
+          expect(answer).not.toContain(ofB);
+        }
+        expect(answer).toMatch(/Crossorg Alpha|crossorg\.alpha|Crossorg Group A/i);
+      }
+      expect(await t.given.audit({ actorId: caller.userId, action: action.name, outcome: 'done' })).toEqual([]);
+      expect(await fingerprint()).toBe(before);
+    });
+  });
+
+  /** The action's input from the values above by field name; a required field without one takes its schema's first fit. */
+  function inputFor(action: AnyAction): Record<string, unknown> {
+    const shape = action.input instanceof z.ZodObject ? (action.input.shape as Record<string, z.ZodType>) : {};
+    const input: Record<string, unknown> = {};
+    for (const [field, schema] of Object.entries(shape)) {
+      if (field in values && schema.safeParse(values[field]).success) input[field] = values[field];
+      else if (!schema.safeParse(undefined).success) {
+        const fit = [...choicesOf(schema), 'x', 1, true].find((candidate) => schema.safeParse(candidate).success);
+        if (fit === undefined) throw new Error(`no value for ${action.name}.${field}: add one to the values of this test`);
+        input[field] = fit;
+      }
+    }
+    return input;
+  }
+});
+
+function choicesOf(schema: z.ZodType): readonly unknown[] {
+  const field = accountActionFields({ ...typedActions[0]!, input: z.object({ probe: schema }), command: { usage: '', positional: ['account', 'probe'] } });
+  return field[0]?.choices ?? [];
+}
+
+async function orgId(slug: string): Promise<string | undefined> {
+  return (await t.roster.orm.em.fork().findOne(Organisation, { slug }))?.id;
+}
+
+/** Every row Roster keeps, but the audit trail: equal before and after means nothing changed. */
+async function fingerprint(): Promise<string> {
+  const tables = [
+    'account',
+    'account_group',
+    'membership',
+    'slack_grant',
+    'organisation',
+    'outbox_mail',
+    'account_feature',
+    'group_feature',
+    'licence',
+    'account_token',
+  ];
+  const rows = await t.roster.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ digest: string }[]>(
+      tables
+        .map((table) => `select '${table}' as t, md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as digest from ${table} x`)
+        .join(' union all '),
+    );
+  return rows.map((row) => row.digest).join(':');
+}
+
+describe('an action that never checks the organisation', () => {
+  it('is rolled back and logged as a defect, never a silent pass', async () => {
+    const victim = await t.given.account({ firstName: 'Unchecked', lastName: 'Victim' });
+    const careless = defineAction({
+      name: 'careless-rename',
+      describedAs: 'renaming carelessly',
+      requires: 'viewer',
+      input: z.object({ accountId: z.uuid() }),
+      async run(ctx, { accountId }) {
+        const account = await ctx.em.findOneOrFail(Account, accountId);
+        account.firstName = 'Renamed';
+        return { kind: 'done' as const, message: 'renamed' };
+      },
+    });
+    const services = { orm: t.roster.orm, logger: t.logger };
+    const actor = { kind: 'slack' as const, id: 'U0MATRIX01', grants: [{ role: 'viewer' as const, organisationId: null }] };
+    await expect(runAction(services, careless, actor, { accountId: victim.id })).rejects.toBeInstanceOf(UncheckedGrantError);
+    expect((await t.roster.orm.em.fork().findOneOrFail(Account, victim.id)).firstName).toBe('Unchecked');
+    expect(t.logs.some((line) => line.level === 60 && String(line.msg).includes('careless-rename'))).toBe(true);
   });
 });

@@ -36,9 +36,12 @@ export const lookupAccount = defineAction({
   },
 });
 
+// Built once: making a zod schema costs more than checking a string with it.
+const accountId = z.uuid();
+
 /** An ID, an email or a username names exactly one account. */
 function findExact(em: Parameters<typeof findAccountCard>[0], query: string): Promise<AccountCard | null> {
-  const key: CardKey = z.uuid().safeParse(query).success
+  const key: CardKey = accountId.safeParse(query).success
     ? { by: 'id', value: query.toLowerCase() }
     : { by: query.includes('@') ? 'email' : 'username', value: normaliseLogin(query) };
   return findAccountCard(em, key);

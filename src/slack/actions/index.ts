@@ -5,7 +5,7 @@ import { cardActionsByName } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { CARD_ACTION_PREFIX, parseCardActionValue } from '../blocks/cardActions.ts';
 import { cardReply, lookupReply } from '../blocks/lookupReply.ts';
-import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller } from '../context.ts';
 import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 
@@ -13,7 +13,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // "Open" next to one of several name matches: replace the list with that account's card.
   app.action<BlockButtonAction>('account.open', async ({ ack, body, action, client, context }) => {
     await ack();
-    const services = requestServices(deps, context);
+    const { services } = deps;
     const answer = answerTo(client, services.logger, body.user.id, actionPlace(body));
     await answering(answer, services.logger, async () => {
       const caller = requestCaller(deps, context);
@@ -27,7 +27,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   // stale card is refused and the card refreshed instead.
   app.action<BlockButtonAction>(new RegExp(`^${CARD_ACTION_PREFIX.replace('.', '\\.')}`), async ({ ack, body, action, client, context }) => {
     await ack();
-    const services = requestServices(deps, context);
+    const { services } = deps;
     const answer = answerTo(client, services.logger, body.user.id, actionPlace(body));
     await answering(answer, services.logger, async () => {
       const definition = cardActionsByName.get(action.action_id.slice(CARD_ACTION_PREFIX.length));

@@ -6,7 +6,7 @@ import { typedActionsByVerb } from '../../actions/registry.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { lookupReply } from '../blocks/lookupReply.ts';
 import { usageBlocks } from '../blocks/usage.ts';
-import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller } from '../context.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 import { MODAL_VERBS, openModalFromCommand, opensModal } from '../views/openAccountModals.ts';
 import { MENTION, parseUserCommand } from './parseUserCommand.ts';
@@ -17,7 +17,7 @@ const typedActions = [...new Set(typedActionsByVerb.values())];
 export function registerUserCommand(app: App, deps: ListenerDeps): void {
   app.command('/user', async ({ ack, command, client, context }) => {
     await ack();
-    const services = requestServices(deps, context);
+    const { services } = deps;
     const answer = answerTo(client, services.logger, command.user_id, { channel: command.channel_id, responseUrl: command.response_url });
     await answering(answer, services.logger, async () => {
       const parsed = parseUserCommand(command.text, verbs);

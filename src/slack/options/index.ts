@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
-import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, type ListenerDeps } from '../context.ts';
 import { ACCOUNT_PICK_ACTION_ID, accountOptions } from './accountPick.ts';
 
 /** External select menus: Slack asks for options (block_suggestion) as the user types, and waits at most 3 seconds. */
 export function registerOptions(app: App, deps: ListenerDeps): void {
   app.options(ACCOUNT_PICK_ACTION_ID, async ({ ack, body, context }) => {
-    const services = requestServices(deps, context);
+    const { services } = deps;
     let options: PlainTextOption[] = [];
     try {
       options = await accountOptions(services, requestActor(context), body.value);

@@ -3,7 +3,7 @@ import { runAction } from '../../actions/action.ts';
 import { createAccount } from '../../actions/accounts/createAccount.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { CREATE_ACCOUNT_CALLBACK_ID, CREATE_FIELD_BLOCKS, SEND_INVITATION } from '../blocks/accountModals.ts';
-import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller } from '../context.ts';
 import { answerTo, showOutcome } from '../replies.ts';
 import { asFieldMessage, type FieldErrors, fieldErrors } from './formErrors.ts';
 import { readCreateMetadata } from './modalMetadata.ts';
@@ -19,7 +19,7 @@ const b = CREATE_FIELD_BLOCKS;
  */
 export function registerCreateAccountView(app: App, deps: ListenerDeps): void {
   app.view<ViewSubmitAction>(CREATE_ACCOUNT_CALLBACK_ID, async ({ ack, view, client, context }) => {
-    const services = requestServices(deps, context);
+    const { services } = deps;
     await submitting(ack, services.logger, 'Add an account', async () => {
       const input = readCreateForm(view);
       const caller = requestCaller(deps, context);

@@ -5,7 +5,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { EDIT_ACCOUNT_CALLBACK_ID, EDIT_FIELD_BLOCKS, sentenceModal } from '../blocks/accountModals.ts';
 import { EDIT_BUTTON_ACTION_ID, parseCardActionValue } from '../blocks/cardActions.ts';
 import { escapeMrkdwn } from '../blocks/text.ts';
-import { requestCaller, requestServices, type ListenerDeps } from '../context.ts';
+import { requestCaller, type ListenerDeps } from '../context.ts';
 import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 import { fieldErrors } from './formErrors.ts';
@@ -21,7 +21,7 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
   // "Edit" on the account card (admins only see it). The modal shows the account as it is now, not as the card was.
   app.action<BlockButtonAction>(EDIT_BUTTON_ACTION_ID, async ({ ack, body, action, client, context }) => {
     await ack();
-    const services = requestServices(deps, context);
+    const { services } = deps;
     const place = actionPlace(body);
     await answering(answerTo(client, services.logger, body.user.id, place), services.logger, async () => {
       const target = parseCardActionValue(action.value ?? '');
@@ -34,7 +34,7 @@ export function registerEditAccountView(app: App, deps: ListenerDeps): void {
 
   // The submission runs `edit` against the version the form was opened with: a change made meanwhile is refused whole.
   app.view<ViewSubmitAction>(EDIT_ACCOUNT_CALLBACK_ID, async ({ ack, view, client, context }) => {
-    const services = requestServices(deps, context);
+    const { services } = deps;
     await submitting(ack, services.logger, TITLE, async () => {
       const opened = readEditMetadata(view.private_metadata);
       if (!opened)

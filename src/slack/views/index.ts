@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
-import { requestActor, requestServices, type ListenerDeps } from '../context.ts';
+import { requestActor, type ListenerDeps } from '../context.ts';
 import { GROUP_PICK_ACTION_ID, groupOptions } from '../options/groupPick.ts';
 import { registerCreateAccountView } from './createAccount.ts';
 import { registerEditAccountView } from './editAccount.ts';
@@ -12,7 +12,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
   registerEditAccountView(app, deps);
   registerMoreActionsView(app, deps);
   app.options(GROUP_PICK_ACTION_ID, async ({ ack, body, context }) => {
-    const services = requestServices(deps, context);
+    const { services } = deps;
     let options: PlainTextOption[] = [];
     try {
       options = await groupOptions(services, requestActor(context), body.value);

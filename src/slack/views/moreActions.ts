@@ -9,7 +9,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { ACCOUNT_ACTION_CALLBACK_ID, accountActionModal, TICKED } from '../blocks/accountActionModal.ts';
 import { sentenceModal } from '../blocks/accountModals.ts';
 import { MORE_ACTIONS_ACTION_ID, parseMoreActionValue } from '../blocks/moreActionsMenu.ts';
-import { type ListenerDeps, requestCaller, requestServices } from '../context.ts';
+import { type ListenerDeps, requestCaller } from '../context.ts';
 import type { ReplyPlace } from '../delivery.ts';
 import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
@@ -30,7 +30,7 @@ const accountActions = new Map(typedActions.filter(isAccountAction).map((action)
 export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
   app.action<BlockStaticSelectAction>(MORE_ACTIONS_ACTION_ID, async ({ ack, body, action, client, context }) => {
     await ack();
-    const services = requestServices(deps, context);
+    const { services } = deps;
     const place = actionPlace(body);
     const answer = answerTo(client, services.logger, body.user.id, place);
     await answering(answer, services.logger, async () => {
@@ -57,7 +57,7 @@ export function registerMoreActionsView(app: App, deps: ListenerDeps): void {
   });
 
   app.view<ViewSubmitAction>(ACCOUNT_ACTION_CALLBACK_ID, async ({ ack, view, client, context }) => {
-    const services = requestServices(deps, context);
+    const { services } = deps;
     const opened = readFormMetadata(view.private_metadata);
     const title = opened?.action.name ?? 'More actions';
     await submitting(ack, services.logger, title, async () => {
