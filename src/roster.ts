@@ -9,10 +9,9 @@ import { mailSettings } from '../jobs/mailTransport.ts';
 import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
-import { cachedSlackActors, systemActor } from './actions/actor.ts';
+import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
 import { grantRole } from './actions/access/grantRole.ts';
 import type { Config } from './config.ts';
-import { listenForGrantChanges, type GrantChanges } from './db/grantChanges.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { healthRoutes } from './http/health.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
@@ -46,13 +45,11 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   }
 
   let slack: SlackAdapter | undefined;
-  let grantChanges: GrantChanges | undefined;
   let port = config.PORT;
   if (config.ROSTER_ROLE !== 'worker') {
-    grantChanges = listenForGrantChanges(config.DATABASE_URL, logger);
     slack = createSlackAdapter(
       config,
-      { services, actors: cachedSlackActors(orm.em, grantChanges), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
+      { services, actors: slackActorsFromDatabase(orm.em), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
       healthRoutes({
         postgres: () =>
           orm.em
@@ -98,7 +95,6 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       else logger.warn({ graceSeconds: config.ROSTER_SHUTDOWN_GRACE_SECONDS }, 'shutdown: workers did not finish in time; their jobs return to the queue');
       await settlesWithin(queues.close(), 2000);
       redis.disconnect();
-      await grantChanges?.close();
       await orm.close();
       logger.info('shutdown: connections closed');
     },

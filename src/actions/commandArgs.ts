@@ -7,7 +7,7 @@ export interface CommandSpec {
   /** Input fields taken from the words in order. */
   positional: readonly string[];
   flags?: Readonly<Record<string, { field: string; type: 'string' | 'boolean' }>>;
-  /** Other words that name the action (seed 003's "ban" for deactivate). */
+  /** Other words that name the action ("ban" for deactivate, as some consoles call it). */
   synonyms?: readonly string[];
   /** What an @mention stands for: the account with that person's Slack email (default), or the Slack user. */
   mentions?: 'account' | 'slack-user';

@@ -1,7 +1,7 @@
 import { RefusedError } from './errors.ts';
 
 /**
- * The account status machine (DESIGN.md, "Accounts and statuses"). Pure: no I/O, no clock.
+ * The account status machine. Pure: no I/O, no clock.
  *
  * Every (status, event) pair is decided in TABLE below, one row per status with every event
  * spelled out, so adding a status or an event does not compile until each new pair is decided.
@@ -242,7 +242,7 @@ const TABLE: { readonly [S in AccountStatus]: { readonly [E in LifecycleEvent]: 
     deactivate: go('DEACTIVATED'),
     reactivate: 'it is locked out, not deactivated; unlock it instead.',
     'reset-password': go('RECOVERY', 'reset'), // the reset link also ends the lockout
-    'temporary-password': go('PASSWORD_EXPIRED', 'reset'), // seed 003's "reassign password"
+    'temporary-password': go('PASSWORD_EXPIRED', 'reset'), // a locked-out account given a new password
     'reset-mfa': go('SAME'),
     inactivity: ACTIVE_ONLY_SWEEP,
     delete: DELETE_BY_POLICY,

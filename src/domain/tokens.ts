@@ -1,7 +1,7 @@
 import type { AccountStatus } from './statuses.ts';
 
 /**
- * Single-use links mailed to an account's owner (DESIGN.md, "Accounts and statuses"). Pure: no I/O, no clock.
+ * Single-use links mailed to an account's owner. Pure: no I/O, no clock.
  * Each mail template carries exactly one link of the same purpose.
  */
 export const TOKEN_PURPOSES = ['invitation', 'password-reset'] as const;

@@ -1,7 +1,7 @@
 import type { GroupCard } from '../db/groupCards.ts';
 import { organisationName, plainText, type Fact, type Formatter } from './accountFacts.ts';
 
-/** The group's fields as label/value pairs, in the order every surface shows them (seeds 000-002's group information). */
+/** The group's fields as label/value pairs, in the order every surface shows them. */
 export function groupFacts(card: GroupCard, format: Formatter): Fact[] {
   const more = card.subgroupCount > card.subgroups.length ? `, and ${card.subgroupCount - card.subgroups.length} more` : '';
   return [

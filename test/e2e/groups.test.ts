@@ -441,7 +441,7 @@ describe('who may do what', () => {
     await givenGroup({ name: 'Guarded', owner: boss, members: [[sam, 'member']] });
   });
 
-  // Each command as the strongest role that may not run it: DESIGN.md "Who may do what".
+  // Each command as the strongest role that may not run it, from the role each command requires.
   const cases: [string, string, string][] = [
     ['group-add', '{sam} Guarded', HELPDESK],
     ['group-remove', '{sam} Guarded', HELPDESK],

@@ -97,7 +97,7 @@ describe('against another organisation', () => {
   });
 
   describe.each(registry.map((action) => [action.name, action] as const))('%s', (_name, action) => {
-    it.each(LIMITED.map((caller) => [caller.role, caller] as const))('as an %s of A only', async (_role, caller) => {
+    it.each(LIMITED.map((caller) => [caller.role, caller] as const))('as %s of organisation A only', async (_role, caller) => {
       const before = await fingerprint();
       const refusalsBefore = (await t.given.audit({ actorId: caller.userId, action: action.name, outcome: 'refused' })).length;
       const actor = { kind: 'slack' as const, id: caller.userId, grants: [{ role: caller.role, organisationId: (await orgId('cross-a'))! }] };

@@ -3,7 +3,7 @@ import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyAccountEdit } from './accountEdit.ts';
 import { emailSchema, slugSchema, accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 000's "change email / organisation": the primary email, unique platform-wide, optionally with a move. */
+/** Changes the primary email, unique platform-wide, optionally with a move. */
 export const changeEmail = defineAction({
   name: 'email',
   describedAs: 'changing an email or organisation',

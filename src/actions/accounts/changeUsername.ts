@@ -3,7 +3,7 @@ import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyAccountEdit } from './accountEdit.ts';
 import { usernameSchema, accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 000's "change username": the login, unique platform-wide whatever its case. */
+/** Changes the login, unique platform-wide whatever its case. */
 export const changeUsername = defineAction({
   name: 'username',
   describedAs: 'changing a username',

@@ -5,7 +5,7 @@ import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Stops the account signing in and frees its licence, keeping its history (seed 003's "ban"). */
+/** Stops the account signing in and frees its licence, keeping its history (a "ban" in some consoles). */
 export const deactivateAccount = defineAction({
   name: 'deactivate',
   describedAs: 'deactivating an account',

@@ -13,7 +13,7 @@ const editableFieldsSchema = z.object({
 });
 
 /**
- * Edits an account's names, username, email and organisation (seed 002's "edit user", 004's "view/edit"): the edit
+ * Edits an account's names, username, email and organisation: the edit
  * modal submits it (`/user edit <who>` or the card's Edit button). Typed, one field at a time, it is `username` and
  * `email`.
  */

@@ -3,7 +3,7 @@ import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Brings a deactivated account back: ACTIVE, or INVITED if it never signed in (seed 003's "validate"). */
+/** Brings a deactivated account back: ACTIVE, or INVITED if it never signed in ("validate" in some consoles). */
 export const reactivateAccount = defineAction({
   name: 'reactivate',
   describedAs: 'reactivating an account',

@@ -5,7 +5,7 @@ import { auditCredentialChange } from './credentials.ts';
 import { queueMail } from './mail.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Sends an INVITED account a new invitation (seed 004's "resend new-user email"); its link replaces the earlier one. */
+/** Sends an INVITED account a new invitation (the new-user mail again); its link replaces the earlier one. */
 export const resendInvite = defineAction({
   name: 'resend-invite',
   describedAs: 'resending an invitation',

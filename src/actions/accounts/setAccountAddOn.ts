@@ -7,7 +7,7 @@ import { loadFeature, onOffSchema } from './features.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 import { accountTarget } from '../auditTargets.ts';
 
-/** Seed 000's "Activate or deactivate custom add-ons": on installs or switches on; off switches off and keeps it installed. */
+/** Switches a custom add-on for one account: on installs or switches on; off switches off and keeps it installed. */
 export const setAccountAddOn = defineAction({
   name: 'add-on',
   describedAs: 'switching add-ons',

@@ -7,7 +7,7 @@ import { loadFeature, onOffSchema } from './features.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 import { accountTarget } from '../auditTargets.ts';
 
-/** Seed 000's "Add or remove Modules" for one account: on adds the module, off removes it. */
+/** Adds or removes a functional module for one account: on adds the module, off removes it. */
 export const setAccountModule = defineAction({
   name: 'module',
   describedAs: 'changing an account’s modules',

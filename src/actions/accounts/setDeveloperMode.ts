@@ -5,7 +5,7 @@ import { auditAccountChange, fullName, loadLiveAccount, snapshot } from './accou
 import { onOffSchema } from './features.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 000's "Enable Developer Mode": the tools for building add-ons with the SDK. */
+/** Developer mode: the tools for building add-ons with the SDK. */
 export const setDeveloperMode = defineAction({
   name: 'developer-mode',
   describedAs: 'changing developer mode',

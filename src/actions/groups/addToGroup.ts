@@ -8,7 +8,7 @@ import { groupRefSchema, loadGroup, quoted } from './groups.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 import { accountTarget } from '../auditTargets.ts';
 
-/** Seed 000's "Add User to Group": the group is looked up in the account's organisation. */
+/** Adds an account to a group: the group is looked up in the account's organisation. */
 export const addToGroup = defineAction({
   name: 'group-add',
   describedAs: 'changing group membership',

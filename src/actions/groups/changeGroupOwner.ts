@@ -16,7 +16,7 @@ import {
 } from './groups.ts';
 import { accountRefSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 000's "Change Group Owner": the owner is the group's administrative contact, so they are (or become) a member. */
+/** Gives a group another owner: the owner is the group's administrative contact, so they are (or become) a member. */
 export const changeGroupOwner = defineAction({
   name: 'group-owner',
   describedAs: 'changing a group’s owner',

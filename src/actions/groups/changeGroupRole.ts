@@ -8,7 +8,7 @@ import { groupRefSchema, loadGroup, quoted } from './groups.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 import { accountTarget } from '../auditTargets.ts';
 
-/** The account's role inside one group (seed 000's "User Role"), not its role in the product. */
+/** The account's role inside one group, not its role in the product. */
 export const changeGroupRole = defineAction({
   name: 'group-role',
   describedAs: 'changing group membership',

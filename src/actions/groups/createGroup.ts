@@ -22,7 +22,7 @@ import {
 import { organisationBySlug } from '../organisations/organisations.ts';
 import { accountRefSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 002's "+" on the groups list: a group in one organisation, optionally under a parent and with an owner. */
+/** Creates a group in one organisation, optionally under a parent and with an owner. */
 export const createGroup = defineAction({
   name: 'group-create',
   describedAs: 'creating a group',

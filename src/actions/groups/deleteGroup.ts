@@ -5,7 +5,7 @@ import { groupOrgSchema, groupRefSchema, groupSnapshot, groupTarget, loadGroup, 
 import { reasonSchema, flags } from '../inputs.ts';
 
 /**
- * Seed 002's "delete the group". Its members lose the membership (their accounts stay), its licences and modules go
+ * Deletes a group. Its members lose the membership (their accounts stay), its licences and modules go
  * with it, and its subgroups move up to its parent (or to the top level) rather than blocking the deletion: a
  * subgroup is a group of its own, and moving it keeps its members, licences and modules.
  */

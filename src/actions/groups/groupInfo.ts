@@ -4,7 +4,7 @@ import { defineAction, type GroupOutcome } from '../action.ts';
 import { groupOrgSchema, groupRefSchema, loadGroup, quoted } from './groups.ts';
 import { flags } from '../inputs.ts';
 
-/** The group's card (seeds 000-002's group information); read-only. */
+/** The group's card: name, owner, members, licences and modules; read-only. */
 export const groupInfo = defineAction({
   name: 'group',
   describedAs: 'looking up groups',

@@ -7,7 +7,7 @@ import { groupRefSchema, loadGroup, quoted } from './groups.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 import { accountTarget } from '../auditTargets.ts';
 
-/** Seed 000's "Remove User from Group". A group is never left without its owner being a member: move ownership first. */
+/** Takes an account out of a group. A group is never left without its owner being a member: move ownership first. */
 export const removeFromGroup = defineAction({
   name: 'group-remove',
   describedAs: 'changing group membership',

@@ -4,7 +4,7 @@ import { defineAction, type GroupOutcome } from '../action.ts';
 import { auditGroupChange, groupNameSchema, groupOrgSchema, groupRefSchema, groupSnapshot, loadGroup, quoted, requireFreeName } from './groups.ts';
 import { reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 002's group settings: change its name (unique in its organisation, in any case). */
+/** Renames a group (unique in its organisation, in any case). */
 export const renameGroup = defineAction({
   name: 'group-rename',
   describedAs: 'renaming a group',

@@ -4,7 +4,7 @@ import { defineAction, type GroupOutcome } from '../action.ts';
 import { auditGroupChange, externalIdSchema, groupOrgSchema, groupRefSchema, groupSnapshot, loadGroup, quoted, requireFreeExternalId } from './groups.ts';
 import { reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 002's group settings: the ID another system knows the group by (unique in its organisation). */
+/** Sets the ID another system knows the group by (unique in its organisation). */
 export const setGroupExternalId = defineAction({
   name: 'group-external-id',
   describedAs: 'changing a group’s external ID',

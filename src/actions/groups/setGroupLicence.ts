@@ -14,7 +14,7 @@ const seatsSchema = z.coerce
   .min(0, 'must be 0 (removes the licence) or more')
   .max(MAX_SEATS, `must be at most ${MAX_SEATS}`);
 
-/** Seeds 000-001's group licences: one licence per product and group, with a number of seats; 0 seats removes it. */
+/** A group's licences: one licence per product and group, with a number of seats; 0 seats removes it. */
 export const setGroupLicence = defineAction({
   name: 'group-licence',
   describedAs: 'changing a group’s licences',

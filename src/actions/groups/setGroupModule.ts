@@ -6,7 +6,7 @@ import { loadFeature, onOffSchema } from '../accounts/features.ts';
 import { groupOrgSchema, groupRefSchema, groupTarget, loadGroup, quoted } from './groups.ts';
 import { reasonSchema, flags } from '../inputs.ts';
 
-/** Seed 001's group modules: a functional module switched on for a whole group; off removes it. */
+/** A functional module switched on for a whole group; off removes it. */
 export const setGroupModule = defineAction({
   name: 'group-module',
   describedAs: 'changing a group’s modules',
