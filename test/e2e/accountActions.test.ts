@@ -93,7 +93,9 @@ describe('lock and unlock', () => {
 describe('card buttons', () => {
   it('offer each role only what it may do, with a confirm dialog naming the account for destructive ones', async () => {
     const gus = await t.given.account({ firstName: 'Gus', lastName: 'Buttons' });
-    expect(cardButtons(await t.slash(gus.email, VIEWER))).toEqual([]);
+    const viewerCard = await t.slash(gus.email, VIEWER);
+    expect(blocksText(viewerCard)).toContain('Gus Buttons');
+    expect(cardButtons(viewerCard)).toEqual([]);
     const adminButtons = cardButtons(await t.slash(gus.email, ADMIN));
     expect(adminButtons.map((b) => b.text.text)).toEqual(['Edit', 'Lock', 'Deactivate', 'Reset MFA', 'Reset password']);
     const lock = adminButtons.find((b) => b.text.text === 'Lock');

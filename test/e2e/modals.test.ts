@@ -255,13 +255,19 @@ describe('the edit modal', () => {
     // A form opened before that change is refused the same way, one after the other.
     const stale = await t.submitView(first, ADMIN, editValues(first, { first_name: 'Late' }));
     expect(stale.response_action).toBe('update');
-    expect((await t.read.account(ivy.id)).firstName).not.toBe('Late');
+    const after = await t.read.account(ivy.id);
+    expect(after.firstName).not.toBe('Late');
+    expect(after).toMatchObject({ firstName: now.firstName, lastName: now.lastName, version: 2 });
   });
 
   it('opens from the card’s Edit button (admins only) and edits the card in its channel in place', async () => {
     const jon = await t.given.account({ firstName: 'Jon', lastName: 'Card' });
-    expect(cardButtons(await slash(jon.email, HELPDESK)).map((b) => b.text.text)).not.toContain('Edit');
-    expect(cardButtons(await slash(jon.email, VIEWER))).toEqual([]);
+    const helpdeskCard = await slash(jon.email, HELPDESK);
+    expect(blocksText(helpdeskCard)).toContain('Jon Card');
+    expect(cardButtons(helpdeskCard).map((b) => b.text.text)).not.toContain('Edit');
+    const viewerCard = await slash(jon.email, VIEWER);
+    expect(blocksText(viewerCard)).toContain('Jon Card');
+    expect(cardButtons(viewerCard)).toEqual([]);
     const card = await slash(jon.email, ADMIN);
     expect(cardButtons(card)[0]).toMatchObject({ action_id: 'account.edit.open', text: { text: 'Edit' }, value: `${jon.id}:1` });
 
