@@ -1,36 +1,16 @@
 // The real CLI (`npm run roster -- ...`), run as a subprocess against a database of its own, as an operator runs it.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.ts';
 import { createTestDatabase, onServer, type TestDatabase } from '../support/database.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const USAGE_FIRST_LINE = 'usage: npm run roster -- <command>';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let database: TestDatabase;
 let db: pg.Client;
 
 /** Runs `node src/cli/main.ts ...args` (what `npm run roster -- ...args` runs) against this file's database. */
-function roster(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['src/cli/main.ts', ...args],
-      { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn' }, timeout: 20_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error); // could not run at all, or timed out
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const roster = (...args: string[]) => runCli(args, { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
 
 interface AuditRow {
   id: string;
@@ -257,14 +237,7 @@ describe('a fresh database', () => {
     const fresh = new URL(database.url);
     fresh.pathname = `${fresh.pathname}_fresh`;
     try {
-      const result = await new Promise<CliResult>((resolve) =>
-        execFile(
-          process.execPath,
-          ['src/cli/main.ts', 'user', 'lookup', 'nobody@example.com'],
-          { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: fresh.toString() }, timeout: 30_000 },
-          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
-        ),
-      );
+      const result = await runCli(['user', 'lookup', 'nobody@example.com'], { DATABASE_URL: fresh.toString() }, 30_000);
       expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('No account matches') });
       expect(result.stderr).toContain('applied Migration');
     } finally {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackGrant } from '../../src/db/entities/index.ts';
-import type { RecordedCall } from '../support/fakeSlack.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const OWNER = 'U0OWNER001';
@@ -8,12 +8,8 @@ const ADMIN = 'U0ADMIN009';
 
 let t: TestRoster;
 
-async function slash(text: string, userId: string): Promise<string> {
-  const responseUrl = t.slack.responseUrl();
-  await t.send.command({ text, userId, responseUrl });
-  const reply: RecordedCall = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-  return JSON.stringify(reply.args.blocks);
-}
+/** The text of Roster's answer to `/user <text>`. */
+const slash = async (text: string, userId: string) => blocksText(await t.slash(text, userId));
 const grantsOf = (slackUserId: string) => t.roster.orm.em.fork().find(SlackGrant, { slackUserId }, { populate: ['organisation'] });
 
 beforeAll(async () => {

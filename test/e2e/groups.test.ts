@@ -1,20 +1,9 @@
 // Groups, memberships, modules, licences, add-ons and developer mode, through signed `/user ...` commands (and the CLI).
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Account,
-  AccountFeature,
-  AuditEvent,
-  Feature,
-  Group,
-  GroupFeature,
-  Licence,
-  Membership,
-  Organisation,
-  type IAuditEvent,
-} from '../../src/db/entities/index.ts';
+import { Account, AccountFeature, AuditEvent, Feature, Group, GroupFeature, Licence, Membership, type IAuditEvent } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
+import { runCli } from '../support/cli.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const OWNER = 'U0OWNER001';
@@ -24,50 +13,22 @@ const VIEWER = 'U0VIEW0001';
 const ACME_ADMIN = 'U0ACMEADM1';
 const NOBODY = 'U0NOBODY01';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 let t: TestRoster;
 type Person = Awaited<ReturnType<TestRoster['given']['account']>>;
 
-/** Sends `/user <text>` and returns what Roster posted to the response_url; the fake Slack accepted it (Block Kit limits). */
-const slash = (text: string, userId: string) => t.slash(text, userId);
-
-const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 const em = () => t.roster.orm.em.fork();
 
 /** Runs a command and returns its reply with the audit events it wrote. */
 async function audited(text: string, userId: string): Promise<{ reply: RecordedCall; text: string; audit: IAuditEvent[] }> {
   const since = await lastAuditId();
-  const reply = await slash(text, userId);
-  return { reply, text: textOf(reply), audit: await t.given.audit({ id: { $gt: since } }) };
+  const reply = await t.slash(text, userId);
+  return { reply, text: blocksText(reply), audit: await t.given.audit({ id: { $gt: since } }) };
 }
 
 async function lastAuditId(): Promise<string> {
   const [last] = await em().find(AuditEvent, {}, { orderBy: { id: 'desc' }, limit: 1 });
   return last?.id ?? '0';
 }
-
-/** A group written straight through the ORM, with its owner as a manager, members with roles, and optional parent. */
-async function givenGroup(fields: {
-  name: string;
-  org?: string;
-  owner?: Person;
-  members?: [Person, 'member' | 'editor' | 'manager'][];
-  parent?: string;
-  externalId?: string;
-}): Promise<string> {
-  const fork = em();
-  const org = await fork.findOneOrFail(Organisation, { slug: fields.org ?? 'default' });
-  const parent = fields.parent ? await fork.findOneOrFail(Group, { organisation: org, name: fields.parent }) : null;
-  const group = fork.create(Group, { organisation: org, name: fields.name, externalId: fields.externalId ?? null, owner: fields.owner?.id ?? null, parent });
-  if (fields.owner) fork.create(Membership, { account: fields.owner.id, group, role: 'manager' });
-  for (const [person, role] of fields.members ?? []) fork.create(Membership, { account: person.id, group, role });
-  await fork.flush();
-  return group.id;
-}
-
-const groupNamed = (name: string, org = 'default') => em().findOne(Group, { name, organisation: { slug: org } }, { populate: ['owner', 'parent'] });
-const membership = (person: Person, groupId: string) => em().findOne(Membership, { account: { id: person.id }, group: { id: groupId } });
 
 beforeAll(async () => {
   t = await startTestRoster();
@@ -94,14 +55,14 @@ describe('membership', () => {
   beforeAll(async () => {
     kim = await t.given.account({ firstName: 'Kim', lastName: 'Owner' });
     alice = await t.given.account({ firstName: 'Alice', lastName: 'Member' });
-    crew = await givenGroup({ name: 'Field Crew North', owner: kim });
+    crew = await t.given.group({ name: 'Field Crew North', owner: kim });
   });
 
   it('adds an account to a group with a role: the membership, the account card, one audit event', async () => {
     const { text, audit } = await audited(`group-add ${alice.email} "Field Crew North" --role editor --reason "new hire"`, ADMIN);
     expect(text).toContain('Alice Member is now in “Field Crew North” as editor.');
     expect(text).toContain('Field Crew North: editor'); // the account card's group line
-    expect(await membership(alice, crew)).toMatchObject({ role: 'editor' });
+    expect(await t.read.membership(alice.id, crew)).toMatchObject({ role: 'editor' });
     expect(audit).toMatchObject([
       {
         action: 'group-add',
@@ -128,7 +89,7 @@ describe('membership', () => {
   it('changes the role in one group', async () => {
     const { text, audit } = await audited(`group-role ${alice.username} "Field Crew North" manager`, ADMIN);
     expect(text).toContain('Alice Member is now manager in “Field Crew North” (was editor).');
-    expect(await membership(alice, crew)).toMatchObject({ role: 'manager' });
+    expect(await t.read.membership(alice.id, crew)).toMatchObject({ role: 'manager' });
     expect(audit).toMatchObject([
       { action: 'group-role', outcome: 'done', targetId: alice.id, changes: { 'groups.Field Crew North': { before: 'editor', after: 'manager' } } },
     ]);
@@ -138,7 +99,7 @@ describe('membership', () => {
   it('refuses to remove the owner until ownership moves, naming the group', async () => {
     const { text, audit } = await audited(`group-remove ${kim.email} "Field Crew North"`, ADMIN);
     expect(text).toContain('Kim Owner owns “Field Crew North”; give it another owner first');
-    expect(await membership(kim, crew)).not.toBeNull();
+    expect(await t.read.membership(kim.id, crew)).not.toBeNull();
     expect(audit).toMatchObject([{ action: 'group-remove', outcome: 'refused', targetId: kim.id }]);
   });
 
@@ -147,7 +108,7 @@ describe('membership', () => {
     await audited(`group-add ${bo.email} "Field Crew North"`, ADMIN);
     const { text, audit } = await audited(`group-remove ${bo.email} "Field Crew North" --reason moved`, ADMIN);
     expect(text).toContain('Bo Leaving is no longer in “Field Crew North” (was member).');
-    expect(await membership(bo, crew)).toBeNull();
+    expect(await t.read.membership(bo.id, crew)).toBeNull();
     expect(audit).toMatchObject([
       { action: 'group-remove', outcome: 'done', reason: 'moved', changes: { 'groups.Field Crew North': { before: 'member', after: null } } },
     ]);
@@ -159,8 +120,8 @@ describe('membership', () => {
     const { text, audit } = await audited(`group-owner "Field Crew North" ${nina.email}`, ADMIN);
     expect(text).toContain('Nina Newowner now owns “Field Crew North” (was Kim Owner). They were not a member, so they joined it as manager.');
     expect(text).toContain('Nina Newowner'); // the group card's owner
-    expect((await groupNamed('Field Crew North'))!.owner?.id).toBe(nina.id);
-    expect(await membership(nina, crew)).toMatchObject({ role: 'manager' });
+    expect((await t.read.group('Field Crew North'))!.owner?.id).toBe(nina.id);
+    expect(await t.read.membership(nina.id, crew)).toMatchObject({ role: 'manager' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       action: 'group-owner',
@@ -189,10 +150,10 @@ describe('groups', () => {
 
   beforeAll(async () => {
     olga = await t.given.account({ firstName: 'Olga', lastName: 'Acme', organisationSlug: 'acme' });
-    await givenGroup({ name: 'Operations', org: 'acme' });
-    await givenGroup({ name: 'Ops', org: 'acme' });
-    await givenGroup({ name: 'Ops', org: 'globex' });
-    await givenGroup({ name: 'Globex Only', org: 'globex' });
+    await t.given.group({ name: 'Operations', organisationSlug: 'acme' });
+    await t.given.group({ name: 'Ops', organisationSlug: 'acme' });
+    await t.given.group({ name: 'Ops', organisationSlug: 'globex' });
+    await t.given.group({ name: 'Globex Only', organisationSlug: 'globex' });
   });
 
   it('creates a group with an external ID, a parent and an owner, showing its card', async () => {
@@ -202,9 +163,9 @@ describe('groups', () => {
     );
     expect(text).toContain('Created “Field Crew East” in acme, under “Operations”, owned by Olga Acme, who joined it as manager.');
     expect(text).toContain('FCE-1');
-    const group = (await groupNamed('Field Crew East', 'acme'))!;
+    const group = (await t.read.group('Field Crew East', 'acme'))!;
     expect(group).toMatchObject({ externalId: 'FCE-1', parent: { name: 'Operations' }, owner: { id: olga.id } });
-    expect(await membership(olga, group.id)).toMatchObject({ role: 'manager' });
+    expect(await t.read.membership(olga.id, group.id)).toMatchObject({ role: 'manager' });
     expect(audit).toMatchObject([
       {
         action: 'group-create',
@@ -239,7 +200,7 @@ describe('groups', () => {
     expect((await audited('group Ops', ACME_ADMIN)).text).toContain('Org acme (acme)');
     expect((await audited('group-rename "Globex Only" Mine', ACME_ADMIN)).text).toContain('No group matches “Globex Only”');
     expect((await audited('group "Globex Only" --org globex', ACME_ADMIN)).text).toContain('You have no Roster role for this organisation');
-    expect(await groupNamed('Globex Only', 'globex')).not.toBeNull();
+    expect(await t.read.group('Globex Only', 'globex')).not.toBeNull();
   });
 
   it('shows the group card: name, external ID, owner, parent, members, licences and modules', async () => {
@@ -264,12 +225,12 @@ describe('groups', () => {
 
   it('creates the group in the one organisation an org-limited admin’s grant covers when --org is left out', async () => {
     expect((await audited('group-create "Acme Team"', ACME_ADMIN)).text).toContain('Created “Acme Team” in acme.');
-    expect(await groupNamed('Acme Team', 'acme')).not.toBeNull();
+    expect(await t.read.group('Acme Team', 'acme')).not.toBeNull();
   });
 
   it('cuts a card that would break Block Kit’s limits instead of failing', async () => {
     const name = `Big ${'g'.repeat(190)}`;
-    const id = await givenGroup({ name, org: 'acme' });
+    const id = await t.given.group({ name, organisationSlug: 'acme' });
     const fork = em();
     const group = await fork.findOneOrFail(Group, { id });
     for (let i = 0; i < 40; i++) fork.create(Licence, { group, product: `Product ${String(i).padStart(2, '0')} ${'p'.repeat(150)}`, seats: i + 1 });
@@ -277,12 +238,12 @@ describe('groups', () => {
     await fork.flush();
     const { reply } = await audited(`group "${name}"`, VIEWER); // slash() checks the fake Slack accepted it
     expect(reply.args.blocks[0].text.text).toHaveLength(150);
-    expect(textOf(reply)).toContain('*Subgroups*\\n15: Sub 0');
-    expect(textOf(reply)).toContain('…');
+    expect(blocksText(reply)).toContain('*Subgroups*\\n15: Sub 0');
+    expect(blocksText(reply)).toContain('…');
   });
 
   it('renames a group, found by its external ID', async () => {
-    const id = (await groupNamed('Field Crew East', 'acme'))!.id;
+    const id = (await t.read.group('Field Crew East', 'acme'))!.id;
     const { text, audit } = await audited('group-rename FCE-1 "Field Crew West"', ACME_ADMIN);
     expect(text).toContain('“Field Crew East” is now called “Field Crew West”.');
     expect((await em().findOneOrFail(Group, { id })).name).toBe('Field Crew West');
@@ -293,7 +254,7 @@ describe('groups', () => {
   });
 
   it('sets the external ID, refusing one another group has', async () => {
-    const id = (await groupNamed('Ops', 'acme'))!.id;
+    const id = (await t.read.group('Ops', 'acme'))!.id;
     const { text, audit } = await audited('group-external-id Ops OPS-7 --org acme', ADMIN);
     expect(text).toContain('“Ops” now has the external ID “OPS-7” (was none).');
     expect((await em().findOneOrFail(Group, { id })).externalId).toBe('OPS-7');
@@ -305,11 +266,11 @@ describe('groups', () => {
 
   it('deletes a group: members lose the membership, subgroups move up to its parent, one audit event', async () => {
     const [a, b] = [await t.given.account({ firstName: 'Del', lastName: 'One' }), await t.given.account({ firstName: 'Del', lastName: 'Two' })];
-    const top = await givenGroup({ name: 'Region' });
-    const middle = await givenGroup({ name: 'District', parent: 'Region', owner: a, members: [[b, 'editor']] });
+    const top = await t.given.group({ name: 'Region' });
+    const middle = await t.given.group({ name: 'District', parent: 'Region', owner: a, members: [[b, 'editor']] });
     const [left, right] = [
-      await givenGroup({ name: 'Site A', parent: 'District' }),
-      await givenGroup({ name: 'Site B', parent: 'District', members: [[b, 'member']] }),
+      await t.given.group({ name: 'Site A', parent: 'District' }),
+      await t.given.group({ name: 'Site B', parent: 'District', members: [[b, 'member']] }),
     ];
 
     const { text, audit } = await audited('group-delete District --reason "merged"', ADMIN);
@@ -321,7 +282,7 @@ describe('groups', () => {
       top,
       top,
     ]);
-    expect(await membership(b, right)).not.toBeNull(); // a subgroup keeps its own members
+    expect(await t.read.membership(b.id, right)).not.toBeNull(); // a subgroup keeps its own members
     expect(await em().findOneOrFail(Account, { id: a.id })).toMatchObject({ status: 'ACTIVE' }); // accounts stay
     expect(audit).toMatchObject([
       {
@@ -346,11 +307,11 @@ describe('modules, licences, add-ons and developer mode', () => {
 
   beforeAll(async () => {
     pat = await t.given.account({ firstName: 'Pat', lastName: 'Features' });
-    await givenGroup({ name: 'Depot' });
+    await t.given.group({ name: 'Depot' });
   });
 
   it('switches a module on and off for a group', async () => {
-    const group = (await groupNamed('Depot'))!;
+    const group = (await t.read.group('Depot'))!;
     const on = await audited('group-module Depot reporting on', OWNER);
     expect(on.text).toContain('The module Reporting (reporting) is on for “Depot”.');
     expect(on.text).toContain('*Modules*\\nReporting');
@@ -381,7 +342,7 @@ describe('modules, licences, add-ons and developer mode', () => {
   });
 
   it('sets, changes and removes a licence for a group', async () => {
-    const group = (await groupNamed('Depot'))!;
+    const group = (await t.read.group('Depot'))!;
     const set = await audited('group-licence Depot "Field app" 25', OWNER);
     expect(set.text).toContain('“Depot” now has 25 seats of Field app (new).');
     expect(set.audit).toMatchObject([{ action: 'group-licence', outcome: 'done', changes: { 'licences.Field app': { before: null, after: 25 } } }]);
@@ -438,7 +399,7 @@ describe('who may do what', () => {
   beforeAll(async () => {
     sam = await t.given.account({ firstName: 'Sam', lastName: 'Subject' });
     const boss = await t.given.account({ firstName: 'Bea', lastName: 'Boss' });
-    await givenGroup({ name: 'Guarded', owner: boss, members: [[sam, 'member']] });
+    await t.given.group({ name: 'Guarded', owner: boss, members: [[sam, 'member']] });
   });
 
   // Each command as the strongest role that may not run it, from the role each command requires.
@@ -465,7 +426,7 @@ describe('who may do what', () => {
     expect(text).toContain(needs);
     expect(audit).toMatchObject([{ action: verb, outcome: 'refused', actorId: caller, detail: expect.stringContaining(needs) }]);
     if (verb !== 'group-create') expect(audit[0]!.targetLabel).toBeTruthy(); // a group to create has no target yet
-    const group = (await groupNamed('Guarded'))!;
+    const group = (await t.read.group('Guarded'))!;
     expect(group.externalId).toBeNull();
     expect(await em().count(Membership, { group: { id: group.id } })).toBe(2);
   });
@@ -473,20 +434,11 @@ describe('who may do what', () => {
 
 describe('the CLI', () => {
   it('creates a group and shows its card, as the platform owner, audited as the CLI', async () => {
-    const run = (...args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) =>
-        execFile(
-          process.execPath,
-          ['src/cli/main.ts', 'user', ...args],
-          { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: 'warn' }, timeout: 20_000 },
-          (error, stdout, stderr) =>
-            error && typeof error.code !== 'number' ? reject(error) : resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
-        ),
-      );
+    const run = (...args: string[]) => runCli(['user', ...args], { DATABASE_URL: t.config.DATABASE_URL, LOG_LEVEL: 'warn' });
     const created = await run('group-create', 'Night Crew', '--external-id', 'NC-1', '--org', 'globex');
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(created.stdout).toContain('Created “Night Crew” in globex.');
-    const group = (await groupNamed('Night Crew', 'globex'))!;
+    const group = (await t.read.group('Night Crew', 'globex'))!;
     expect(await t.given.audit({ targetId: group.id })).toMatchObject([
       { action: 'group-create', outcome: 'done', actorType: 'cli', changes: { name: { before: null, after: 'Night Crew' } } },
     ]);

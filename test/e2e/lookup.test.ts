@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountFeature, Feature, Group, Licence, Membership, Organisation, GroupFeature } from '../../src/db/entities/index.ts';
-import type { RecordedCall } from '../support/fakeSlack.ts';
-import { blockActionsPayload } from '../support/slackRequests.ts';
+import { AccountFeature, Feature, Group, Licence, GroupFeature } from '../../src/db/entities/index.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const VIEWER = 'U0VIEWER1';
@@ -11,15 +10,7 @@ const NOBODY = 'U0NOBODY1';
 let t: TestRoster;
 let alice: Awaited<ReturnType<TestRoster['given']['account']>>;
 
-/** Sends `/user <text>` and returns what Roster posted back to the command's response_url. */
-async function slash(text: string, userId = VIEWER): Promise<RecordedCall> {
-  const responseUrl = t.slack.responseUrl();
-  const ack = await t.send.command({ text, userId, responseUrl });
-  expect(ack.status).toBe(200);
-  return t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-}
-
-const blockText = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
+const slash = (text: string, userId = VIEWER) => t.slash(text, userId);
 
 beforeAll(async () => {
   t = await startTestRoster();
@@ -31,11 +22,9 @@ beforeAll(async () => {
   await t.given.account({ firstName: 'Alicia', lastName: 'Keys' });
   await t.given.account({ firstName: 'Alina', lastName: 'Stone', organisationSlug: acme.slug });
 
+  const groupId = await t.given.group({ name: 'Field Crew North', owner: bob, members: [[alice, 'editor']] });
   const em = t.roster.orm.em.fork();
-  const organisation = await em.findOneOrFail(Organisation, { slug: 'default' });
-  const group = em.create(Group, { organisation, name: 'Field Crew North', owner: bob.id });
-  em.create(Membership, { account: alice.id, group, role: 'editor' });
-  em.create(Membership, { account: bob.id, group, role: 'manager' });
+  const group = await em.findOneOrFail(Group, { id: groupId });
   em.create(Licence, { group, product: 'Field app', seats: 25 });
   const reporting = em.create(Feature, { key: 'reporting', name: 'Reporting', kind: 'module' });
   const badges = em.create(Feature, { key: 'badges', name: 'Badge printer', kind: 'add_on' });
@@ -61,7 +50,7 @@ describe('/user lookup', () => {
     const reply = await slash('Alice.Liddell@Example.test');
     expect(reply.failed).toBe(false);
     expect(reply.args.response_type).toBe('ephemeral');
-    const text = blockText(reply);
+    const text = blocksText(reply);
     for (const expected of [
       'Alice Liddell',
       'alice.liddell@example.test',
@@ -88,54 +77,49 @@ describe('/user lookup', () => {
   });
 
   it('finds an account by username and by ID', async () => {
-    expect(blockText(await slash('aliddell'))).toContain('alice.liddell@example.test');
-    expect(blockText(await slash(`lookup ${alice.id}`))).toContain('Alice Liddell');
+    expect(blocksText(await slash('aliddell'))).toContain('alice.liddell@example.test');
+    expect(blocksText(await slash(`lookup ${alice.id}`))).toContain('Alice Liddell');
   });
 
   it('lists several matches for a partial name, and Open shows the chosen card in place', async () => {
     const reply = await slash('Ali');
-    const text = blockText(reply);
+    const text = blocksText(reply);
     expect(text).toContain('Alice Liddell');
     expect(text).toContain('Alicia Keys');
     expect(text).toContain('Alina Stone');
     expect(text).toContain('3 accounts match');
 
-    const responseUrl = t.slack.responseUrl();
-    const click = blockActionsPayload({ userId: VIEWER, actionId: 'account.open', blocks: reply.args.blocks, responseUrl, value: alice.id });
-    // The list answered a slash command, so Slack says it is ephemeral.
-    click.container.is_ephemeral = true;
-    expect((await t.send.interaction(click)).status).toBe(200);
-    const card = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+    const card = await t.click(reply, 'account.open', VIEWER, { value: alice.id });
     expect(card.args.replace_original).toBe(true);
-    expect(blockText(card)).toContain('alice.liddell@example.test');
+    expect(blocksText(card)).toContain('alice.liddell@example.test');
   });
 
   it('limits an organisation-scoped viewer to their organisation', async () => {
-    const list = blockText(await slash('Ali', ACME_ONLY));
+    const list = blocksText(await slash('Ali', ACME_ONLY));
     expect(list).toContain('Alina Stone');
     expect(list).not.toContain('Alice');
 
     const refused = await slash('alice.liddell@example.test', ACME_ONLY);
-    expect(blockText(refused)).toContain('no Roster role for this organisation');
+    expect(blocksText(refused)).toContain('no Roster role for this organisation');
     const audit = await t.given.audit({ actorId: ACME_ONLY, outcome: 'refused' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'lookup', targetId: alice.id });
   });
 
   it('says so when nothing matches', async () => {
-    expect(blockText(await slash('nobody-like-this@example.test'))).toContain('No account matches');
+    expect(blocksText(await slash('nobody-like-this@example.test'))).toContain('No account matches');
   });
 
   it('resolves an @mention through the Slack profile email', async () => {
     t.slack.setUser({ id: 'U0ALICE01', email: 'alice.liddell@example.test' });
-    expect(blockText(await slash('<@U0ALICE01|alice>'))).toContain('Alice Liddell');
+    expect(blocksText(await slash('<@U0ALICE01|alice>'))).toContain('Alice Liddell');
     expect(t.slack.last('users.info')?.args.user).toBe('U0ALICE01');
   });
 
   it('refuses a Slack user without a grant, says why, and audits the refusal', async () => {
     const reply = await slash('alice.liddell@example.test', NOBODY);
-    expect(blockText(reply)).toContain('You have no Roster role');
-    expect(blockText(reply)).not.toContain('Alice');
+    expect(blocksText(reply)).toContain('You have no Roster role');
+    expect(blocksText(reply)).not.toContain('Alice');
     const audit = await t.given.audit({ actorId: NOBODY });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'lookup', outcome: 'refused', actorType: 'slack' });
@@ -146,9 +130,9 @@ describe('/user lookup', () => {
     for (const text of ['', 'help', 'lookup "unclosed']) {
       const reply = await slash(text);
       expect(reply.args.response_type).toBe('ephemeral');
-      expect(blockText(reply)).toContain('/user <email | username | ID | name | @mention>');
+      expect(blocksText(reply)).toContain('/user <email | username | ID | name | @mention>');
     }
-    expect(blockText(await slash('lookup "unclosed'))).toContain('quotation mark is not closed');
+    expect(blocksText(await slash('lookup "unclosed'))).toContain('quotation mark is not closed');
     expect(await t.given.audit()).toHaveLength(before);
   });
 });

@@ -1,7 +1,5 @@
 // Invitations, resent invitations and password resets, end to end: Slack command or button -> action -> outbox row ->
 // BullMQ mail worker -> SMTP (a real server on loopback) -> a link whose token opens once.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/actions/action.ts';
@@ -12,11 +10,11 @@ import { Account, AccountToken, AuditEvent, OutboxMail } from '../../src/db/enti
 import { createLogger } from '../../src/logger.ts';
 import { outboxMailQueue } from '../../jobs/sendMail.ts';
 import { OUTBOX_PASS_JOB, SEND_MAIL_JOB } from '../../jobs/queues.ts';
-import type { RecordedCall } from '../support/fakeSlack.ts';
+import { runCli } from '../support/cli.ts';
 import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbox.ts';
+import { blocksText, cardButtons } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PUBLIC_URL = 'https://roster.example.com';
 const MAIL_FROM = 'Roster Test <roster@example.test>';
 const ADMIN = 'U0MAILADM1';
@@ -39,20 +37,7 @@ afterAll(async () => {
 });
 
 const em = () => t.roster.orm.em.fork();
-const account = (id: string) => em().findOneOrFail(Account, id);
-const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
-// The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
-const buttons = (call: RecordedCall): any[] =>
-  (call.args.blocks as any[])
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) => b.elements)
-    .filter((e) => e.type === 'button');
 const outbox = (accountId: string) => em().find(OutboxMail, { accountId }, { orderBy: { createdAt: 'asc' } });
-
-/** Runs `/user <text>` and returns Roster's first answer on the response_url. */
-const slash = (text: string, userId: string) => t.slash(text, userId);
-
-const click = (card: RecordedCall, actionId: string, userId: string) => t.click(card, actionId, userId);
 
 const mailTo = (email: string, after: ReceivedMail[] = []) => mailbox.waitFor((m) => m.envelopeTo.includes(email) && !after.includes(m));
 
@@ -67,9 +52,9 @@ const redeem = (token: string, purpose: 'invitation' | 'password-reset') => rede
 describe('invitations', () => {
   it('send-invite moves a STAGED account to INVITED and mails a link that opens once', async () => {
     const ann = await t.given.account({ firstName: 'Ann', lastName: 'Staged', status: 'STAGED', lastSignInAt: null });
-    const reply = await slash(`send-invite ${ann.email}`, ADMIN);
-    expect(textOf(reply)).toContain(`Ann Staged is invited: the invitation goes to ${ann.email}`);
-    expect((await account(ann.id)).status).toBe('INVITED');
+    const reply = await t.slash(`send-invite ${ann.email}`, ADMIN);
+    expect(blocksText(reply)).toContain(`Ann Staged is invited: the invitation goes to ${ann.email}`);
+    expect((await t.read.account(ann.id)).status).toBe('INVITED');
 
     const mail = await mailTo(ann.email);
     expect(mail.envelopeTo).toEqual([ann.email]);
@@ -103,23 +88,24 @@ describe('invitations', () => {
       changes: { status: { before: 'STAGED', after: 'INVITED' }, credential: { before: null, after: 'invitation mail' } },
     });
     expect(JSON.stringify(audit)).not.toContain(token);
+    await expect.poll(() => t.logs.find((line) => line.msg === 'mail sent' && line.accountId === ann.id)).toMatchObject({ template: 'invitation' });
     expect(t.rawLogs()).not.toContain(token);
   });
 
   it('resend-invite mails a new link, and the earlier link is refused as replaced', async () => {
     const ben = await t.given.account({ firstName: 'Ben', lastName: 'Invited', status: 'INVITED', lastSignInAt: null });
-    expect(textOf(await slash(`resend-invite ${ben.username}`, HELPDESK))).toContain(`A new invitation goes to ${ben.email}`);
+    expect(blocksText(await t.slash(`resend-invite ${ben.username}`, HELPDESK))).toContain(`A new invitation goes to ${ben.email}`);
     const firstMail = await mailTo(ben.email);
     const firstToken = tokenIn(firstMail, 'invitation');
 
-    await slash(`resend-invite ${ben.email}`, HELPDESK);
+    await t.slash(`resend-invite ${ben.email}`, HELPDESK);
     const secondToken = tokenIn(await mailTo(ben.email, [firstMail]), 'invitation');
     expect(secondToken).not.toBe(firstToken);
 
     expect(await redeem(firstToken, 'invitation')).toMatchObject({ ok: false, reason: 'replaced', message: expect.stringContaining('newer invitation link') });
     expect(await redeem(secondToken, 'invitation')).toMatchObject({ ok: true, account: { id: ben.id } });
     expect(await redeem(secondToken, 'invitation')).toMatchObject({ ok: false, reason: 'used' });
-    expect((await account(ben.id)).status).toBe('INVITED');
+    expect((await t.read.account(ben.id)).status).toBe('INVITED');
     expect((await t.given.audit({ targetId: ben.id })).map((e) => [e.action, e.outcome])).toEqual([
       ['resend-invite', 'done'],
       ['resend-invite', 'done'],
@@ -128,7 +114,7 @@ describe('invitations', () => {
 
   it('refuses an expired link', async () => {
     const cy = await t.given.account({ firstName: 'Cy', lastName: 'Late', status: 'INVITED', lastSignInAt: null });
-    await slash(`resend-invite ${cy.email}`, HELPDESK);
+    await t.slash(`resend-invite ${cy.email}`, HELPDESK);
     const token = tokenIn(await mailTo(cy.email), 'invitation');
     const stored = await em().findOneOrFail(AccountToken, { hash: hashToken(token) });
     // Seven days, as the setting says (the link's clock starts when the mail is sent).
@@ -141,8 +127,8 @@ describe('invitations', () => {
 
   it('refuses resend-invite for an ACTIVE account with a sentence, and queues nothing', async () => {
     const dee = await t.given.account({ firstName: 'Dee', lastName: 'Active' });
-    const reply = await slash(`resend-invite ${dee.email}`, HELPDESK);
-    expect(textOf(reply)).toContain('Dee Active is ACTIVE; it has already accepted its invitation; reset the password instead if they cannot sign in.');
+    const reply = await t.slash(`resend-invite ${dee.email}`, HELPDESK);
+    expect(blocksText(reply)).toContain('Dee Active is ACTIVE; it has already accepted its invitation; reset the password instead if they cannot sign in.');
     expect(await outbox(dee.id)).toEqual([]);
     expect(await t.given.audit({ targetId: dee.id })).toMatchObject([{ action: 'resend-invite', outcome: 'refused' }]);
   });
@@ -167,23 +153,26 @@ describe('invitations', () => {
 
   it('offers Send invitation on a STAGED card to an admin and Resend invitation on an INVITED one to helpdesk', async () => {
     const gil = await t.given.account({ firstName: 'Gil', lastName: 'Button', status: 'STAGED', lastSignInAt: null });
-    const card = await slash(gil.email, ADMIN);
-    expect(buttons(card).map((b) => b.text.text)).toContain('Send invitation');
-    expect(buttons(await slash(gil.email, HELPDESK)).map((b) => b.text.text)).not.toContain('Send invitation');
-    const edited = await click(card, 'account.do.send-invite', ADMIN);
-    expect(textOf(edited)).toContain('Gil Button is invited');
+    const card = await t.slash(gil.email, ADMIN);
+    expect(cardButtons(card).map((b) => b.text.text)).toContain('Send invitation');
+    const helpdeskCard = await t.slash(gil.email, HELPDESK);
+    expect(blocksText(helpdeskCard)).toContain('Gil Button');
+    expect(blocksText(helpdeskCard)).toContain('STAGED');
+    expect(cardButtons(helpdeskCard).map((b) => b.text.text)).not.toContain('Send invitation');
+    const edited = await t.click(card, 'account.do.send-invite', ADMIN);
+    expect(blocksText(edited)).toContain('Gil Button is invited');
     tokenIn(await mailTo(gil.email), 'invitation');
-    const invitedCard = await slash(gil.email, HELPDESK);
-    expect(buttons(invitedCard).map((b) => b.text.text)).toContain('Resend invitation');
+    const invitedCard = await t.slash(gil.email, HELPDESK);
+    expect(cardButtons(invitedCard).map((b) => b.text.text)).toContain('Resend invitation');
   });
 });
 
 describe('reset-password', () => {
   it('mails a reset link by default (RECOVERY); the link opens once', async () => {
     const hal = await t.given.account({ firstName: 'Hal', lastName: 'Reset' });
-    const reply = await slash(`reset-password ${hal.email}`, HELPDESK);
-    expect(textOf(reply)).toContain(`Hal Reset must set a new password: a reset link goes to ${hal.email}`);
-    expect((await account(hal.id)).status).toBe('RECOVERY');
+    const reply = await t.slash(`reset-password ${hal.email}`, HELPDESK);
+    expect(blocksText(reply)).toContain(`Hal Reset must set a new password: a reset link goes to ${hal.email}`);
+    expect((await t.read.account(hal.id)).status).toBe('RECOVERY');
     const mail = await mailTo(hal.email);
     expect(mail.subject).toBe('Reset your Default organisation password');
     expect(mail.text).toContain('It works once, for 1 hour');
@@ -206,21 +195,21 @@ describe('reset-password', () => {
 
   it('--temporary shows a one-time password to the caller alone, stores only its argon2 hash, and ends pending reset links', async () => {
     const ida = await t.given.account({ firstName: 'Ida', lastName: 'Temporary', status: 'LOCKED_OUT' });
-    await slash(`reset-password ${ida.email}`, HELPDESK);
+    await t.slash(`reset-password ${ida.email}`, HELPDESK);
     const resetToken = tokenIn(await mailTo(ida.email), 'reset-password');
     const mailsBefore = mailbox.messages.length;
 
     const responseUrl = t.slack.responseUrl();
     await t.send.command({ text: `reset-password ${ida.email} --temporary --reason "phoned the helpdesk"`, userId: HELPDESK, responseUrl });
-    const secretCall = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl && textOf(c).includes('Temporary password'));
-    const cardCall = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl && textOf(c).includes('has a temporary password'));
+    const secretCall = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl && blocksText(c).includes('Temporary password'));
+    const cardCall = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl && blocksText(c).includes('has a temporary password'));
     expect(secretCall.args.response_type).toBe('ephemeral');
     expect(cardCall.args.response_type).toBe('ephemeral');
-    const password = /`([^`]+)`/.exec(textOf(secretCall))?.[1];
+    const password = /`([^`]+)`/.exec(blocksText(secretCall))?.[1];
     expect(password).toMatch(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
     // Not in the notification text, not in the card, nowhere else in Slack.
     expect(secretCall.args.text).not.toContain(password);
-    expect(textOf(cardCall)).not.toContain(password!);
+    expect(blocksText(cardCall)).not.toContain(password!);
     expect(t.slack.calls().filter((c) => c !== secretCall && JSON.stringify(c.args).includes(password!))).toEqual([]);
 
     const stored = await em().findOneOrFail(Account, ida.id, { populate: ['passwordHash'] });
@@ -239,6 +228,8 @@ describe('reset-password', () => {
       reason: 'phoned the helpdesk',
       changes: { status: { before: 'RECOVERY', after: 'PASSWORD_EXPIRED' }, credential: { after: 'temporary password' } },
     });
+    // The logs do follow this account (its reset mail), but hold neither the password nor its hash.
+    await expect.poll(() => t.logs.find((line) => line.msg === 'mail sent' && line.accountId === ida.id)).toMatchObject({ template: 'password-reset' });
     for (const secret of [password!, stored.passwordHash!]) {
       expect(JSON.stringify(audit)).not.toContain(secret);
       expect(t.rawLogs()).not.toContain(secret);
@@ -252,24 +243,26 @@ describe('reset-password', () => {
   it('refuses an SSO account with a sentence, and hides the button', async () => {
     const jo = await t.given.account({ firstName: 'Jo', lastName: 'Sso' });
     await em().nativeUpdate(Account, { id: jo.id }, { authSource: 'sso' });
-    expect(textOf(await slash(`reset-password ${jo.email}`, HELPDESK))).toContain(
+    expect(blocksText(await t.slash(`reset-password ${jo.email}`, HELPDESK))).toContain(
       'Jo Sso is ACTIVE; it signs in through SSO, so reset the password in the identity provider.',
     );
-    expect(textOf(await slash(`reset-password ${jo.email} --temporary`, HELPDESK))).toContain(
+    expect(blocksText(await t.slash(`reset-password ${jo.email} --temporary`, HELPDESK))).toContain(
       'it signs in through SSO, so set a temporary password in the identity provider.',
     );
-    expect((await account(jo.id)).status).toBe('ACTIVE');
+    expect((await t.read.account(jo.id)).status).toBe('ACTIVE');
     expect(await outbox(jo.id)).toEqual([]);
     expect((await t.given.audit({ targetId: jo.id })).map((e) => e.outcome)).toEqual(['refused', 'refused']);
-    expect(buttons(await slash(jo.email, HELPDESK)).map((b) => b.text.text)).not.toContain('Reset password');
+    const card = await t.slash(jo.email, HELPDESK);
+    expect(blocksText(card)).toContain('Jo Sso');
+    expect(cardButtons(card).map((b) => b.text.text)).not.toContain('Reset password');
   });
 
   it('is a card button for a local account, behind a confirm dialog, and mails the link', async () => {
     const kai = await t.given.account({ firstName: 'Kai', lastName: 'Card' });
-    const card = await slash(kai.email, HELPDESK);
-    const button = buttons(card).find((b) => b.text.text === 'Reset password');
+    const card = await t.slash(kai.email, HELPDESK);
+    const button = cardButtons(card).find((b) => b.text.text === 'Reset password');
     expect(button?.confirm.title.text).toBe('Reset password Kai Card?');
-    expect(textOf(await click(card, 'account.do.reset-password', HELPDESK))).toContain('Kai Card must set a new password');
+    expect(blocksText(await t.click(card, 'account.do.reset-password', HELPDESK))).toContain('Kai Card must set a new password');
     tokenIn(await mailTo(kai.email), 'reset-password');
   });
 });
@@ -284,9 +277,9 @@ describe('who may', () => {
   ] as const)('%s on a %s account is refused for %s, changing and mailing nothing', async (command, status, userId, sentence) => {
     const who = await t.given.account({ firstName: 'Role', lastName: 'Check', status, lastSignInAt: status === 'ACTIVE' ? new Date() : null });
     const [verb, ...flags] = command.split(' ');
-    const reply = await slash([verb, who.email, ...flags].join(' '), userId);
-    expect(textOf(reply)).toContain(sentence);
-    expect((await account(who.id)).status).toBe(status);
+    const reply = await t.slash([verb, who.email, ...flags].join(' '), userId);
+    expect(blocksText(reply)).toContain(sentence);
+    expect((await t.read.account(who.id)).status).toBe(status);
     expect(await outbox(who.id)).toEqual([]);
     expect(await t.given.audit({ targetId: who.id })).toMatchObject([{ action: verb, outcome: 'refused', actorId: userId }]);
   });
@@ -305,7 +298,7 @@ describe('the outbox', () => {
 
   it('sends a mail once even when its job runs again', async () => {
     const max = await t.given.account({ firstName: 'Max', lastName: 'Twice', status: 'INVITED', lastSignInAt: null });
-    await slash(`resend-invite ${max.email}`, HELPDESK);
+    await t.slash(`resend-invite ${max.email}`, HELPDESK);
     await mailTo(max.email);
     // The SMTP server has the mail a moment before the worker records it as sent: wait for that record.
     await expect.poll(async () => (await outbox(max.id))[0]?.sentAt, { timeout: 10_000 }).toBeInstanceOf(Date);
@@ -334,7 +327,7 @@ describe('the outbox', () => {
   it('retries a delivery the SMTP server refused; the mail that arrives holds the working link', async () => {
     const oz = await t.given.account({ firstName: 'Oz', lastName: 'Busy', status: 'INVITED', lastSignInAt: null });
     mailbox.failNext(1);
-    await slash(`resend-invite ${oz.email}`, HELPDESK);
+    await t.slash(`resend-invite ${oz.email}`, HELPDESK);
     await expect.poll(async () => (await outbox(oz.id))[0]?.lastError ?? null, { timeout: 10_000 }).toContain('451');
     const token = tokenIn(await mailTo(oz.email), 'invitation');
     await expect.poll(async () => (await outbox(oz.id))[0]?.sentAt ?? null, { timeout: 10_000 }).toBeInstanceOf(Date);
@@ -345,23 +338,7 @@ describe('the outbox', () => {
 });
 
 describe('the CLI', () => {
-  function roster(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['src/cli/main.ts', ...args],
-        {
-          cwd: PROJECT_ROOT,
-          env: { ...process.env, DATABASE_URL: t.config.DATABASE_URL, REDIS_PREFIX: t.config.REDIS_PREFIX, LOG_LEVEL: 'info' },
-          timeout: 20_000,
-        },
-        (error, stdout, stderr) => {
-          if (error && typeof error.code !== 'number') return reject(error);
-          resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-        },
-      );
-    });
-  }
+  const roster = (...args: string[]) => runCli(args, { DATABASE_URL: t.config.DATABASE_URL, REDIS_PREFIX: t.config.REDIS_PREFIX, LOG_LEVEL: 'info' });
 
   it('prints a temporary password once, and leaves nothing of it in its log', async () => {
     const pat = await t.given.account({ firstName: 'Pat', lastName: 'Cli' });

@@ -1,7 +1,8 @@
 // Without SMTP_URL (a developer's machine), mail is written to the log instead of sent, and its link is left out:
 // no working link may sit in a log file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Account, AccountToken, OutboxMail } from '../../src/db/entities/index.ts';
+import { AccountToken, OutboxMail } from '../../src/db/entities/index.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0NOSMTP01';
@@ -14,8 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-const slash = (text: string, userId: string) => t.slash(text, userId);
-
 describe('mail without SMTP_URL', () => {
   it('says so once at start-up', () => {
     expect(t.logs.filter((line) => String(line.msg).includes('SMTP_URL is unset'))).toHaveLength(1);
@@ -23,8 +22,8 @@ describe('mail without SMTP_URL', () => {
 
   it('writes the mail to the log without its link, and makes no token', async () => {
     const ann = await t.given.account({ firstName: 'Ann', lastName: 'Logged', status: 'STAGED', lastSignInAt: null });
-    expect(JSON.stringify((await slash(`send-invite ${ann.email}`, ADMIN)).args.blocks)).toContain('Ann Logged is invited');
-    expect((await t.roster.orm.em.fork().findOneOrFail(Account, ann.id)).status).toBe('INVITED');
+    expect(blocksText(await t.slash(`send-invite ${ann.email}`, ADMIN))).toContain('Ann Logged is invited');
+    expect((await t.read.account(ann.id)).status).toBe('INVITED');
 
     await expect.poll(() => t.logs.find((line) => line.to === ann.email), { timeout: 10_000 }).toBeDefined();
     const line = t.logs.find((l) => l.to === ann.email)!;

@@ -1,9 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Account, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
-import { blockKitErrors, type RecordedCall } from '../support/fakeSlack.ts';
-import { blockActionsPayload, blockSuggestionPayload, viewSubmissionPayload } from '../support/slackRequests.ts';
-import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+import { Account } from '../../src/db/entities/index.ts';
+import {
+  blockActionsPayload,
+  blockSuggestionPayload,
+  checkboxesValue,
+  multiExternalSelectValue,
+  plainTextValue,
+  staticSelectValue,
+} from '../support/slackRequests.ts';
+import { blocksText, cardButtons, inputElements } from '../support/slackReplies.ts';
+import { startTestRoster, uniqueTag, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0MADMIN01';
 const ADMIN2 = 'U0MADMIN02';
@@ -14,43 +20,11 @@ const CHANNEL = 'C0MODALS';
 
 let t: TestRoster;
 
-const tag = () => randomBytes(3).toString('hex');
-const trigger = () => `${Date.now()}.${randomBytes(8).toString('hex')}`;
-const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
-const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id, { populate: ['organisation'] });
 const accountCount = () => t.roster.orm.em.fork().count(Account, {});
-// The card's buttons; its "More actions…" menu sits beside them (test/e2e/moreActions.test.ts).
-const buttons = (call: RecordedCall): any[] =>
-  (call.args.blocks as any[])
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) => b.elements)
-    .filter((e) => e.type === 'button');
-const inputs = (view: any): Record<string, any> =>
-  Object.fromEntries(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b.element]));
-
-/** `/user <text>` with a trigger_id; resolves to the modal Slack was asked to open, checked by the fake's Block Kit rules. */
-async function openModal(text: string, userId: string): Promise<any> {
-  const triggerId = trigger();
-  expect((await t.send.command({ text, userId, channelId: CHANNEL, triggerId, responseUrl: t.slack.responseUrl() })).status).toBe(200);
-  const call = await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-  expect(call.error).toBeUndefined();
-  return call.args.view;
-}
+const openModal = (text: string, userId: string) => t.openModal(text, userId, { channelId: CHANNEL });
 
 /** `/user <text>` answered with a sentence, not a modal. */
 const slash = (text: string, userId: string) => t.slash(text, userId, { channelId: CHANNEL });
-
-/** Submits `view` as `userId` typed `values` (block_id -> state value); resolves to the body Roster acked with. */
-async function submit(view: any, userId: string, values: Record<string, Record<string, any>>): Promise<any> {
-  const payload = viewSubmissionPayload({ userId, callbackId: view.callback_id, privateMetadata: view.private_metadata, blocks: view.blocks, values });
-  const response = await t.send.interaction(payload);
-  expect(response.status).toBe(200);
-  if (response.body?.response_action === 'update') expect(blockKitErrors('modal', response.body.view)).toEqual([]);
-  return response.body;
-}
-
-const text = (value: string) => ({ value });
-const select = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
 
 function createValues(fields: {
   first?: string;
@@ -63,48 +37,28 @@ function createValues(fields: {
   invite?: boolean;
 }) {
   return {
-    first_name: text(fields.first ?? 'Ada'),
-    last_name: text(fields.last ?? 'Lovelace'),
-    email: text(fields.email),
-    username: { value: { type: 'plain_text_input', value: fields.username ?? null } },
-    role: select(fields.role ?? 'user'),
-    organisation: select(fields.org ?? 'default'),
-    groups: {
-      'account.groups.pick': {
-        type: 'multi_external_select',
-        selected_options: (fields.groups ?? []).map((value) => ({ text: { type: 'plain_text', text: value }, value })),
-      },
-    },
-    invitation: {
-      value: { type: 'checkboxes', selected_options: fields.invite === false ? [] : [{ text: { type: 'plain_text', text: 'Send' }, value: 'send' }] },
-    },
+    first_name: plainTextValue(fields.first ?? 'Ada'),
+    last_name: plainTextValue(fields.last ?? 'Lovelace'),
+    email: plainTextValue(fields.email),
+    username: plainTextValue(fields.username ?? null),
+    role: staticSelectValue(fields.role ?? 'user'),
+    organisation: staticSelectValue(fields.org ?? 'default'),
+    groups: multiExternalSelectValue('account.groups.pick', fields.groups ?? []),
+    invitation: checkboxesValue(fields.invite === false ? [] : ['send']),
   };
 }
 
 /** The edit modal's current values with some changed, as Slack would submit them. */
 function editValues(view: any, changes: Partial<Record<'first_name' | 'last_name' | 'username' | 'email' | 'organisation', string>>) {
-  const fields = inputs(view);
+  const fields = inputElements(view);
   const value = (block: string) => changes[block as keyof typeof changes] ?? fields[block].initial_value;
   return {
-    first_name: text(value('first_name')),
-    last_name: text(value('last_name')),
-    username: text(value('username')),
-    email: text(value('email')),
-    organisation: select(changes.organisation ?? fields.organisation.initial_option.value),
+    first_name: plainTextValue(value('first_name')),
+    last_name: plainTextValue(value('last_name')),
+    username: plainTextValue(value('username')),
+    email: plainTextValue(value('email')),
+    organisation: staticSelectValue(changes.organisation ?? fields.organisation.initial_option.value),
   };
-}
-
-async function group(name: string, organisationSlug = 'default'): Promise<string> {
-  const em = t.roster.orm.em.fork();
-  const created = em.create(Group, { organisation: await em.findOneOrFail(Organisation, { slug: organisationSlug }), name });
-  await em.flush();
-  return created.id;
-}
-
-async function join(accountId: string, groupId: string): Promise<void> {
-  await t.roster.orm.em
-    .getConnection()
-    .execute(`insert into membership (account_id, group_id, role, created_at) values (?, ?, 'member', now())`, [accountId, groupId]);
 }
 
 beforeAll(async () => {
@@ -123,7 +77,7 @@ describe('the create modal', () => {
     const view = await openModal('create', ADMIN);
     expect(view.callback_id).toBe('account.create');
     expect(JSON.parse(view.private_metadata)).toMatchObject({ c: CHANNEL });
-    const fields = inputs(view);
+    const fields = inputElements(view);
     expect(Object.keys(fields)).toEqual(['first_name', 'last_name', 'email', 'username', 'role', 'organisation', 'groups', 'invitation']);
     expect(fields.role.options.map((o: any) => o.value)).toEqual(['user', 'manager', 'administrator']);
     expect(fields.organisation.options.map((o: any) => o.value)).toEqual(expect.arrayContaining(['default', 'acme']));
@@ -131,19 +85,19 @@ describe('the create modal', () => {
     expect(fields.groups.type).toBe('multi_external_select');
     expect(fields.invitation.initial_options).toHaveLength(1);
 
-    const limited = inputs(await openModal('create', ACME_ADMIN));
+    const limited = inputElements(await openModal('create', ACME_ADMIN));
     expect(limited.organisation.options.map((o: any) => o.value)).toEqual(['acme']);
     expect(limited.organisation.initial_option.value).toBe('acme');
   });
 
   it('pre-fills the email typed after create', async () => {
-    expect(inputs(await openModal('create Grace@Example.test', ADMIN)).email.initial_value).toBe('grace@example.test');
+    expect(inputElements(await openModal('create Grace@Example.test', ADMIN)).email.initial_value).toBe('grace@example.test');
   });
 
   it('answers invalid input with messages under the fields and creates nothing', async () => {
     const view = await openModal('create', ADMIN);
     const before = await accountCount();
-    const body = await submit(view, ADMIN, createValues({ first: '   ', email: 'not-an-email' }));
+    const body = await t.submitView(view, ADMIN, createValues({ first: '   ', email: 'not-an-email' }));
     expect(body.response_action).toBe('errors');
     expect(body.errors).toEqual({ first_name: 'Must not be empty', email: expect.stringContaining('Must be an email address') });
     expect(await accountCount()).toBe(before);
@@ -154,34 +108,34 @@ describe('the create modal', () => {
     const taken = await t.given.account({ firstName: 'Taken', lastName: 'Already' });
     const view = await openModal('create', ADMIN);
     const before = await accountCount();
-    const body = await submit(view, ADMIN, createValues({ email: taken.email.toUpperCase() }));
+    const body = await t.submitView(view, ADMIN, createValues({ email: taken.email.toUpperCase() }));
     expect(body).toMatchObject({ response_action: 'errors', errors: { email: `${taken.email} already belongs to Taken Already.` } });
     expect(await accountCount()).toBe(before);
   });
 
   it('creates the account, closes the modal, audits once and posts the card to the caller in the channel', async () => {
-    const email = `ada.${tag()}@example.test`;
+    const email = `ada.${uniqueTag()}@example.test`;
     const view = await openModal('create', ADMIN);
-    const body = await submit(view, ADMIN, createValues({ first: 'Ada', last: 'Modal', email, role: 'manager', org: 'acme', invite: false }));
+    const body = await t.submitView(view, ADMIN, createValues({ first: 'Ada', last: 'Modal', email, role: 'manager', org: 'acme', invite: false }));
     expect(body).toBe('');
     const created = await t.roster.orm.em.fork().findOneOrFail(Account, { email }, { populate: ['organisation'] });
     expect(created).toMatchObject({ firstName: 'Ada', lastName: 'Modal', role: 'manager', status: 'STAGED', username: email.split('@')[0] });
     expect(created.organisation.slug).toBe('acme');
     expect(await t.given.audit({ targetId: created.id })).toMatchObject([{ action: 'create', outcome: 'done', actorId: ADMIN }]);
-    const card = await t.slack.waitFor('chat.postEphemeral', (c) => textOf(c).includes(email));
+    const card = await t.slack.waitFor('chat.postEphemeral', (c) => blocksText(c).includes(email));
     expect(card).toMatchObject({ failed: false, args: { channel: CHANNEL, user: ADMIN } });
-    expect(textOf(card)).toContain('Created Ada Modal');
+    expect(blocksText(card)).toContain('Created Ada Modal');
   });
 
   it('puts the new account in the chosen groups in the same action, audited once with its groups', async () => {
-    const [nightsName, daysName] = [`Night Shift ${tag()}`, `Day Shift ${tag()}`];
-    const nights = await group(nightsName);
-    const days = await group(daysName);
-    const email = `grouped.${tag()}@example.test`;
-    const body = await submit(await openModal('create', ADMIN), ADMIN, createValues({ email, groups: [nights, days] }));
+    const [nightsName, daysName] = [`Night Shift ${uniqueTag()}`, `Day Shift ${uniqueTag()}`];
+    const nights = await t.given.group({ name: nightsName });
+    const days = await t.given.group({ name: daysName });
+    const email = `grouped.${uniqueTag()}@example.test`;
+    const body = await t.submitView(await openModal('create', ADMIN), ADMIN, createValues({ email, groups: [nights, days] }));
     expect(body).toBe('');
     const created = await t.roster.orm.em.fork().findOneOrFail(Account, { email });
-    expect(await t.roster.orm.em.fork().count(Membership, { account: created.id })).toBe(2);
+    expect(await t.read.membershipCount(created.id)).toBe(2);
     const [event, ...more] = await t.given.audit({ targetId: created.id });
     expect(more).toEqual([]);
     expect(event).toMatchObject({
@@ -189,17 +143,17 @@ describe('the create modal', () => {
       outcome: 'done',
       changes: { [`groups.${nightsName}`]: { after: 'member' }, [`groups.${daysName}`]: { after: 'member' } },
     });
-    const card = await t.slack.waitFor('chat.postEphemeral', (c) => textOf(c).includes(email));
-    expect(textOf(card)).toContain('Added to');
+    const card = await t.slack.waitFor('chat.postEphemeral', (c) => blocksText(c).includes(email));
+    expect(blocksText(card)).toContain('Added to');
   });
 
   it('refuses groups of another organisation before creating anything', async () => {
-    const acmeGroup = await group(`Acme Crew ${tag()}`, 'acme');
+    const acmeGroup = await t.given.group({ name: `Acme Crew ${uniqueTag()}`, organisationSlug: 'acme' });
     const before = await accountCount();
-    const body = await submit(
+    const body = await t.submitView(
       await openModal('create', ADMIN),
       ADMIN,
-      createValues({ email: `wrong.${tag()}@example.test`, org: 'default', groups: [acmeGroup] }),
+      createValues({ email: `wrong.${uniqueTag()}@example.test`, org: 'default', groups: [acmeGroup] }),
     );
     expect(body.response_action).toBe('errors');
     expect(body.errors.groups).toContain('is in acme, not default');
@@ -207,8 +161,8 @@ describe('the create modal', () => {
   });
 
   it('offers groups as the admin types in the picker', async () => {
-    const name = `Picker ${tag()}`;
-    const id = await group(name);
+    const name = `Picker ${uniqueTag()}`;
+    const id = await t.given.group({ name });
     const view = await openModal('create', ADMIN);
     const response = await t.send.options(
       blockSuggestionPayload({ userId: ADMIN, actionId: 'account.groups.pick', value: name.slice(0, 9).toLowerCase(), view }),
@@ -217,12 +171,10 @@ describe('the create modal', () => {
   });
 
   it('falls back to a DM when the modal knows no channel', async () => {
-    const triggerId = trigger();
-    await t.send.command({ text: 'create', userId: ADMIN2, channelId: '', triggerId, responseUrl: t.slack.responseUrl() });
-    const view = (await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId)).args.view;
-    const email = `dm.${tag()}@example.test`;
-    expect(await submit(view, ADMIN2, createValues({ email }))).toBe('');
-    const dm = await t.slack.waitFor('chat.postMessage', (c) => textOf(c).includes(email));
+    const view = await t.openModal('create', ADMIN2, { channelId: '' });
+    const email = `dm.${uniqueTag()}@example.test`;
+    expect(await t.submitView(view, ADMIN2, createValues({ email }))).toBe('');
+    const dm = await t.slack.waitFor('chat.postMessage', (c) => blocksText(c).includes(email));
     expect(dm.args.channel).toBe(ADMIN2);
   });
 });
@@ -232,7 +184,7 @@ describe('the edit modal', () => {
     const ed = await t.given.account({ firstName: 'Ed', lastName: 'Prefill' });
     const view = await openModal(`edit ${ed.email}`, ADMIN);
     expect(view.callback_id).toBe('account.edit');
-    const fields = inputs(view);
+    const fields = inputElements(view);
     expect(fields.first_name.initial_value).toBe('Ed');
     expect(fields.last_name.initial_value).toBe('Prefill');
     expect(fields.username.initial_value).toBe(ed.username);
@@ -244,10 +196,10 @@ describe('the edit modal', () => {
   it('applies the changed fields with one audit event listing each before and after, and shows the card', async () => {
     const fay = await t.given.account({ firstName: 'Fay', lastName: 'Before' });
     const view = await openModal(`edit ${fay.username}`, ADMIN);
-    const email = `fay.after.${tag()}@example.test`;
-    const body = await submit(view, ADMIN, editValues(view, { last_name: 'After', email: email.toUpperCase() }));
+    const email = `fay.after.${uniqueTag()}@example.test`;
+    const body = await t.submitView(view, ADMIN, editValues(view, { last_name: 'After', email: email.toUpperCase() }));
     expect(body).toBe('');
-    expect(await account(fay.id)).toMatchObject({ firstName: 'Fay', lastName: 'After', email, username: fay.username, version: 2 });
+    expect(await t.read.account(fay.id)).toMatchObject({ firstName: 'Fay', lastName: 'After', email, username: fay.username, version: 2 });
     const audit = await t.given.audit({ targetId: fay.id });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
@@ -257,23 +209,23 @@ describe('the edit modal', () => {
       changes: { lastName: { before: 'Before', after: 'After' }, email: { before: fay.email, after: email } },
     });
     expect(Object.keys(audit[0]!.changes!).sort()).toEqual(['email', 'lastName']);
-    const card = await t.slack.waitFor('chat.postEphemeral', (c) => textOf(c).includes(email));
-    expect(textOf(card)).toContain('Updated Fay After');
+    const card = await t.slack.waitFor('chat.postEphemeral', (c) => blocksText(c).includes(email));
+    expect(blocksText(card)).toContain('Updated Fay After');
   });
 
   it('answers a taken username or a bad email under its field and changes nothing', async () => {
     const gil = await t.given.account({ firstName: 'Gil', lastName: 'Edit' });
     const holder = await t.given.account({ firstName: 'Hana', lastName: 'Holder' });
     const view = await openModal(`edit ${gil.email}`, ADMIN);
-    const body = await submit(view, ADMIN, editValues(view, { username: holder.username.toUpperCase(), email: 'nope' }));
+    const body = await t.submitView(view, ADMIN, editValues(view, { username: holder.username.toUpperCase(), email: 'nope' }));
     expect(body.response_action).toBe('errors');
     expect(body.errors).toEqual({ email: expect.stringContaining('Must be an email address') });
-    const taken = await submit(view, ADMIN, editValues(view, { username: holder.username.toUpperCase() }));
+    const taken = await t.submitView(view, ADMIN, editValues(view, { username: holder.username.toUpperCase() }));
     expect(taken).toEqual({
       response_action: 'errors',
       errors: { username: `The username “${holder.username}” is taken by Hana Holder (${holder.email}); nothing was changed.` },
     });
-    expect(await account(gil.id)).toMatchObject({ username: gil.username, email: gil.email, version: 1 });
+    expect(await t.read.account(gil.id)).toMatchObject({ username: gil.username, email: gil.email, version: 1 });
     expect(await t.given.audit({ targetId: gil.id, outcome: 'done' })).toEqual([]);
   });
 
@@ -282,14 +234,14 @@ describe('the edit modal', () => {
     const first = await openModal(`edit ${ivy.email}`, ADMIN);
     const second = await openModal(`edit ${ivy.email}`, ADMIN2);
     const answers = await Promise.all([
-      submit(first, ADMIN, editValues(first, { first_name: 'Ivy-One' })),
-      submit(second, ADMIN2, editValues(second, { last_name: 'Race-Two' })),
+      t.submitView(first, ADMIN, editValues(first, { first_name: 'Ivy-One' })),
+      t.submitView(second, ADMIN2, editValues(second, { last_name: 'Race-Two' })),
     ]);
     const refused = answers.filter((a) => a !== '');
     expect(refused).toHaveLength(1);
     expect(refused[0].response_action).toBe('update');
     expect(JSON.stringify(refused[0].view.blocks)).toContain('changed by someone else meanwhile; nothing was changed. Close this form and open it again');
-    const now = await account(ivy.id);
+    const now = await t.read.account(ivy.id);
     expect(now.version).toBe(2);
     expect([now.firstName === 'Ivy-One', now.lastName === 'Race-Two'].filter(Boolean)).toHaveLength(1);
     expect((await t.given.audit({ targetId: ivy.id })).map((e) => [e.action, e.outcome])).toEqual(
@@ -301,19 +253,24 @@ describe('the edit modal', () => {
     expect(await t.given.audit({ targetId: ivy.id, outcome: 'done' })).toHaveLength(1);
 
     // A form opened before that change is refused the same way, one after the other.
-    const stale = await submit(first, ADMIN, editValues(first, { first_name: 'Late' }));
+    const stale = await t.submitView(first, ADMIN, editValues(first, { first_name: 'Late' }));
     expect(stale.response_action).toBe('update');
-    expect((await account(ivy.id)).firstName).not.toBe('Late');
+    const after = await t.read.account(ivy.id);
+    expect(after.firstName).not.toBe('Late');
+    expect(after).toMatchObject({ firstName: now.firstName, lastName: now.lastName, version: 2 });
   });
 
   it('opens from the card’s Edit button (admins only) and edits the card in its channel in place', async () => {
     const jon = await t.given.account({ firstName: 'Jon', lastName: 'Card' });
-    expect(buttons(await slash(jon.email, HELPDESK)).map((b) => b.text.text)).not.toContain('Edit');
-    expect(buttons(await slash(jon.email, VIEWER))).toEqual([]);
+    const helpdeskCard = await slash(jon.email, HELPDESK);
+    expect(blocksText(helpdeskCard)).toContain('Jon Card');
+    expect(cardButtons(helpdeskCard).map((b) => b.text.text)).not.toContain('Edit');
+    const viewerCard = await slash(jon.email, VIEWER);
+    expect(blocksText(viewerCard)).toContain('Jon Card');
+    expect(cardButtons(viewerCard)).toEqual([]);
     const card = await slash(jon.email, ADMIN);
-    expect(buttons(card)[0]).toMatchObject({ action_id: 'account.edit.open', text: { text: 'Edit' }, value: `${jon.id}:1` });
+    expect(cardButtons(card)[0]).toMatchObject({ action_id: 'account.edit.open', text: { text: 'Edit' }, value: `${jon.id}:1` });
 
-    const triggerId = trigger();
     const ts = '1700000002.000300';
     const click = blockActionsPayload({
       userId: ADMIN,
@@ -321,41 +278,37 @@ describe('the edit modal', () => {
       blocks: card.args.blocks,
       channelId: CHANNEL,
       messageTs: ts,
-      triggerId,
       responseUrl: t.slack.responseUrl(),
     });
-    expect((await t.send.interaction(click)).status).toBe(200);
-    const view = (await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId)).args.view;
-    expect(inputs(view).first_name.initial_value).toBe('Jon');
-    expect(await submit(view, ADMIN, editValues(view, { first_name: 'Jonathan' }))).toBe('');
+    const view = await t.openModalFrom(click);
+    expect(inputElements(view).first_name.initial_value).toBe('Jon');
+    expect(await t.submitView(view, ADMIN, editValues(view, { first_name: 'Jonathan' }))).toBe('');
     const update = await t.slack.waitFor('chat.update', (c) => c.args.ts === ts);
     expect(update.args.channel).toBe(CHANNEL);
-    expect(textOf(update)).toContain('Updated Jonathan Card: first name Jon → Jonathan');
+    expect(blocksText(update)).toContain('Updated Jonathan Card: first name Jon → Jonathan');
   });
 
   it('replaces an ephemeral card through its response_url once the edit is saved', async () => {
     const una = await t.given.account({ firstName: 'Una', lastName: 'Ephemeral' });
     const card = await slash(una.email, ADMIN);
-    const triggerId = trigger();
     const responseUrl = t.slack.responseUrl();
-    const click = blockActionsPayload({ userId: ADMIN, actionId: 'account.edit.open', blocks: card.args.blocks, triggerId, responseUrl });
+    const click = blockActionsPayload({ userId: ADMIN, actionId: 'account.edit.open', blocks: card.args.blocks, responseUrl });
     click.container.is_ephemeral = true;
-    expect((await t.send.interaction(click)).status).toBe(200);
-    const view = (await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId)).args.view;
-    expect(await submit(view, ADMIN, editValues(view, { last_name: 'Replaced' }))).toBe('');
+    const view = await t.openModalFrom(click);
+    expect(await t.submitView(view, ADMIN, editValues(view, { last_name: 'Replaced' }))).toBe('');
     const replaced = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
     expect(replaced.args.replace_original).toBe(true);
-    expect(textOf(replaced)).toContain('Updated Una Replaced');
+    expect(blocksText(replaced)).toContain('Updated Una Replaced');
   });
 
   it('moves an account to another organisation, out of its old groups, when the grant covers both', async () => {
     const kay = await t.given.account({ firstName: 'Kay', lastName: 'Mover' });
-    const groupName = `Old Team ${tag()}`;
-    await join(kay.id, await group(groupName));
+    const groupName = `Old Team ${uniqueTag()}`;
+    await t.given.group({ name: groupName, members: [[kay, 'member']] });
     const view = await openModal(`edit ${kay.email}`, ADMIN);
-    expect(await submit(view, ADMIN, editValues(view, { organisation: 'acme' }))).toBe('');
-    expect((await account(kay.id)).organisation.slug).toBe('acme');
-    expect(await t.roster.orm.em.fork().count(Membership, { account: kay.id })).toBe(0);
+    expect(await t.submitView(view, ADMIN, editValues(view, { organisation: 'acme' }))).toBe('');
+    expect((await t.read.account(kay.id)).organisation.slug).toBe('acme');
+    expect(await t.read.membershipCount(kay.id)).toBe(0);
     expect(await t.given.audit({ targetId: kay.id })).toMatchObject([
       { action: 'edit', changes: { organisation: { before: 'default', after: 'acme' }, groups: { before: [groupName], after: [] } } },
     ]);
@@ -364,11 +317,11 @@ describe('the edit modal', () => {
   it('refuses a move to an organisation the caller’s grant does not cover, under the organisation field', async () => {
     const lia = await t.given.account({ firstName: 'Lia', lastName: 'Acme', organisationSlug: 'acme' });
     const view = await openModal(`edit ${lia.email}`, ACME_ADMIN);
-    expect(inputs(view).organisation.options.map((o: any) => o.value)).toEqual(['acme']);
-    const body = await submit(view, ACME_ADMIN, editValues(view, { organisation: 'default' }));
+    expect(inputElements(view).organisation.options.map((o: any) => o.value)).toEqual(['acme']);
+    const body = await t.submitView(view, ACME_ADMIN, editValues(view, { organisation: 'default' }));
     expect(body.response_action).toBe('errors');
     expect(body.errors.organisation).toContain('no Roster role for this organisation');
-    expect((await account(lia.id)).organisation.slug).toBe('acme');
+    expect((await t.read.account(lia.id)).organisation.slug).toBe('acme');
   });
 });
 
@@ -376,7 +329,7 @@ describe('refusals before a modal opens', () => {
   it('tells a viewer they cannot create, audits it, and opens nothing', async () => {
     const opened = t.slack.calls('views.open').length;
     const reply = await slash('create', VIEWER);
-    expect(textOf(reply)).toContain('You are a viewer; creating an account needs an admin or above.');
+    expect(blocksText(reply)).toContain('You are a viewer; creating an account needs an admin or above.');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
     expect(await t.given.audit({ actorId: VIEWER, action: 'create' })).toMatchObject([
       { outcome: 'refused', detail: expect.stringContaining('needs an admin') },
@@ -386,8 +339,8 @@ describe('refusals before a modal opens', () => {
   it('tells helpdesk they cannot edit, and an organisation admin they cannot edit elsewhere, auditing both', async () => {
     const mo = await t.given.account({ firstName: 'Mo', lastName: 'Protected' });
     const opened = t.slack.calls('views.open').length;
-    expect(textOf(await slash(`edit ${mo.username}`, HELPDESK))).toContain('You are a helpdesk; editing an account needs an admin or above.');
-    expect(textOf(await slash(`edit ${mo.username}`, ACME_ADMIN))).toContain('no Roster role for this organisation');
+    expect(blocksText(await slash(`edit ${mo.username}`, HELPDESK))).toContain('You are a helpdesk; editing an account needs an admin or above.');
+    expect(blocksText(await slash(`edit ${mo.username}`, ACME_ADMIN))).toContain('no Roster role for this organisation');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
     expect(await t.given.audit({ actorId: HELPDESK, action: 'edit' })).toMatchObject([
       { outcome: 'refused', targetId: mo.id, detail: expect.stringContaining('needs an admin') },
@@ -402,42 +355,42 @@ describe('typed email and username', () => {
   it('changes a username, case-insensitively unique, with a sentence naming who has one already', async () => {
     const nia = await t.given.account({ firstName: 'Nia', lastName: 'Login' });
     const other = await t.given.account({ firstName: 'Oli', lastName: 'Other' });
-    const newName = `Nia.${tag()}`;
-    expect(textOf(await slash(`username ${nia.email} ${newName}`, ADMIN))).toContain(`username ${nia.username} → ${newName.toLowerCase()}`);
-    expect((await account(nia.id)).username).toBe(newName.toLowerCase());
+    const newName = `Nia.${uniqueTag()}`;
+    expect(blocksText(await slash(`username ${nia.email} ${newName}`, ADMIN))).toContain(`username ${nia.username} → ${newName.toLowerCase()}`);
+    expect((await t.read.account(nia.id)).username).toBe(newName.toLowerCase());
     expect(await t.given.audit({ targetId: nia.id })).toMatchObject([
       { action: 'username', outcome: 'done', changes: { username: { before: nia.username, after: newName.toLowerCase() } } },
     ]);
 
     const reply = await slash(`username ${nia.email} ${other.username.toUpperCase()}`, ADMIN);
-    expect(textOf(reply)).toContain(`The username “${other.username}” is taken by Oli Other`);
-    expect((await account(nia.id)).username).toBe(newName.toLowerCase());
+    expect(blocksText(reply)).toContain(`The username “${other.username}” is taken by Oli Other`);
+    expect((await t.read.account(nia.id)).username).toBe(newName.toLowerCase());
   });
 
   it('changes an email and, with --org, the organisation; a taken email is refused naming its holder', async () => {
     const pat = await t.given.account({ firstName: 'Pat', lastName: 'Mail' });
     const other = await t.given.account({ firstName: 'Quinn', lastName: 'Inbox' });
-    const email = `pat.${tag()}@acme.test`;
-    expect(textOf(await slash(`email ${pat.username} ${email.toUpperCase()} --org acme`, ADMIN))).toContain(
+    const email = `pat.${uniqueTag()}@acme.test`;
+    expect(blocksText(await slash(`email ${pat.username} ${email.toUpperCase()} --org acme`, ADMIN))).toContain(
       `Updated Pat Mail: email ${pat.email} → ${email}, organisation default → acme`,
     );
-    expect(await account(pat.id)).toMatchObject({ email, organisation: { slug: 'acme' } });
+    expect(await t.read.account(pat.id)).toMatchObject({ email, organisation: { slug: 'acme' } });
     expect(await t.given.audit({ targetId: pat.id })).toMatchObject([
       { action: 'email', changes: { email: { before: pat.email, after: email }, organisation: { before: 'default', after: 'acme' } } },
     ]);
 
-    expect(textOf(await slash(`email ${pat.username} ${other.email}`, ADMIN))).toContain(`${other.email} already belongs to Quinn Inbox`);
+    expect(blocksText(await slash(`email ${pat.username} ${other.email}`, ADMIN))).toContain(`${other.email} already belongs to Quinn Inbox`);
     // An admin limited to acme learns only that someone elsewhere has it.
-    expect(textOf(await slash(`email ${pat.username} ${other.email}`, ACME_ADMIN))).toContain(
+    expect(blocksText(await slash(`email ${pat.username} ${other.email}`, ACME_ADMIN))).toContain(
       'already belongs to an account in an organisation you cannot see',
     );
-    expect((await account(pat.id)).email).toBe(email);
+    expect((await t.read.account(pat.id)).email).toBe(email);
     expect(await t.given.audit({ targetId: pat.id, outcome: 'refused' })).toHaveLength(2);
   });
 
   it('changes nothing, and records nothing, when the value is already the account’s', async () => {
     const rae = await t.given.account({ firstName: 'Rae', lastName: 'Same' });
-    expect(textOf(await slash(`username ${rae.email} ${rae.username.toUpperCase()}`, ADMIN))).toContain(
+    expect(blocksText(await slash(`username ${rae.email} ${rae.username.toUpperCase()}`, ADMIN))).toContain(
       'Nothing to change: Rae Same already has these values.',
     );
     expect(await t.given.audit({ targetId: rae.id })).toEqual([]);
@@ -446,9 +399,9 @@ describe('typed email and username', () => {
   it('answers /user edit with more than the account with how to use it, audited, and opens nothing', async () => {
     const sam = await t.given.account({ firstName: 'Sam', lastName: 'Flags' });
     const opened = t.slack.calls('views.open').length;
-    expect(textOf(await slash(`edit ${sam.email} --first Samuel`, ADMIN))).toContain('`/user edit <who>` opens a form');
+    expect(blocksText(await slash(`edit ${sam.email} --first Samuel`, ADMIN))).toContain('`/user edit <who>` opens a form');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
-    expect((await account(sam.id)).firstName).toBe('Sam');
+    expect((await t.read.account(sam.id)).firstName).toBe('Sam');
     expect((await t.given.audit({ actorId: ADMIN, action: 'edit', outcome: 'refused' })).at(-1)).toMatchObject({
       detail: expect.stringContaining('name just the account'),
     });

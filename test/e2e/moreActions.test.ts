@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Account, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
 import { blockKitErrors, type RecordedCall } from '../support/fakeSlack.ts';
-import { blockActionsPayload, viewSubmissionPayload } from '../support/slackRequests.ts';
-import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+import { blockActionsPayload, checkboxesValue, plainTextValue, staticSelectValue, triggerId as newTriggerId } from '../support/slackRequests.ts';
+import { blocksText, inputBlocks } from '../support/slackReplies.ts';
+import { startTestRoster, uniqueTag, type TestRoster } from '../support/testRoster.ts';
 
 const VIEWER = 'U0MOREVW01';
 const HELPDESK = 'U0MOREHD01';
@@ -13,17 +12,6 @@ const OWNER = 'U0MOREOW01';
 const CHANNEL = 'C0MORE';
 
 let t: TestRoster;
-
-const tag = () => randomBytes(3).toString('hex');
-const trigger = () => `${Date.now()}.${randomBytes(8).toString('hex')}`;
-const textOf = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
-const account = (id: string) => t.roster.orm.em.fork().findOneOrFail(Account, id);
-const inputs = (view: any): Record<string, any> => Object.fromEntries(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => [b.block_id, b]));
-const select = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
-const text = (value: string) => ({ value: { type: 'plain_text_input', value } });
-const ticked = (yes: boolean) => ({
-  value: { type: 'checkboxes', selected_options: yes ? [{ text: { type: 'plain_text', text: 'Yes' }, value: 'yes' }] : [] },
-});
 
 /** The card's "More actions…" menu, or undefined when the card has none. */
 const menuOf = (card: RecordedCall): any =>
@@ -41,7 +29,7 @@ function choosePayload(
   card: RecordedCall,
   actionName: string,
   userId: string,
-  { ts, triggerId = trigger(), responseUrl = t.slack.responseUrl() }: { ts?: string; triggerId?: string; responseUrl?: string } = {},
+  { ts, triggerId = newTriggerId(), responseUrl = t.slack.responseUrl() }: { ts?: string; triggerId?: string; responseUrl?: string } = {},
 ) {
   const value = menuOf(card)?.options.find((o: any) => o.value.startsWith(`${actionName}|`))?.value;
   expect(value, `${actionName} in the menu`).toBeDefined();
@@ -60,22 +48,8 @@ function choosePayload(
 }
 
 /** Chooses an action that opens a form; resolves to the modal Slack was asked to open. */
-async function openForm(card: RecordedCall, actionName: string, userId: string, where: { ts?: string } = {}): Promise<any> {
-  const triggerId = trigger();
-  expect((await t.send.interaction(choosePayload(card, actionName, userId, { ...where, triggerId }))).status).toBe(200);
-  const call = await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId);
-  expect(call.error).toBeUndefined();
-  return call.args.view;
-}
-
-/** Submits `view` as `userId`; resolves to the body Roster acked with ('' closes the modal). */
-async function submit(view: any, userId: string, values: Record<string, Record<string, any>>): Promise<any> {
-  const payload = viewSubmissionPayload({ userId, callbackId: view.callback_id, privateMetadata: view.private_metadata, blocks: view.blocks, values });
-  const response = await t.send.interaction(payload);
-  expect(response.status).toBe(200);
-  if (response.body?.response_action === 'update') expect(blockKitErrors('modal', response.body.view)).toEqual([]);
-  return response.body;
-}
+const openForm = (card: RecordedCall, actionName: string, userId: string, where: { ts?: string } = {}): Promise<any> =>
+  t.openModalFrom(choosePayload(card, actionName, userId, where));
 
 beforeAll(async () => {
   t = await startTestRoster();
@@ -128,8 +102,8 @@ describe('the card’s More actions menu', () => {
     expect((await t.send.interaction(choosePayload(card, 'audit', VIEWER, { ts: '1700000010.000100', responseUrl }))).status).toBe(200);
     const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
     expect(reply.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    expect(textOf(reply)).toContain('History of Cy History, newest first');
-    expect(textOf(reply)).toContain('role user → manager');
+    expect(blocksText(reply)).toContain('History of Cy History, newest first');
+    expect(blocksText(reply)).toContain('role user → manager');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
     expect(t.slack.calls('chat.update').filter((c) => c.args.ts === '1700000010.000100')).toEqual([]);
   });
@@ -137,13 +111,13 @@ describe('the card’s More actions menu', () => {
 
 describe('a form generated from the action', () => {
   it('changes the role: a valid modal with a select of roles, one audit event, the card edited in place', async () => {
-    const dee = await t.given.account({ firstName: 'Dee', lastName: 'Role', email: `dee.${tag()}@example.test` });
+    const dee = await t.given.account({ firstName: 'Dee', lastName: 'Role', email: `dee.${uniqueTag()}@example.test` });
     const ts = '1700000020.000100';
     const view = await openForm(await slash(dee.email, ADMIN), 'role', ADMIN, { ts });
     expect(blockKitErrors('modal', view)).toEqual([]);
     expect(view).toMatchObject({ callback_id: 'account.more.submit', title: { text: 'role' }, submit: { text: 'Apply' } });
     expect(view.blocks[0].text.text).toBe(`*Dee Role* &lt;${dee.email}&gt;, now ACTIVE`);
-    const fields = inputs(view);
+    const fields = inputBlocks(view);
     expect(Object.keys(fields)).toEqual(['role', 'reason']);
     expect(fields.role).toMatchObject({
       label: { text: 'Role' },
@@ -155,14 +129,14 @@ describe('a form generated from the action', () => {
     expect(fields.reason).toMatchObject({ optional: true, element: { type: 'plain_text_input' } });
     expect(JSON.parse(view.private_metadata)).toMatchObject({ do: 'role', account: `${dee.id}:1`, c: CHANNEL, ts });
 
-    expect(await submit(view, ADMIN, { role: select('manager'), reason: text('team lead') })).toBe('');
-    expect(await account(dee.id)).toMatchObject({ role: 'manager', version: 2 });
+    expect(await t.submitView(view, ADMIN, { role: staticSelectValue('manager'), reason: plainTextValue('team lead') })).toBe('');
+    expect(await t.read.account(dee.id)).toMatchObject({ role: 'manager', version: 2 });
     expect(await t.given.audit({ targetId: dee.id })).toMatchObject([
       { action: 'role', outcome: 'done', actorId: ADMIN, reason: 'team lead', changes: { role: { before: 'user', after: 'manager' } } },
     ]);
     const update = await t.slack.waitFor('chat.update', (c) => c.args.ts === ts);
     expect(update).toMatchObject({ failed: false, args: { channel: CHANNEL } });
-    expect(textOf(update)).toContain('Dee Role is now manager (was user)');
+    expect(blocksText(update)).toContain('Dee Role is now manager (was user)');
     expect(menuOf(update)?.options[0].value).toBe(`audit|${dee.id}:2`);
   });
 
@@ -172,20 +146,20 @@ describe('a form generated from the action', () => {
     const view = await openForm(await slash(eve.email, ADMIN), 'lock', ADMIN, { ts });
     expect(view.submit.text).toBe('Lock');
     expect(JSON.stringify(view.blocks)).toContain(':warning: *Lock* applies to Eve Until as soon as you press it');
-    expect(Object.keys(inputs(view))).toEqual(['until', 'reason']);
+    expect(Object.keys(inputBlocks(view))).toEqual(['until', 'reason']);
     const until = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    expect(await submit(view, ADMIN, { until: text(until), reason: text('holiday') })).toBe('');
-    expect(await account(eve.id)).toMatchObject({ status: 'SUSPENDED', statusReason: 'holiday' });
-    expect((await account(eve.id)).suspendedUntil?.toISOString()).toBe(until);
-    expect(textOf(await t.slack.waitFor('chat.update', (c) => c.args.ts === ts))).toContain('suspension ends');
+    expect(await t.submitView(view, ADMIN, { until: plainTextValue(until), reason: plainTextValue('holiday') })).toBe('');
+    expect(await t.read.account(eve.id)).toMatchObject({ status: 'SUSPENDED', statusReason: 'holiday' });
+    expect((await t.read.account(eve.id)).suspendedUntil?.toISOString()).toBe(until);
+    expect(blocksText(await t.slack.waitFor('chat.update', (c) => c.args.ts === ts))).toContain('suspension ends');
   });
 
   it('answers a past date under its field and changes nothing', async () => {
     const fin = await t.given.account({ firstName: 'Fin', lastName: 'Past' });
     const view = await openForm(await slash(fin.email, ADMIN), 'lock', ADMIN, { ts: '1700000040.000100' });
-    const body = await submit(view, ADMIN, { until: text('2020-01-01'), reason: text('') });
+    const body = await t.submitView(view, ADMIN, { until: plainTextValue('2020-01-01'), reason: plainTextValue('') });
     expect(body).toEqual({ response_action: 'errors', errors: { until: 'Must be in the future' } });
-    expect(await account(fin.id)).toMatchObject({ status: 'ACTIVE', suspendedUntil: null, version: 1 });
+    expect(await t.read.account(fin.id)).toMatchObject({ status: 'ACTIVE', suspendedUntil: null, version: 1 });
     expect(await t.given.audit({ targetId: fin.id, outcome: 'done' })).toEqual([]);
   });
 
@@ -194,10 +168,10 @@ describe('a form generated from the action', () => {
     const card = await slash(gia.email, ADMIN);
     const view = await openForm(card, 'role', ADMIN, { ts: '1700000050.000100' });
     await slash(`lock ${gia.email}`, ADMIN2);
-    const body = await submit(view, ADMIN, { role: select('administrator') });
+    const body = await t.submitView(view, ADMIN, { role: staticSelectValue('administrator') });
     expect(body.response_action).toBe('errors');
     expect(body.errors.role).toContain('changed by someone else meanwhile; nothing was changed');
-    expect(await account(gia.id)).toMatchObject({ role: 'user', status: 'SUSPENDED', version: 2 });
+    expect(await t.read.account(gia.id)).toMatchObject({ role: 'user', status: 'SUSPENDED', version: 2 });
     expect((await t.given.audit({ targetId: gia.id, outcome: 'done' })).map((e) => e.action)).toEqual(['lock']);
     expect(await t.given.audit({ targetId: gia.id, action: 'role' })).toMatchObject([{ outcome: 'refused', actorId: ADMIN }]);
 
@@ -210,66 +184,60 @@ describe('a form generated from the action', () => {
 
   it('refuses a group form opened before someone else changed the account, and adds no membership', async () => {
     const ida = await t.given.account({ firstName: 'Ida', lastName: 'Stalegroup' });
-    const groupName = `Late Crew ${tag()}`;
-    const em = t.roster.orm.em.fork();
-    em.create(Group, { organisation: await em.findOneOrFail(Organisation, { slug: 'default' }), name: groupName });
-    await em.flush();
+    const groupName = `Late Crew ${uniqueTag()}`;
+    await t.given.group({ name: groupName });
     const card = await slash(ida.email, ADMIN);
     const view = await openForm(card, 'group-add', ADMIN, { ts: '1700000060.000100' });
     await slash(`lock ${ida.email}`, ADMIN2);
-    const body = await submit(view, ADMIN, { group: text(groupName), role: select('member') });
+    const body = await t.submitView(view, ADMIN, { group: plainTextValue(groupName), role: staticSelectValue('member') });
     expect(body.response_action).toBe('errors');
     expect(JSON.stringify(body.errors)).toContain('changed by someone else meanwhile');
-    expect(await t.roster.orm.em.fork().count(Membership, { account: ida.id })).toBe(0);
+    expect(await t.read.membershipCount(ida.id)).toBe(0);
   });
 
   it('joins a group with the enum default preselected, replacing an ephemeral card through its response_url', async () => {
     const hal = await t.given.account({ firstName: 'Hal', lastName: 'Joiner' });
-    const groupName = `Field Crew ${tag()}`;
-    const em = t.roster.orm.em.fork();
-    em.create(Group, { organisation: await em.findOneOrFail(Organisation, { slug: 'default' }), name: groupName });
-    await em.flush();
+    const groupName = `Field Crew ${uniqueTag()}`;
+    const groupId = await t.given.group({ name: groupName });
     const card = await slash(hal.email, ADMIN);
-    const triggerId = trigger();
     const responseUrl = t.slack.responseUrl();
-    await t.send.interaction(choosePayload(card, 'group-add', ADMIN, { triggerId, responseUrl }));
-    const view = (await t.slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId)).args.view;
-    const fields = inputs(view);
+    const view = await t.openModalFrom(choosePayload(card, 'group-add', ADMIN, { responseUrl }));
+    const fields = inputBlocks(view);
     expect(Object.keys(fields)).toEqual(['group', 'role', 'reason']);
     expect(fields.role).toMatchObject({ optional: true, element: { initial_option: { value: 'member' } } });
 
-    const missing = await submit(view, ADMIN, { group: text('No Such Group'), role: select('member') });
+    const missing = await t.submitView(view, ADMIN, { group: plainTextValue('No Such Group'), role: staticSelectValue('member') });
     expect(missing.response_action).toBe('errors');
     expect(Object.keys(missing.errors)).toEqual(['group']);
 
-    expect(await submit(view, ADMIN, { group: text(groupName), role: select('editor') })).toBe('');
-    expect(await t.roster.orm.em.fork().findOneOrFail(Membership, { account: hal.id })).toMatchObject({ role: 'editor' });
+    expect(await t.submitView(view, ADMIN, { group: plainTextValue(groupName), role: staticSelectValue('editor') })).toBe('');
+    expect(await t.read.membership(hal.id, groupId)).toMatchObject({ role: 'editor' });
     const replaced = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
     expect(replaced.args.replace_original).toBe(true);
-    expect(textOf(replaced)).toContain(`Hal Joiner is now in “${groupName}” as editor`);
+    expect(blocksText(replaced)).toContain(`Hal Joiner is now in “${groupName}” as editor`);
   });
 
   it('switches developer mode for an owner with an on/off select', async () => {
     const ida = await t.given.account({ firstName: 'Ida', lastName: 'Dev' });
     const view = await openForm(await slash(ida.email, OWNER), 'developer-mode', OWNER, { ts: '1700000060.000100' });
-    expect(inputs(view).state.element.options.map((o: any) => o.value)).toEqual(['on', 'off']);
-    expect(await submit(view, OWNER, { state: select('on') })).toBe('');
-    expect((await account(ida.id)).developerMode).toBe(true);
+    expect(inputBlocks(view).state.element.options.map((o: any) => o.value)).toEqual(['on', 'off']);
+    expect(await t.submitView(view, OWNER, { state: staticSelectValue('on') })).toBe('');
+    expect((await t.read.account(ida.id)).developerMode).toBe(true);
   });
 
   it('shows a temporary password to the submitter alone, never on the card', async () => {
     const jo = await t.given.account({ firstName: 'Jo', lastName: 'Temporary' });
     const ts = '1700000070.000100';
     const view = await openForm(await slash(jo.email, HELPDESK), 'reset-password', HELPDESK, { ts });
-    expect(inputs(view).temporary.element).toMatchObject({ type: 'checkboxes' });
+    expect(inputBlocks(view).temporary.element).toMatchObject({ type: 'checkboxes' });
     expect(view.submit.text).toBe('Reset password');
-    expect(await submit(view, HELPDESK, { temporary: ticked(true), reason: text('') })).toBe('');
-    expect((await account(jo.id)).status).toBe('PASSWORD_EXPIRED');
-    const secret = await t.slack.waitFor('chat.postEphemeral', (c) => textOf(c).includes('Temporary password'));
+    expect(await t.submitView(view, HELPDESK, { temporary: checkboxesValue(['yes']), reason: plainTextValue('') })).toBe('');
+    expect((await t.read.account(jo.id)).status).toBe('PASSWORD_EXPIRED');
+    const secret = await t.slack.waitFor('chat.postEphemeral', (c) => blocksText(c).includes('Temporary password'));
     expect(secret.args).toMatchObject({ channel: CHANNEL, user: HELPDESK });
-    const password = /`([^`]+)`/.exec(textOf(secret))![1]!;
+    const password = /`([^`]+)`/.exec(blocksText(secret))![1]!;
     const update = await t.slack.waitFor('chat.update', (c) => c.args.ts === ts);
-    expect(textOf(update)).toContain('has a temporary password, shown to you alone');
+    expect(blocksText(update)).toContain('has a temporary password, shown to you alone');
     expect(JSON.stringify(update.args)).not.toContain(password);
   });
 });
@@ -278,9 +246,11 @@ describe('refusals', () => {
   it('refuses a viewer who forges a submission for an admin action, and audits it', async () => {
     const kit = await t.given.account({ firstName: 'Kit', lastName: 'Forged' });
     const metadata = JSON.stringify({ do: 'role', account: `${kit.id}:1`, c: CHANNEL, ts: '1700000080.000100' });
-    const body = await submit({ callback_id: 'account.more.submit', private_metadata: metadata, blocks: [] }, VIEWER, { role: select('administrator') });
+    const body = await t.submitView({ callback_id: 'account.more.submit', private_metadata: metadata, blocks: [] }, VIEWER, {
+      role: staticSelectValue('administrator'),
+    });
     expect(body).toEqual({ response_action: 'errors', errors: { role: 'You are a viewer; changing an account’s role needs an admin or above.' } });
-    expect(await account(kit.id)).toMatchObject({ role: 'user', version: 1 });
+    expect(await t.read.account(kit.id)).toMatchObject({ role: 'user', version: 1 });
     expect(await t.given.audit({ targetId: kit.id })).toMatchObject([
       { action: 'role', outcome: 'refused', actorId: VIEWER, detail: expect.stringContaining('needs an admin') },
     ]);
@@ -294,7 +264,7 @@ describe('refusals', () => {
     const responseUrl = t.slack.responseUrl();
     expect((await t.send.interaction(choosePayload(card, 'role', VIEWER, { responseUrl }))).status).toBe(200);
     const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-    expect(textOf(reply)).toContain('You are a viewer; changing an account’s role needs an admin or above.');
+    expect(blocksText(reply)).toContain('You are a viewer; changing an account’s role needs an admin or above.');
     expect(t.slack.calls('views.open')).toHaveLength(opened);
     expect(await t.given.audit({ targetId: lou.id })).toMatchObject([{ action: 'role', outcome: 'refused', actorId: VIEWER }]);
   });

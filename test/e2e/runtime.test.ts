@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts';
 import { BOT_TOKEN, SIGNING_SECRET, startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -15,9 +16,7 @@ describe('logs', () => {
   afterAll(() => t?.stop());
 
   it('are JSON with a request id on every line of a Slack request, and never carry the token or signing secret', async () => {
-    const responseUrl = t.slack.responseUrl();
-    await t.send.command({ text: 'nobody@example.test', userId: 'U0NOGRANT9', responseUrl });
-    await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+    await t.slash('nobody@example.test', 'U0NOGRANT9');
 
     const refused = t.logs.find((line) => line.msg === 'action refused');
     expect(refused).toMatchObject({ action: 'lookup', actor: 'U0NOGRANT9', requestId: expect.any(String) });
@@ -77,10 +76,7 @@ describe('health and dependencies', () => {
 
     postgres.restore();
     await expect.poll(async () => (await readyz()).status, { timeout: 10_000, interval: 250 }).toBe(200);
-    const responseUrl = t.slack.responseUrl();
-    await t.send.command({ text: 'nobody@example.test', userId: ADMIN, responseUrl });
-    const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
-    expect(JSON.stringify(reply.args.blocks)).toContain('No account matches');
+    expect(blocksText(await t.slash('nobody@example.test', ADMIN))).toContain('No account matches');
   });
 
   it('reports 503 naming Redis while it is unreachable, and its workers take jobs again afterwards', async () => {

@@ -140,6 +140,8 @@ describe('account picker (external select account.pick)', () => {
     expect(await suggest('')).toEqual([]);
     expect(await suggest('   ')).toEqual([]);
     expect(await t.given.audit()).toHaveLength(before);
+    // The same picker, asked for something, answers.
+    expect(values(await suggest('lidd'))).toEqual([alice.id]);
   });
 
   it('offers nothing to a Slack user without a grant, and audits the refusal once', async () => {

@@ -107,7 +107,8 @@ function parseResponseBody(contentType: string | null, text: string): any {
   return text;
 }
 
-function triggerId(): string {
+/** A trigger_id as Slack makes them: unique, so a test can tell which views.open a request led to. */
+export function triggerId(): string {
   return `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomBytes(16).toString('hex')}`;
 }
 
@@ -279,6 +280,27 @@ export function viewSubmissionPayload(opts: ViewSubmissionOptions): Record<strin
     enterprise: null,
   };
 }
+
+/** A view_submission's state value for a plain_text_input (action_id `value`, as in Roster's forms). */
+export const plainTextValue = (value: string | null) => ({ value: { type: 'plain_text_input', value } });
+
+/** A view_submission's state value for a static_select with `value` chosen. */
+export const staticSelectValue = (value: string) => ({
+  value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } },
+});
+
+/** A view_submission's state value for checkboxes with the options of these values ticked (none: all left blank). */
+export const checkboxesValue = (selected: string[]) => ({
+  value: { type: 'checkboxes', selected_options: selected.map((value) => ({ text: { type: 'plain_text', text: value }, value })) },
+});
+
+/** A view_submission's state value for a multi_external_select whose element is `actionId`, with these values chosen. */
+export const multiExternalSelectValue = (actionId: string, selected: string[]) => ({
+  [actionId]: {
+    type: 'multi_external_select',
+    selected_options: selected.map((value) => ({ text: { type: 'plain_text', text: value }, value })),
+  },
+});
 
 export type BlockSuggestionOptions = Origin & {
   userId: string;

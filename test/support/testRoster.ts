@@ -4,15 +4,18 @@ import { inject } from 'vitest';
 import { configSchema, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { startRoster, type Roster } from '../../src/roster.ts';
-import { Account, Organisation, SlackGrant, AuditEvent, type IAuditEvent } from '../../src/db/entities/index.ts';
+import { Account, AuditEvent, Group, Membership, Organisation, SlackGrant, type IAuditEvent } from '../../src/db/entities/index.ts';
 import type { RosterRole } from '../../src/domain/roles.ts';
 import type { AccountStatus } from '../../src/domain/statuses.ts';
 import { createTestDatabase } from './database.ts';
-import { startFakeSlack, type FakeSlack, type RecordedCall } from './fakeSlack.ts';
-import { blockActionsPayload, slackRequester, type SlackRequester } from './slackRequests.ts';
+import { blockKitErrors, startFakeSlack, type FakeSlack, type RecordedCall } from './fakeSlack.ts';
+import { blockActionsPayload, slackRequester, triggerId, viewSubmissionPayload, type SlackRequester, type ViewSubmissionOptions } from './slackRequests.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
+
+/** A short random tag, to make names and emails unique within a test file's database. */
+export const uniqueTag = () => randomBytes(4).toString('hex');
 
 export interface TestRoster {
   roster: Roster;
@@ -25,13 +28,30 @@ export interface TestRoster {
   logs: Record<string, unknown>[];
   rawLogs(): string;
   given: Given;
+  /** The database as it is now, read through a fresh ORM context. */
+  read: Read;
   /**
    * Types `/user <text>` as `userId` and returns what Roster posted back to the command's response_url, checking that
    * the command was acknowledged and that Slack would accept the reply (Block Kit limits).
    */
   slash(text: string, userId: string, options?: { channelId?: string }): Promise<RecordedCall>;
-  /** Clicks a button on an ephemeral card (a slash command's answer) as `userId`, returning Roster's edit of it. */
-  click(card: RecordedCall, actionId: string, userId: string): Promise<RecordedCall>;
+  /**
+   * Clicks a button on an ephemeral card (a slash command's answer) as `userId`, returning Roster's edit of it. `value`
+   * picks one of several buttons with the same action_id (a list's Open buttons) by the value it carries.
+   */
+  click(card: RecordedCall, actionId: string, userId: string, options?: { value?: string }): Promise<RecordedCall>;
+  /**
+   * Types `/user <text>` as `userId` with a trigger_id and returns the modal Roster asked Slack to open, checking that the
+   * command was acknowledged and that Slack would accept the modal.
+   */
+  openModal(text: string, userId: string, options?: { channelId?: string }): Promise<any>;
+  /** Sends an interaction (a button or menu choice, with its trigger_id) that opens a modal; returns the modal, checked likewise. */
+  openModalFrom(payload: Record<string, any>): Promise<any>;
+  /**
+   * Submits `view` as `userId` with these state values (block_id -> action_id -> value); returns the body Roster acked
+   * with ('' closes the modal), checking that a modal it updates to is one Slack would accept.
+   */
+  submitView(view: any, userId: string, values: ViewSubmissionOptions['values']): Promise<any>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +84,11 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
   const logger = createLogger(config.LOG_LEVEL, sink);
   const roster = await startRoster(config, logger);
   const send = slackRequester(`http://127.0.0.1:${roster.port}`, SIGNING_SECRET);
+  const openedWith = async (trigger: string, what: string) => {
+    const call = await slack.waitFor('views.open', (c) => c.args.trigger_id === trigger);
+    if (call.failed) throw new Error(`Slack would refuse the modal Roster opened for ${what}: ${call.error} ${JSON.stringify(call.args.errors ?? '')}`);
+    return call.args.view;
+  };
   return {
     roster,
     config,
@@ -75,6 +100,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
     },
     rawLogs: () => lines.join('\n'),
     given: given(roster),
+    read: reader(roster),
     async slash(text, userId, options = {}) {
       const responseUrl = slack.responseUrl();
       const ack = await send.command({ text, userId, responseUrl, ...options });
@@ -83,13 +109,32 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
       if (reply.failed) throw new Error(`Slack would refuse Roster's reply to /user ${text}: ${reply.error} ${JSON.stringify(reply.args.errors ?? '')}`);
       return reply;
     },
-    async click(card, actionId, userId) {
+    async click(card, actionId, userId, options = {}) {
       const responseUrl = slack.responseUrl();
-      const payload = blockActionsPayload({ userId, actionId, blocks: card.args.blocks, responseUrl });
+      const payload = blockActionsPayload({ userId, actionId, blocks: card.args.blocks, responseUrl, value: options.value });
       payload.container.is_ephemeral = true;
       const ack = await send.interaction(payload);
       if (ack.status !== 200) throw new Error(`the click on ${actionId} was answered with HTTP ${ack.status}`);
       return slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+    },
+    async openModal(text, userId, options = {}) {
+      const trigger = triggerId();
+      const ack = await send.command({ text, userId, triggerId: trigger, responseUrl: slack.responseUrl(), ...options });
+      if (ack.status !== 200) throw new Error(`/user ${text} was answered with HTTP ${ack.status}`);
+      return openedWith(trigger, `/user ${text}`);
+    },
+    async openModalFrom(payload) {
+      const ack = await send.interaction(payload);
+      if (ack.status !== 200) throw new Error(`the interaction was answered with HTTP ${ack.status}`);
+      return openedWith(payload.trigger_id, `the ${payload.actions?.[0]?.action_id ?? payload.type} interaction`);
+    },
+    async submitView(view, userId, values) {
+      const payload = viewSubmissionPayload({ userId, callbackId: view.callback_id, privateMetadata: view.private_metadata, blocks: view.blocks, values });
+      const response = await send.interaction(payload);
+      if (response.status !== 200) throw new Error(`the ${view.callback_id} submission was answered with HTTP ${response.status}`);
+      const errors = response.body?.response_action === 'update' ? blockKitErrors('modal', response.body.view) : [];
+      if (errors.length) throw new Error(`Slack would refuse the modal Roster updated ${view.callback_id} to: ${errors.join('; ')}`);
+      return response.body;
     },
     async stop() {
       const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
@@ -119,6 +164,15 @@ export interface Given {
       organisationSlug: string;
     }>,
   ): Promise<{ id: string; email: string; username: string; firstName: string; lastName: string }>;
+  /** A group, with its owner as a manager, members with their roles, and a parent found by name in the same organisation. */
+  group(fields: {
+    name: string;
+    organisationSlug?: string;
+    owner?: { id: string };
+    members?: [{ id: string }, 'member' | 'editor' | 'manager'][];
+    parent?: string;
+    externalId?: string;
+  }): Promise<string>;
   audit(filter?: Record<string, unknown>): Promise<IAuditEvent[]>;
 }
 
@@ -140,7 +194,7 @@ function given(roster: Roster): Given {
     },
     async account(fields) {
       const fork = em();
-      const tag = randomBytes(4).toString('hex');
+      const tag = uniqueTag();
       const organisation = await fork.findOneOrFail(Organisation, { slug: fields.organisationSlug ?? 'default' });
       const firstName = fields.firstName ?? 'Test';
       const lastName = fields.lastName ?? `Person${tag}`;
@@ -157,8 +211,31 @@ function given(roster: Roster): Given {
       await fork.flush();
       return { id: account.id, email: account.email, username: account.username, firstName, lastName };
     },
+    async group(fields) {
+      const fork = em();
+      const organisation = await fork.findOneOrFail(Organisation, { slug: fields.organisationSlug ?? 'default' });
+      const parent = fields.parent ? await fork.findOneOrFail(Group, { organisation, name: fields.parent }) : null;
+      const group = fork.create(Group, { organisation, name: fields.name, externalId: fields.externalId ?? null, owner: fields.owner?.id ?? null, parent });
+      if (fields.owner) fork.create(Membership, { account: fields.owner.id, group, role: 'manager' });
+      for (const [member, role] of fields.members ?? []) fork.create(Membership, { account: member.id, group, role });
+      await fork.flush();
+      return group.id;
+    },
     async audit(filter = {}) {
       return em().find(AuditEvent, filter as never, { orderBy: { id: 'asc' } });
     },
+  };
+}
+
+export type Read = ReturnType<typeof reader>;
+
+function reader(roster: Roster) {
+  const em = () => roster.orm.em.fork();
+  return {
+    account: (id: string) => em().findOneOrFail(Account, id, { populate: ['organisation'] }),
+    group: (name: string, organisationSlug = 'default') =>
+      em().findOne(Group, { name, organisation: { slug: organisationSlug } }, { populate: ['owner', 'parent'] }),
+    membership: (accountId: string, groupId: string) => em().findOne(Membership, { account: { id: accountId }, group: { id: groupId } }),
+    membershipCount: (accountId: string) => em().count(Membership, { account: { id: accountId } }),
   };
 }

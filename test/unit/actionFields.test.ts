@@ -3,6 +3,7 @@ import { accountActionFields, isAccountAction, runsWithoutForm } from '../../src
 import { actionsByName, typedActions } from '../../src/actions/registry.ts';
 import { accountActionModal } from '../../src/slack/blocks/accountActionModal.ts';
 import { blockKitErrors } from '../support/fakeSlack.ts';
+import { inputBlocks } from '../support/slackReplies.ts';
 
 const action = (name: string) => actionsByName.get(name)!;
 const accountActions = typedActions.filter(isAccountAction);
@@ -38,7 +39,11 @@ describe('account action fields', () => {
       email: 'alice@example.com',
       status: 'ACTIVE' as const,
     };
-    const view = accountActionModal(definition, account, accountActionFields(definition), '{}', { changedSinceCard: true });
+    const fields = accountActionFields(definition);
+    const view = accountActionModal(definition, account, fields, '{}', { changedSinceCard: true });
     expect(blockKitErrors('modal', view)).toEqual([]);
+    // What Slack accepts is the whole form: about Alice, with an input for every field.
+    expect(view.blocks[0]).toMatchObject({ block_id: 'about-account', text: { text: expect.stringContaining('*Alice Smith*') } });
+    expect(Object.keys(inputBlocks(view))).toEqual(fields.map((field) => field.name));
   });
 });

@@ -59,6 +59,14 @@ describe('blockKitErrors', () => {
     };
     expect(blockKitErrors('modal', modal)).toEqual([]);
     expect(blockKitErrors('home', { type: 'home', blocks: accountCard })).toEqual([]);
+    // It did read them: the same card, modal and home one step over a limit are refused.
+    expect(blockKitErrors('message', { blocks: [...accountCard, accountCard[0]] })).toEqual([
+      'blocks[5].block_id: duplicate "card.header" (also at blocks[0])',
+    ]);
+    expect(blockKitErrors('modal', { ...modal, title: plain('t'.repeat(25)) })).toEqual(['title.text: longer than 24']);
+    expect(blockKitErrors('home', { type: 'home', blocks: Array.from({ length: 101 }, () => ({ type: 'divider' })) })).toEqual([
+      'blocks: more than 100 items (101)',
+    ]);
   });
 
   it.each([
