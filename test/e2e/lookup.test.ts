@@ -40,7 +40,7 @@ describe('/user lookup', () => {
   it('says an ACTIVE account past its inactivity period is due for suspension at the next sweep, not that it already was', async () => {
     const days = (n: number) => new Date(Date.now() - n * 24 * 3600 * 1000);
     const idle = await t.given.account({ firstName: 'Ida', lastName: 'Idle', lastSignInAt: days(120), createdAt: days(400) });
-    const text = blockText(await slash(idle.email));
+    const text = blocksText(await slash(idle.email));
     // The default sweep runs at 03:00 UTC: the card names that time, as a Slack date token with a UTC fallback.
     expect(text).toMatch(/due for suspension for inactivity since .+, at the next sweep \(<!date\^\d+\^[^|]+\|\d{4}-\d\d-\d\d 03:00 UTC>\)/);
     expect(text).not.toContain('suspended for inactivity on');
