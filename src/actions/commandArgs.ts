@@ -2,11 +2,11 @@ import { RefusedError } from '../domain/errors.ts';
 
 /** How an action reads words typed after its verb, in Slack (`/user lock alice --reason "left"`) and in the CLI. */
 export interface CommandSpec {
-  /** Shown in usage, after the verb: e.g. `<who> [--until <date>] [--reason <text>]`. */
+  /** Shown in usage, after the verb: e.g. `<who> [--until <date>]`; the flags that carry their own usage follow it. */
   usage: string;
   /** Input fields taken from the words in order. */
   positional: readonly string[];
-  flags?: Readonly<Record<string, { field: string; type: 'string' | 'boolean' }>>;
+  flags?: Readonly<Record<string, { field: string; type: 'string' | 'boolean'; usage?: string }>>;
   /** Other words that name the action ("ban" for deactivate, as some consoles call it). */
   synonyms?: readonly string[];
   /** What an @mention stands for: the account with that person's Slack email (default), or the Slack user. */
@@ -50,5 +50,11 @@ export function commandInput(verb: string, spec: CommandSpec, words: readonly st
 }
 
 function usage(verb: string, spec: CommandSpec, problem: string): RefusedError {
-  return new RefusedError(`${problem} Usage: ${verb} ${spec.usage}`, 'invalid-input');
+  return new RefusedError(`${problem} Usage: ${verb} ${commandUsage(spec)}`, 'invalid-input');
+}
+
+/** What follows the verb in usage: the action's own words, then each shared flag's (`[--reason <text>]`). */
+export function commandUsage(spec: CommandSpec): string {
+  const shared = Object.values(spec.flags ?? {}).flatMap((flag) => (flag.usage ? [flag.usage] : []));
+  return [spec.usage, ...shared].filter(Boolean).join(' ');
 }

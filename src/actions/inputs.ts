@@ -33,6 +33,6 @@ export const expectedVersionSchema = z.number().int().positive().optional();
 
 /** The flags that typed actions share, each read into the input field of the same meaning. */
 export const flags = {
-  reason: { reason: { field: 'reason', type: 'string' } },
-  org: { org: { field: 'organisation', type: 'string' } },
+  reason: { reason: { field: 'reason', type: 'string', usage: '[--reason <text>]' } },
+  org: { org: { field: 'organisation', type: 'string', usage: '[--org <slug>]' } },
 } as const;

@@ -5,6 +5,7 @@ import { grantRole } from '../actions/access/grantRole.ts';
 import { createAccount } from '../actions/accounts/createAccount.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
+import { commandUsage } from '../actions/commandArgs.ts';
 import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
@@ -23,7 +24,7 @@ const USAGE = `usage: npm run roster -- <command>
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required]
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
-${typedActions.map((a) => `  user ${a.name} ${a.command.usage}`).join('\n')}
+${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
   sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
 

@@ -6,6 +6,7 @@ import { registry, typedActions } from '../../src/actions/registry.ts';
 import { Account, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
 import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/roles.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 /** One Slack user per Roster role, and one with no grant at all. */
@@ -13,7 +14,7 @@ const CALLERS: { role: RosterRole | 'none'; userId: string }[] = [
   { role: 'none', userId: 'U0MATRIX00' },
   ...ROSTER_ROLES.map((role, i) => ({ role, userId: `U0MATRIX0${i + 1}` })),
 ];
-const TYPED_ACTIONS: readonly AnyAction[] = typedActions;
+const TYPED_ACTIONS = typedActions;
 
 let t: TestRoster;
 
@@ -31,10 +32,8 @@ afterAll(() => t?.stop());
 describe.each(TYPED_ACTIONS.map((action) => [action.name, action] as const))('%s', (_name, action) => {
   it.each(CALLERS.map((caller) => [caller.role, caller] as const))('as %s', async (_role, caller) => {
     const target = await t.given.account({ firstName: 'Matrix', lastName: action.name });
-    const words = action.command!.positional.map((field) => (field === 'account' ? target.email : 'x'));
-    const responseUrl = t.slack.responseUrl();
-    await t.send.command({ text: [action.name, ...words].join(' '), userId: caller.userId, responseUrl });
-    const reply = JSON.stringify((await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl)).args.blocks);
+    const words = action.command.positional.map((field) => (field === 'account' ? target.email : 'x'));
+    const reply = blocksText(await t.slash([action.name, ...words].join(' '), caller.userId));
     const allowed = caller.role !== 'none' && roleIncludes(caller.role, action.requires);
     const refusedForRole = /You have no Roster role|needs an? (viewer|helpdesk|admin|owner)/.test(reply);
     expect(refusedForRole, reply).toBe(!allowed);

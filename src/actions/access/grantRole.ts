@@ -18,7 +18,7 @@ export const grantRole = defineAction({
   describedAs: 'granting Roster roles',
   requires: 'owner',
   command: {
-    usage: '<@someone> <viewer|helpdesk|admin|owner> [--org <slug>]',
+    usage: '<@someone> <viewer|helpdesk|admin|owner>',
     positional: ['slackUserId', 'role'],
     flags: flags.org,
     mentions: 'slack-user',

@@ -11,7 +11,7 @@ export const revokeRole = defineAction({
   describedAs: 'revoking Roster roles',
   requires: 'owner',
   command: {
-    usage: '<@someone> [--org <slug>]',
+    usage: '<@someone>',
     positional: ['slackUserId'],
     flags: flags.org,
     mentions: 'slack-user',

@@ -9,7 +9,7 @@ export const changeEmail = defineAction({
   describedAs: 'changing an email or organisation',
   requires: 'admin',
   command: {
-    usage: '<who> <new-email> [--org <slug>] [--reason <text>]',
+    usage: '<who> <new-email>',
     positional: ['account', 'email'],
     flags: { ...flags.org, ...flags.reason },
   },

@@ -11,7 +11,7 @@ export const changeRole = defineAction({
   describedAs: 'changing an account’s role',
   requires: 'admin',
   command: {
-    usage: `<who> <${ACCOUNT_ROLES.join('|')}> [--reason <text>]`,
+    usage: `<who> <${ACCOUNT_ROLES.join('|')}>`,
     positional: ['account', 'role'],
     flags: flags.reason,
   },

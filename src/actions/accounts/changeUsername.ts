@@ -8,7 +8,7 @@ export const changeUsername = defineAction({
   name: 'username',
   describedAs: 'changing a username',
   requires: 'admin',
-  command: { usage: '<who> <new-username> [--reason <text>]', positional: ['account', 'username'], flags: flags.reason },
+  command: { usage: '<who> <new-username>', positional: ['account', 'username'], flags: flags.reason },
   input: z.object({ account: accountRefSchema, username: usernameSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account, username, reason, expectedVersion }): Promise<AccountOutcome> {
     return applyAccountEdit(ctx, 'username', account, { username }, { expectedVersion, reason });

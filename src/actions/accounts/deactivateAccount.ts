@@ -12,7 +12,7 @@ export const deactivateAccount = defineAction({
   requires: 'admin',
   confirm: true,
   onCard: { event: 'deactivate', label: 'Deactivate', style: 'danger' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['ban'] },
+  command: { usage: '<who>', positional: ['account'], flags: flags.reason, synonyms: ['ban'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

@@ -16,7 +16,7 @@ export const lockAccount = defineAction({
   confirm: true,
   onCard: { event: 'lock', label: 'Lock', style: 'danger' },
   command: {
-    usage: '<who> [--until <date>] [--reason <text>]',
+    usage: '<who> [--until <date>]',
     positional: ['account'],
     flags: { until: { field: 'until', type: 'string' }, ...flags.reason },
     synonyms: ['suspend'],

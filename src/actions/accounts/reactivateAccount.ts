@@ -9,7 +9,7 @@ export const reactivateAccount = defineAction({
   describedAs: 'reactivating an account',
   requires: 'admin',
   onCard: { event: 'reactivate', label: 'Reactivate', style: 'primary' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['validate'] },
+  command: { usage: '<who>', positional: ['account'], flags: flags.reason, synonyms: ['validate'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

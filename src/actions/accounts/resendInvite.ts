@@ -11,7 +11,7 @@ export const resendInvite = defineAction({
   describedAs: 'resending an invitation',
   requires: 'helpdesk',
   onCard: { event: 'resend-invite', label: 'Resend invitation' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['reinvite'] },
+  command: { usage: '<who>', positional: ['account'], flags: flags.reason, synonyms: ['reinvite'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

@@ -10,7 +10,7 @@ export const resetMfa = defineAction({
   requires: 'helpdesk',
   confirm: true,
   onCard: { event: 'reset-mfa', label: 'Reset MFA' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['remove-2fa'] },
+  command: { usage: '<who>', positional: ['account'], flags: flags.reason, synonyms: ['remove-2fa'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

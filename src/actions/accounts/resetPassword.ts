@@ -18,7 +18,7 @@ export const resetPassword = defineAction({
   confirm: true,
   onCard: { event: 'reset-password', label: 'Reset password' },
   command: {
-    usage: '<who> [--temporary] [--reason <text>]',
+    usage: '<who> [--temporary]',
     positional: ['account'],
     flags: { temporary: { field: 'temporary', type: 'boolean' }, ...flags.reason },
   },

@@ -11,7 +11,7 @@ export const sendInvite = defineAction({
   describedAs: 'sending an invitation',
   requires: 'admin',
   onCard: { event: 'send-invite', label: 'Send invitation', style: 'primary' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason, synonyms: ['invite'] },
+  command: { usage: '<who>', positional: ['account'], flags: flags.reason, synonyms: ['invite'] },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

@@ -13,7 +13,7 @@ export const setAccountAddOn = defineAction({
   describedAs: 'switching add-ons',
   requires: 'owner',
   command: {
-    usage: '<who> <add-on-key> on|off [--reason <text>]',
+    usage: '<who> <add-on-key> on|off',
     positional: ['account', 'addOn', 'state'],
     flags: flags.reason,
     synonyms: ['addon', 'plugin'],

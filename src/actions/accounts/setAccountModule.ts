@@ -13,7 +13,7 @@ export const setAccountModule = defineAction({
   describedAs: 'changing an account’s modules',
   requires: 'owner',
   command: {
-    usage: '<who> <module-key> on|off [--reason <text>]',
+    usage: '<who> <module-key> on|off',
     positional: ['account', 'module', 'state'],
     flags: flags.reason,
   },

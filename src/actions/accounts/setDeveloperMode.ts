@@ -10,7 +10,7 @@ export const setDeveloperMode = defineAction({
   name: 'developer-mode',
   describedAs: 'changing developer mode',
   requires: 'owner',
-  command: { usage: '<who> on|off [--reason <text>]', positional: ['account', 'state'], flags: flags.reason },
+  command: { usage: '<who> on|off', positional: ['account', 'state'], flags: flags.reason },
   input: z.object({ account: accountRefSchema, state: onOffSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, state, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadLiveAccount(ctx, ref, { expectedVersion });

@@ -9,7 +9,7 @@ export const unlockAccount = defineAction({
   describedAs: 'unlocking an account',
   requires: 'helpdesk',
   onCard: { event: 'unlock', label: 'Unlock', style: 'primary' },
-  command: { usage: '<who> [--reason <text>]', positional: ['account'], flags: flags.reason },
+  command: { usage: '<who>', positional: ['account'], flags: flags.reason },
   input: z.object({ account: accountRefSchema, reason: reasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

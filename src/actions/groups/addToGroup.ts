@@ -14,7 +14,7 @@ export const addToGroup = defineAction({
   describedAs: 'changing group membership',
   requires: 'admin',
   command: {
-    usage: `<who> <group> [--role ${GROUP_ROLES.join('|')}] [--reason <text>]`,
+    usage: `<who> <group> [--role ${GROUP_ROLES.join('|')}]`,
     positional: ['account', 'group'],
     flags: { role: { field: 'role', type: 'string' }, ...flags.reason },
   },

@@ -22,7 +22,7 @@ export const changeGroupOwner = defineAction({
   describedAs: 'changing a group’s owner',
   requires: 'admin',
   command: {
-    usage: '<group> <who> [--org <slug>] [--reason <text>]',
+    usage: '<group> <who>',
     positional: ['group', 'account'],
     flags: { ...flags.org, ...flags.reason },
   },

@@ -14,7 +14,7 @@ export const changeGroupRole = defineAction({
   describedAs: 'changing group membership',
   requires: 'admin',
   command: {
-    usage: `<who> <group> <${GROUP_ROLES.join('|')}> [--reason <text>]`,
+    usage: `<who> <group> <${GROUP_ROLES.join('|')}>`,
     positional: ['account', 'group', 'role'],
     flags: flags.reason,
   },

@@ -28,7 +28,7 @@ export const createGroup = defineAction({
   describedAs: 'creating a group',
   requires: 'admin',
   command: {
-    usage: '<name> [--external-id <id>] [--parent <group>] [--owner <who>] [--org <slug>] [--reason <text>]',
+    usage: '<name> [--external-id <id>] [--parent <group>] [--owner <who>]',
     positional: ['name'],
     flags: {
       'external-id': { field: 'externalId', type: 'string' },

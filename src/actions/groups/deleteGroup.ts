@@ -15,7 +15,7 @@ export const deleteGroup = defineAction({
   requires: 'admin',
   confirm: true,
   command: {
-    usage: '<group> [--org <slug>] [--reason <text>]',
+    usage: '<group>',
     positional: ['group'],
     flags: { ...flags.org, ...flags.reason },
   },

@@ -10,7 +10,7 @@ export const groupInfo = defineAction({
   describedAs: 'looking up groups',
   requires: 'viewer',
   readOnly: true,
-  command: { usage: '<group> [--org <slug>]', positional: ['group'], flags: flags.org },
+  command: { usage: '<group>', positional: ['group'], flags: flags.org },
   input: z.object({ group: groupRefSchema, organisation: groupOrgSchema }),
   async run(ctx, { group: ref, organisation }): Promise<GroupOutcome> {
     const group = await loadGroup(ctx, ref, { organisation });

@@ -13,7 +13,7 @@ export const removeFromGroup = defineAction({
   describedAs: 'changing group membership',
   requires: 'admin',
   command: {
-    usage: '<who> <group> [--reason <text>]',
+    usage: '<who> <group>',
     positional: ['account', 'group'],
     flags: flags.reason,
   },

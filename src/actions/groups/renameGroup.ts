@@ -10,7 +10,7 @@ export const renameGroup = defineAction({
   describedAs: 'renaming a group',
   requires: 'admin',
   command: {
-    usage: '<group> <new name> [--org <slug>] [--reason <text>]',
+    usage: '<group> <new name>',
     positional: ['group', 'name'],
     flags: { ...flags.org, ...flags.reason },
   },

@@ -10,7 +10,7 @@ export const setGroupExternalId = defineAction({
   describedAs: 'changing a group’s external ID',
   requires: 'admin',
   command: {
-    usage: '<group> <id> [--org <slug>] [--reason <text>]',
+    usage: '<group> <id>',
     positional: ['group', 'externalId'],
     flags: { ...flags.org, ...flags.reason },
   },

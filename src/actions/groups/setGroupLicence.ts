@@ -20,7 +20,7 @@ export const setGroupLicence = defineAction({
   describedAs: 'changing a group’s licences',
   requires: 'owner',
   command: {
-    usage: '<group> <product> <seats> [--org <slug>] [--reason <text>]',
+    usage: '<group> <product> <seats>',
     positional: ['group', 'product', 'seats'],
     flags: { ...flags.org, ...flags.reason },
   },

@@ -12,7 +12,7 @@ export const setGroupModule = defineAction({
   describedAs: 'changing a group’s modules',
   requires: 'owner',
   command: {
-    usage: '<group> <module-key> on|off [--org <slug>] [--reason <text>]',
+    usage: '<group> <module-key> on|off',
     positional: ['group', 'module', 'state'],
     flags: { ...flags.org, ...flags.reason },
   },

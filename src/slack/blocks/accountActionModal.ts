@@ -1,5 +1,6 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { TypedAction } from '../../actions/action.ts';
+import { commandUsage } from '../../actions/commandArgs.ts';
 import type { AccountActionForm } from '../../actions/accounts/accountActionForm.ts';
 import type { ActionField } from '../../actions/formFields.ts';
 import { fitOptionText } from '../options/accountPick.ts';
@@ -32,7 +33,7 @@ export function accountActionModal(
 ): ModalView {
   const name = `${account.firstName} ${account.lastName}`;
   const verb = actionLabel(action);
-  const usage = `/user ${action.name} ${action.command?.usage ?? ''}`.trim();
+  const usage = `/user ${action.name} ${commandUsage(action.command)}`;
   const notes: KnownBlock[] = [
     ...(changedSinceCard
       ? [note('about-changed', ':information_source: This account changed since the card was shown; this form is about it as it is now.')]

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { TypedAction } from '../../actions/action.ts';
+import { commandUsage } from '../../actions/commandArgs.ts';
 import { truncate } from './text.ts';
 
 const SECTION_TEXT_LIMIT = 3000;
@@ -10,7 +11,7 @@ export function userUsageLines(typed: readonly TypedAction[]): string[] {
     '*Usage*',
     '`/user <email | username | ID | name | @mention>`: show the account card',
     '`/user create`: a form for a new account; `/user edit <who>`: a form to edit one',
-    ...typed.map((a) => `\`/user ${a.name} ${a.command.usage}\`${a.command.synonyms?.length ? ` (also: ${a.command.synonyms.join(', ')})` : ''}`),
+    ...typed.map((a) => `\`/user ${a.name} ${commandUsage(a.command)}\`${a.command.synonyms?.length ? ` (also: ${a.command.synonyms.join(', ')})` : ''}`),
     '`/user lookup <text>`: look up a name that is also a command word',
     '`/user help`: this help',
   ];
