@@ -10,6 +10,8 @@ export { SlackGrant, type ISlackGrant } from './SlackGrant.ts';
 export { AuditEvent, type IAuditEvent } from './AuditEvent.ts';
 export { AccountToken, type IAccountToken } from './AccountToken.ts';
 export { OutboxMail, type IOutboxMail } from './OutboxMail.ts';
+export { BulkJob, type IBulkJob } from './BulkJob.ts';
+export { BulkJobItem, type IBulkJobItem } from './BulkJobItem.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';
@@ -23,6 +25,8 @@ import { SlackGrant } from './SlackGrant.ts';
 import { AuditEvent } from './AuditEvent.ts';
 import { AccountToken } from './AccountToken.ts';
 import { OutboxMail } from './OutboxMail.ts';
+import { BulkJob } from './BulkJob.ts';
+import { BulkJobItem } from './BulkJobItem.ts';
 
 export const entities = [
   Organisation,
@@ -37,4 +41,6 @@ export const entities = [
   AuditEvent,
   AccountToken,
   OutboxMail,
+  BulkJob,
+  BulkJobItem,
 ];
