@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccountStatus } from '../domain/statuses.ts';
 
 /** A WHERE clause over `account a`, with its parameters (`?` placeholders), that selects the accounts of a job. */
 export interface AccountSelection {
@@ -34,7 +35,7 @@ export function claimPendingItems(em: EntityManager, jobId: string, limit: numbe
 
 export interface BulkAccountRow {
   id: string;
-  status: string;
+  status: AccountStatus;
   authSource: 'local' | 'sso';
   hasSignedIn: boolean;
   failedSignIns: number;
@@ -83,5 +84,28 @@ export function jobRefusals(em: EntityManager, jobId: string, limit: number): Pr
     `select coalesce(a.first_name || ' ' || a.last_name || ' <' || a.email || '>', i.account_id::text) as label, i.detail
      from bulk_job_item i left join account a on a.id = i.account_id where i.job_id = ? and i.state = 'refused' order by i.seq limit ?`,
     [jobId, limit],
+  );
+}
+
+/** The selected accounts grouped by everything a bulk change decides on, with how many share each. */
+export function selectionProfile(
+  em: EntityManager,
+  selection: AccountSelection,
+): Promise<(Omit<BulkAccountRow, 'id' | 'firstName' | 'lastName' | 'email'> & { count: string })[]> {
+  return em.execute(
+    `select a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn", a.failed_sign_ins as "failedSignIns",
+       a.mfa_enrolled as "mfaEnrolled", a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
+       o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups", count(*) as count
+     from account a join organisation o on o.id = a.organisation_id where ${selection.where}
+     group by 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+    selection.params,
+  );
+}
+
+/** The first accounts of a selection, as a preview names them. */
+export function selectionSample(em: EntityManager, selection: AccountSelection, limit: number): Promise<{ label: string; status: string }[]> {
+  return em.execute(
+    `select a.first_name || ' ' || a.last_name || ' <' || a.email || '>' as label, a.status from account a where ${selection.where} order by a.last_name, a.first_name, a.id limit ?`,
+    [...selection.params, limit],
   );
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { type BulkAccountRow, claimPendingItems, lockAccountsForBulk } from '../../../db/bulkJobs.ts';
+import { claimPendingItems, lockAccountsForBulk } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
-import { transition } from '../../../domain/statuses.ts';
 import { defineAction } from '../../action.ts';
 import { accountLabel } from '../../auditTargets.ts';
-import { BULK_CHANGES } from './bulkChanges.ts';
+import { BULK_CHANGES, decideBulkChange } from './bulkChanges.ts';
 
 /** Accounts changed per transaction: short row locks, and a killed worker loses at most one chunk (then redone). */
 export const BULK_CHUNK_SIZE = 1000;
@@ -57,37 +56,21 @@ export const applyBulkChunk = defineAction({
     const changed: { id: string; before: string; status: string; failed: number; changes: string; label: string; organisationId: string }[] = [];
     for (const item of items) {
       const account = accounts.get(item.accountId);
-      const decided = account ? decide(account) : { refused: 'the account no longer exists.' };
+      const decided = account ? decideBulkChange(change, account, scope) : { refused: 'the account no longer exists.' };
       if ('refused' in decided) outcomes.push({ seq: item.seq, state: 'refused', detail: decided.refused.slice(0, 500) });
-      else if (decided.unchanged) outcomes.push({ seq: item.seq, state: 'unchanged', detail: null });
+      else if ('unchanged' in decided) outcomes.push({ seq: item.seq, state: 'unchanged', detail: null });
       else {
         outcomes.push({ seq: item.seq, state: 'done', detail: null });
-        changed.push({ ...decided.row, label: accountLabel(account!), organisationId: account!.organisationId });
+        changed.push({
+          id: account!.id,
+          before: account!.status,
+          status: decided.to,
+          failed: decided.failedSignIns,
+          changes: JSON.stringify(decided.changes),
+          label: accountLabel(account!),
+          organisationId: account!.organisationId,
+        });
       }
-    }
-
-    function decide(
-      account: BulkAccountRow,
-    ):
-      | { refused: string }
-      | { unchanged: true }
-      | { unchanged: false; row: (typeof changed)[number] extends infer R ? Omit<R, 'label' | 'organisationId'> : never } {
-      if (scope && !scope.includes(account.organisationId)) return { refused: 'your grant does not cover its organisation.' };
-      const own = change!.refuse?.(account);
-      if (own) return { refused: own };
-      let to: { to: string; failedSignIns: number };
-      try {
-        to = transition(account.status as never, change!.event, { ...account, subject: `${account.firstName} ${account.lastName}` });
-      } catch (error) {
-        if (error instanceof RefusedError) return { refused: error.userMessage };
-        throw error;
-      }
-      if (to.to === account.status && (change!.unchanged?.(account) ?? true)) return { unchanged: true };
-      const changes: Record<string, { before: unknown; after: unknown }> = {};
-      if (to.to !== account.status) changes.status = { before: account.status, after: to.to };
-      if (change!.event === 'reset-mfa') changes.mfaEnrolled = { before: true, after: false };
-      if (to.failedSignIns !== account.failedSignIns) changes.failedSignIns = { before: account.failedSignIns, after: to.failedSignIns };
-      return { unchanged: false, row: { id: account.id, before: account.status, status: to.to, failed: to.failedSignIns, changes: JSON.stringify(changes) } };
     }
 
     const now = new Date();
