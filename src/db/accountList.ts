@@ -125,25 +125,39 @@ export async function selectionPage(
   const cursorSql = cursor ? ` and (${key.sql}, a.id) ${descending ? '<' : '>'} (?::${key.type}, ?::uuid)` : '';
   const cursorParams = cursor ? [cursor.key, cursor.id] : [];
   const fetch = page.limit + 1;
-  const organisationSets = selection.organisationIds.length > MAX_BRANCHES ? [selection.organisationIds] : selection.organisationIds.map((id) => [id]);
-  const branches: string[] = [];
+  const order2 = `k ${order}, id ${order}`;
+  let hits: string;
   const params: unknown[] = [];
-  for (const organisations of organisationSets) {
-    branches.push(
-      `(select a.id, ${key.sql} as k from account a
-        where a.organisation_id in (${placeholders(organisations.length)}) and ${where.sql}${cursorSql}
-        order by ${key.sql} ${order}, a.id ${order} limit ?)`,
-    );
-    params.push(...organisations, ...where.params, ...cursorParams, fetch);
+  if (normaliseSearchText(selection.text)) {
+    // A name prefix selects few accounts out of many: collect them through the four prefix indexes first (a
+    // BitmapOr), then order those. Left to itself the planner walks the whole sort index filtering by the prefix.
+    hits = `matched as materialized (select a.id, ${key.sql} as k from account a
+        where a.organisation_id in (${placeholders(selection.organisationIds.length)}) and ${where.sql}),
+      first_hits as (select id, k from matched where true${cursor ? ` and (k, id) ${descending ? '<' : '>'} (?::${key.type}, ?::uuid)` : ''}
+        order by ${order2} limit ?)`;
+    params.push(...selection.organisationIds, ...where.params, ...cursorParams, fetch);
+  } else {
+    const organisationSets = selection.organisationIds.length > MAX_BRANCHES ? [selection.organisationIds] : selection.organisationIds.map((id) => [id]);
+    const branches: string[] = [];
+    for (const organisations of organisationSets) {
+      branches.push(
+        `(select a.id, ${key.sql} as k from account a
+          where a.organisation_id in (${placeholders(organisations.length)}) and ${where.sql}${cursorSql}
+          order by ${key.sql} ${order}, a.id ${order} limit ?)`,
+      );
+      params.push(...organisations, ...where.params, ...cursorParams, fetch);
+    }
+    hits = `hit as (${branches.join('\nunion all\n')}),
+      first_hits as (select id, k from hit order by ${order2} limit ?)`;
+    params.push(fetch);
   }
   const rows = await em.execute<Record<string, any>[]>(
-    `with hit as (${branches.join('\nunion all\n')}),
-     first_hits as (select id, k from hit order by k ${order}, id ${order} limit ?)
+    `with ${hits}
      select a.id, a.first_name, a.last_name, a.username, a.email, a.status, a.role, o.slug as organisation_slug,
        a.last_sign_in_at, a.created_at, a.updated_at, h.k::text as sort_key
      from first_hits h join account a on a.id = h.id join organisation o on o.id = a.organisation_id
      order by h.k ${order}, h.id ${order}`,
-    [...params, fetch],
+    params,
   );
   const more = rows.length > page.limit;
   const kept = rows.slice(0, page.limit).map(toRow);
