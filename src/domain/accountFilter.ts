@@ -255,7 +255,7 @@ export function accountFilterText(filter: AccountFilter): string {
   if (filter.statuses.length) parts.push(`status:${filter.statuses.map(statusWord).join(',')}`);
   for (const group of filter.groups) parts.push(`group:${quoteIfNeeded(group)}`);
   if (filter.roles.length) parts.push(`role:${filter.roles.join(',')}`);
-  if (filter.organisations.length) parts.push(`org:${filter.organisations.map(quoteIfNeeded).join(',')}`);
+  for (const organisation of filter.organisations) parts.push(`org:${quoteIfNeeded(organisation)}`);
   if (filter.inactiveDays !== null) parts.push(`inactive>:${filter.inactiveDays}`);
   if (filter.sort.field !== DEFAULT_SORT.field || filter.sort.direction !== DEFAULT_SORT.direction)
     parts.push(`sort:${filter.sort.direction === 'desc' ? '-' : ''}${filter.sort.field}`);

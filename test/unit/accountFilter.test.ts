@@ -116,6 +116,21 @@ describe('parseAccountFilter', () => {
     );
   });
 
+  it('writes whatever it read back as text that reads the same, so a button can carry any filter typed', () => {
+    const word = fc.oneof(
+      fc.constantFrom('status:active,banned', 'group:"Field Crew"', 'group:“a \"b\"”', 'org:Acme,beta', 'sort:-email', 'inactive>:7', '"x:y"', 'ali'),
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      fc.tuple(fc.constantFrom('group:', 'org:', ''), fc.string({ maxLength: 10 })).map(([k, v]) => `${k}"${v.replace(/"/g, '')}"`),
+    );
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 6 }), (words) => {
+        const first = parseAccountFilter(words.join(' '));
+        if (first.ok) expect(parsed(accountFilterText(first.filter))).toEqual(first.filter);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('keeps a shell argument with spaces together', () => {
     expect(parsed(filterTextFromWords(['group:Field Crew North', 'Mary Ann', 'status:active']))).toMatchObject({
       groups: ['Field Crew North'],
