@@ -7,6 +7,7 @@ import { deactivateAccount } from './accounts/deactivateAccount.ts';
 import { expireLock } from './accounts/expireLock.ts';
 import { grantRole } from './access/grantRole.ts';
 import { lockAccount } from './accounts/lockAccount.ts';
+import { listAccounts } from './accounts/listAccounts.ts';
 import { lookupAccount } from './accounts/lookupAccount.ts';
 import { reactivateAccount } from './accounts/reactivateAccount.ts';
 import { resetMfa } from './accounts/resetMfa.ts';
@@ -84,6 +85,7 @@ export const cardActions: readonly CardAction[] = [
 export const registry: readonly AnyAction[] = [
   lookupAccount,
   searchAccountsAction,
+  listAccounts,
   createAccount,
   editAccount,
   searchGroupsAction,

@@ -3,6 +3,7 @@ import { runAction, runCommand, type ActionServices } from '../actions/action.ts
 import { cliActor } from '../actions/actor.ts';
 import { grantRole } from '../actions/access/grantRole.ts';
 import { createAccount } from '../actions/accounts/createAccount.ts';
+import { listAccounts } from '../actions/accounts/listAccounts.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
 import { commandUsage } from '../actions/commandArgs.ts';
@@ -10,11 +11,13 @@ import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
+import { ACCOUNT_FILTER_USAGE, filterTextFromWords } from '../domain/accountFilter.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { nextSweepRun } from '../domain/schedule.ts';
 import { createLogger } from '../logger.ts';
 import { lazyQueueAccess } from '../../jobs/queueAccess.ts';
 import { sweepAllInactiveAccounts } from '../actions/accounts/sweepInactiveAccounts.ts';
+import { accountPageText } from '../present/accountListText.ts';
 import { accountCardText, matchLine } from '../present/cardText.ts';
 import { groupCardText } from '../present/groupFacts.ts';
 
@@ -25,6 +28,7 @@ const USAGE = `usage: npm run roster -- <command>
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
+  users list ${ACCOUNT_FILTER_USAGE} [--after <cursor> | --before <cursor>]
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
   sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
 
@@ -143,6 +147,13 @@ export function plan(argv: string[]): Run {
         };
       }
       throw new UsageError(`user takes: create, lookup, ${[...typedActionsByVerb.keys()].join(', ')}`);
+    }
+    case 'users': {
+      const [sub, ...more] = rest;
+      if (sub !== 'list') throw new UsageError('users takes: list');
+      const { positionals, values } = parse(more, { after: { type: 'string' }, before: { type: 'string' } });
+      const input = { filter: filterTextFromWords(positionals), after: values.after, before: values.before };
+      return async (_orm, services) => accountPageText(await runAction(services, listAccounts, actor, input), 'npm run roster -- users list');
     }
     case 'seed': {
       const { positionals, values } = parse(rest, { users: { type: 'string' }, org: { type: 'string' } });

@@ -1,0 +1,139 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import {
+  type AccountListRow,
+  type AccountSelection,
+  countSelection,
+  groupsNamed,
+  type ListCursor,
+  organisationIds,
+  selectionPage,
+} from '../../db/accountList.ts';
+import {
+  type AccountFilter,
+  accountFilterText,
+  DEFAULT_STATUSES,
+  describeAccountFilter,
+  MAX_FILTER_TEXT,
+  parseAccountFilter,
+  type SortField,
+} from '../../domain/accountFilter.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { defineAction } from '../action.ts';
+
+/** How many accounts one page of a list shows (Slack shows each as one block, within its 50). */
+export const ACCOUNT_LIST_PAGE_SIZE = 20;
+
+export interface AccountPage {
+  /** The filter as canonical text (what a Next button or a job carries): '' is the default list. */
+  filter: string;
+  /** The filter in words. */
+  description: string;
+  /** How many accounts match in all. */
+  total: number;
+  accounts: AccountListRow[];
+  /** Cursors for the pages after and before this one (null: there is none). */
+  next: string | null;
+  previous: string | null;
+}
+
+/**
+ * A page of the accounts a filter selects, within the organisations the caller's grants cover, in the filter's order,
+ * with how many match in all. Keyset paging: `after`/`before` are cursors from an earlier page, so a page stays right
+ * while accounts are added. A read, so only refusals are audited.
+ */
+export const listAccounts = defineAction({
+  name: 'list',
+  describedAs: 'listing accounts',
+  requires: 'viewer',
+  readOnly: true,
+  input: z.object({
+    filter: z.string().max(MAX_FILTER_TEXT, `a filter takes at most ${MAX_FILTER_TEXT} characters`).optional(),
+    after: z.string().max(2000).optional(),
+    before: z.string().max(2000).optional(),
+  }),
+  async run(ctx, { filter: text = '', after, before }): Promise<AccountPage> {
+    const parsed = parseAccountFilter(text);
+    if (!parsed.ok) throw new RefusedError(parsed.problem, 'invalid-input');
+    const { filter } = parsed;
+    if (after !== undefined && before !== undefined) throw new RefusedError('Give one page cursor, after or before, not both.', 'invalid-input');
+    const cursor = (after ?? before) === undefined ? undefined : readCursor(after ?? before!, filter.sort.field);
+    const selection = await selectionFor(ctx.em, filter, ctx.organisationsInScope());
+    const limit = ACCOUNT_LIST_PAGE_SIZE;
+    let page = await selectionPage(ctx.em, selection, before !== undefined ? { before: cursor, limit } : { after: cursor, limit });
+    let from: 'start' | 'after' | 'before' = cursor === undefined ? 'start' : after !== undefined ? 'after' : 'before';
+    // Fewer accounts than a page lie before the cursor (some were removed): the first page is what comes before.
+    if (from === 'before' && !page.more) {
+      page = await selectionPage(ctx.em, selection, { limit });
+      from = 'start';
+    }
+    const first = page.rows[0];
+    const last = page.rows.at(-1);
+    const hasNext = from === 'before' || page.more;
+    const hasPrevious = from === 'after' || (from === 'before' && page.more);
+    return {
+      filter: accountFilterText(filter),
+      description: describeAccountFilter(filter),
+      total: await countSelection(ctx.em, selection),
+      accounts: page.rows,
+      next: hasNext && last ? writeCursor(filter.sort.field, last.cursor) : null,
+      previous: hasPrevious && first ? writeCursor(filter.sort.field, first.cursor) : null,
+    };
+  },
+});
+
+/** The filter's names as rows, inside the caller's scope: an organisation or group they cannot see is as unknown as one that does not exist. */
+async function selectionFor(em: EntityManager, filter: AccountFilter, scope: string[] | null): Promise<AccountSelection> {
+  const visible = await organisationIds(em, null);
+  const inScope = new Map([...visible].filter(([, id]) => scope === null || scope.includes(id)));
+  for (const slug of filter.organisations) {
+    if (!inScope.has(slug)) {
+      const slugs = [...inScope.keys()].sort();
+      const listed = slugs.length <= 20 ? `: ${slugs.map((s) => `\`${s}\``).join(', ')}` : '';
+      throw new RefusedError(`\`org:\` has no organisation “${slug}” that you can see. You can see ${slugs.length} organisation(s)${listed}.`, 'invalid-input');
+    }
+  }
+  const ids = filter.organisations.length ? filter.organisations.map((slug) => inScope.get(slug)!) : [...inScope.values()];
+  let groupIds: string[] | null = null;
+  if (filter.groups.length) {
+    const named = await groupsNamed(em, filter.groups, ids);
+    const missing = filter.groups.find((ref) => !named.get(ref)?.length);
+    if (missing !== undefined)
+      throw new RefusedError(
+        `\`group:\` has no group “${missing}” in ${filter.organisations.length ? 'those organisations' : 'your organisations'}. Name a group by its name or its external ID (\`/user group <name>\` looks one up).`,
+        'invalid-input',
+      );
+    groupIds = [...new Set([...named.values()].flat())];
+  }
+  return {
+    statuses: filter.statuses.length ? filter.statuses : DEFAULT_STATUSES,
+    groupIds,
+    roles: filter.roles,
+    organisationIds: ids,
+    inactiveDays: filter.inactiveDays,
+    text: filter.text,
+    sort: filter.sort,
+  };
+}
+
+const cursorShape = z.tuple([z.string(), z.string().max(1000), z.uuid()]);
+const TIME_KEY = /^(-?infinity|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?)$/;
+const TIME_SORTS: readonly SortField[] = ['last-sign-in', 'added', 'modified'];
+
+/** A cursor as one opaque word (a button value, a CLI argument): the sort it belongs to, the key and the id. */
+function writeCursor(sort: SortField, cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([sort, cursor.key, cursor.id])).toString('base64url');
+}
+
+function readCursor(token: string, sort: SortField): ListCursor {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = cursorShape.safeParse(decoded);
+  if (!parsed.success || parsed.data[0] !== sort || (TIME_SORTS.includes(sort) && !TIME_KEY.test(parsed.data[1])))
+    throw new RefusedError('That page cursor does not belong to this list; list again from the first page.', 'invalid-input');
+  return { key: parsed.data[1], id: parsed.data[2] };
+}
