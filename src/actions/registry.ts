@@ -1,4 +1,10 @@
 import type { AnyAction, CardAction, TypedAction } from './action.ts';
+import { applyBulkChunk } from './accounts/bulk/applyBulkChunk.ts';
+import { cancelBulkJob } from './accounts/bulk/cancelBulkJob.ts';
+import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
+import { listBulkJobs } from './accounts/bulk/listBulkJobs.ts';
+import { previewBulkJob } from './accounts/bulk/previewBulkJob.ts';
+import { startBulkJob } from './accounts/bulk/startBulkJob.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
 import { createAccount } from './accounts/createAccount.ts';
@@ -92,6 +98,12 @@ export const registry: readonly AnyAction[] = [
   createOrganisation,
   sweepInactiveAccounts,
   expireLock,
+  previewBulkJob,
+  startBulkJob,
+  applyBulkChunk,
+  finishBulkJob,
+  cancelBulkJob,
+  listBulkJobs,
   ...typedActions,
 ];
 

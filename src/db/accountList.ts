@@ -93,6 +93,16 @@ export function selectionWhere(selection: AccountSelection): { sql: string; para
   return { sql: conditions.join(' and '), params };
 }
 
+/** The whole WHERE for a selection over `account a`, organisations included, for statements over all of it (bulk jobs). */
+export function selectionWhereInScope(selection: AccountSelection): { sql: string; params: unknown[] } {
+  if (!selectable(selection)) return { sql: 'false', params: [] };
+  const where = selectionWhere(selection);
+  return {
+    sql: `a.organisation_id in (${placeholders(selection.organisationIds.length)}) and ${where.sql}`,
+    params: [...selection.organisationIds, ...where.params],
+  };
+}
+
 /** How many accounts the selection holds, with the same WHERE as its pages. */
 export async function countSelection(em: EntityManager, selection: AccountSelection): Promise<number> {
   if (!selectable(selection)) return 0;

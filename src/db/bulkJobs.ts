@@ -2,20 +2,20 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccountStatus } from '../domain/statuses.ts';
 
 /** A WHERE clause over `account a`, with its parameters (`?` placeholders), that selects the accounts of a job. */
-export interface AccountSelection {
-  where: string;
+export interface SqlWhere {
+  sql: string;
   params: unknown[];
 }
 
 /** Lists the selected accounts as the job's items, in a stable order, in one statement; returns how many. */
-export async function listJobItems(em: EntityManager, jobId: string, selection: AccountSelection): Promise<number> {
+export async function listJobItems(em: EntityManager, jobId: string, where: SqlWhere): Promise<number> {
   const [row] = await em.execute<{ total: string }[]>(
     `with listed as (
        insert into bulk_job_item (job_id, seq, account_id, state)
-       select ?, row_number() over (order by a.id), a.id, 'pending' from account a where ${selection.where}
+       select ?, row_number() over (order by a.id), a.id, 'pending' from account a where ${where.sql}
        returning 1
      ) select count(*) as total from listed`,
-    [jobId, ...selection.params],
+    [jobId, ...where.params],
   );
   return Number(row?.total ?? 0);
 }
@@ -90,22 +90,22 @@ export function jobRefusals(em: EntityManager, jobId: string, limit: number): Pr
 /** The selected accounts grouped by everything a bulk change decides on, with how many share each. */
 export function selectionProfile(
   em: EntityManager,
-  selection: AccountSelection,
+  where: SqlWhere,
 ): Promise<(Omit<BulkAccountRow, 'id' | 'firstName' | 'lastName' | 'email'> & { count: string })[]> {
   return em.execute(
     `select a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn", a.failed_sign_ins as "failedSignIns",
        a.mfa_enrolled as "mfaEnrolled", a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
        o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups", count(*) as count
-     from account a join organisation o on o.id = a.organisation_id where ${selection.where}
+     from account a join organisation o on o.id = a.organisation_id where ${where.sql}
      group by 1, 2, 3, 4, 5, 6, 7, 8, 9`,
-    selection.params,
+    where.params,
   );
 }
 
 /** The first accounts of a selection, as a preview names them. */
-export function selectionSample(em: EntityManager, selection: AccountSelection, limit: number): Promise<{ label: string; status: string }[]> {
+export function selectionSample(em: EntityManager, where: SqlWhere, limit: number): Promise<{ label: string; status: string }[]> {
   return em.execute(
-    `select a.first_name || ' ' || a.last_name || ' <' || a.email || '>' as label, a.status from account a where ${selection.where} order by a.last_name, a.first_name, a.id limit ?`,
-    [...selection.params, limit],
+    `select a.first_name || ' ' || a.last_name || ' <' || a.email || '>' as label, a.status from account a where ${where.sql} order by a.last_name, a.first_name, a.id limit ?`,
+    [...where.params, limit],
   );
 }

@@ -40,11 +40,11 @@ describe('a bulk change', () => {
   it('changes every selected account once, audits each, and posts one progress message and a summary', async () => {
     const locked = await accounts('bulk-a', 'LOCKED_OUT', 2500, 'bulklocked');
     const admin = await slackActor(t.roster.orm.em, ADMIN);
-    const started = await runAction(services(), startBulkJob, admin, { change: 'unlock', filter: 'status:locked_out', channel: 'C0BULK' });
+    const started = await runAction(services(), startBulkJob, admin, { change: 'unlock', filter: 'status:locked-out', channel: 'C0BULK' });
     expect(started).toMatchObject({ kind: 'done', total: 2500 });
-    expect(started.message).toContain('Unlocking 2,500 accounts (status:locked_out)');
+    expect(started.message).toContain('Unlocking 2,500 accounts (status:locked-out)');
 
-    const summary = await summaryOf('status:locked_out');
+    const summary = await summaryOf('status:locked-out');
     expect(summary.args.text).toContain('Finished unlock on 2,500 accounts');
     expect(summary.args.text).toContain('2,500 changed · 0 refused');
     const posted = t.slack.calls('chat.postMessage').filter((c) => String(c.args.text).startsWith('Unlocking 2,500 accounts'));
@@ -64,9 +64,9 @@ describe('a bulk change', () => {
     const active = await accounts('bulk-a', 'ACTIVE', 3, 'bulkactive');
     const deactivated = await accounts('bulk-a', 'DEACTIVATED', 2, 'bulkgone');
     const admin = await slackActor(t.roster.orm.em, ADMIN);
-    const started = await runAction(services(), startBulkJob, admin, { change: 'reactivate', filter: 'status:deactivated status:active', channel: 'C0BULK' });
+    const started = await runAction(services(), startBulkJob, admin, { change: 'reactivate', filter: 'status:active,deactivated', channel: 'C0BULK' });
     expect(started.total).toBeGreaterThanOrEqual(5);
-    const summary = String((await summaryOf('status:deactivated status:active')).args.text);
+    const summary = String((await summaryOf('status:active,deactivated')).args.text);
     expect(summary).toMatch(/[\d,]+ changed · [\d,]+ refused/);
     expect(summary).toContain('it is not deactivated');
     const statuses = await t.roster.orm.em

@@ -1,25 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import {
-  type AccountListRow,
-  type AccountSelection,
-  countSelection,
-  groupsNamed,
-  type ListCursor,
-  organisationIds,
-  selectionPage,
-} from '../../db/accountList.ts';
-import {
-  type AccountFilter,
-  accountFilterText,
-  DEFAULT_STATUSES,
-  describeAccountFilter,
-  MAX_FILTER_TEXT,
-  parseAccountFilter,
-  type SortField,
-} from '../../domain/accountFilter.ts';
+import { type AccountListRow, countSelection, type ListCursor, selectionPage } from '../../db/accountList.ts';
+import { accountFilterText, describeAccountFilter, MAX_FILTER_TEXT, type SortField } from '../../domain/accountFilter.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { defineAction } from '../action.ts';
+import { selectAccounts } from './accountSelection.ts';
 
 /** How many accounts one page of a list shows (Slack shows each as one block, within its 50). */
 export const ACCOUNT_LIST_PAGE_SIZE = 20;
@@ -53,12 +37,9 @@ export const listAccounts = defineAction({
     before: z.string().max(2000).optional(),
   }),
   async run(ctx, { filter: text = '', after, before }): Promise<AccountPage> {
-    const parsed = parseAccountFilter(text);
-    if (!parsed.ok) throw new RefusedError(parsed.problem, 'invalid-input');
-    const { filter } = parsed;
+    const { filter, selection } = await selectAccounts(ctx.em, text, ctx.organisationsInScope());
     if (after !== undefined && before !== undefined) throw new RefusedError('Give one page cursor, after or before, not both.', 'invalid-input');
     const cursor = (after ?? before) === undefined ? undefined : readCursor(after ?? before!, filter.sort.field);
-    const selection = await selectionFor(ctx.em, filter, ctx.organisationsInScope());
     const limit = ACCOUNT_LIST_PAGE_SIZE;
     let page = await selectionPage(ctx.em, selection, before !== undefined ? { before: cursor, limit } : { after: cursor, limit });
     let from: 'start' | 'after' | 'before' = cursor === undefined ? 'start' : after !== undefined ? 'after' : 'before';
@@ -81,40 +62,6 @@ export const listAccounts = defineAction({
     };
   },
 });
-
-/** The filter's names as rows, inside the caller's scope: an organisation or group they cannot see is as unknown as one that does not exist. */
-async function selectionFor(em: EntityManager, filter: AccountFilter, scope: string[] | null): Promise<AccountSelection> {
-  const visible = await organisationIds(em, null);
-  const inScope = new Map([...visible].filter(([, id]) => scope === null || scope.includes(id)));
-  for (const slug of filter.organisations) {
-    if (!inScope.has(slug)) {
-      const slugs = [...inScope.keys()].sort();
-      const listed = slugs.length <= 20 ? `: ${slugs.map((s) => `\`${s}\``).join(', ')}` : '';
-      throw new RefusedError(`\`org:\` has no organisation “${slug}” that you can see. You can see ${slugs.length} organisation(s)${listed}.`, 'invalid-input');
-    }
-  }
-  const ids = filter.organisations.length ? filter.organisations.map((slug) => inScope.get(slug)!) : [...inScope.values()];
-  let groupIds: string[] | null = null;
-  if (filter.groups.length) {
-    const named = await groupsNamed(em, filter.groups, ids);
-    const missing = filter.groups.find((ref) => !named.get(ref)?.length);
-    if (missing !== undefined)
-      throw new RefusedError(
-        `\`group:\` has no group “${missing}” in ${filter.organisations.length ? 'those organisations' : 'your organisations'}. Name a group by its name or its external ID (\`/user group <name>\` looks one up).`,
-        'invalid-input',
-      );
-    groupIds = [...new Set([...named.values()].flat())];
-  }
-  return {
-    statuses: filter.statuses.length ? filter.statuses : DEFAULT_STATUSES,
-    groupIds,
-    roles: filter.roles,
-    organisationIds: ids,
-    inactiveDays: filter.inactiveDays,
-    text: filter.text,
-    sort: filter.sort,
-  };
-}
 
 const cursorShape = z.tuple([z.string(), z.string().max(1000), z.uuid()]);
 const TIME_KEY = /^(-?infinity|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?)$/;

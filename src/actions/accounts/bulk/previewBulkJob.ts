@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { accountSelection } from '../../../db/accountSelection.ts';
+import { selectionWhereInScope } from '../../../db/accountList.ts';
+import { accountFilterText } from '../../../domain/accountFilter.ts';
+import { selectAccounts } from '../accountSelection.ts';
 import { selectionProfile, selectionSample } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
 import { reasonSchema } from '../../inputs.ts';
@@ -41,7 +43,8 @@ export const previewBulkJob = defineAction({
   async run(ctx, { change: name, filter, reason }): Promise<BulkPreview> {
     const change = BULK_CHANGES[name]!;
     const scope = ctx.organisationsInScope();
-    const selection = accountSelection(filter, scope);
+    const { filter: parsed, selection: chosen } = await selectAccounts(ctx.em, filter, scope);
+    const selection = { ...selectionWhereInScope(chosen), description: accountFilterText(parsed) || 'every status but deactivated' };
     const refusals = new Map<string, number>();
     let total = 0;
     let changes = 0;

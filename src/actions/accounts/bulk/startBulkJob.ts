@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { accountSelection } from '../../../db/accountSelection.ts';
+import { selectionWhereInScope } from '../../../db/accountList.ts';
+import { accountFilterText } from '../../../domain/accountFilter.ts';
+import { selectAccounts } from '../accountSelection.ts';
 import { listJobItems } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
@@ -35,7 +37,8 @@ export const startBulkJob = defineAction({
   async run(ctx, input): Promise<StartedBulkJob> {
     const change = BULK_CHANGES[input.change]!;
     const scope = ctx.organisationsInScope();
-    const selection = accountSelection(input.filter, scope);
+    const { filter, selection: chosen } = await selectAccounts(ctx.em, input.filter, scope);
+    const selection = { ...selectionWhereInScope(chosen), description: accountFilterText(filter) || 'every status but deactivated' };
     const job = ctx.em.create(BulkJob, {
       action: input.change,
       params: input.reason ? { reason: input.reason } : {},
