@@ -3,6 +3,7 @@ import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
 import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
 import { cancelBulkJob } from '../../src/actions/accounts/bulk/cancelBulkJob.ts';
+import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0BULKADM1';
@@ -132,5 +133,48 @@ describe('progress messages', () => {
     expect(edits.length).toBeLessThanOrEqual(5 + Math.ceil((UPDATES_PER_MINUTE / 60) * seconds) + 1);
     expect(edits.length).toBeGreaterThanOrEqual(3);
     expect(edits.filter((c) => c.failed)).toEqual([]);
+  });
+});
+
+describe('/users bulk in Slack', () => {
+  it('previews, and changes the accounts only when an admin confirms; a viewer pressing Confirm changes nothing', async () => {
+    await t.given.organisation('bulk-s');
+    await t.given.grant('U0BULKSADM', 'admin', 'bulk-s');
+    await t.given.grant('U0BULKSVIE', 'viewer', 'bulk-s');
+    const ids = await accounts('bulk-s', 'ACTIVE', 12, 'bulkslack');
+    const preview = await t.slash('bulk lock org:bulk-s --reason "audit week"', 'U0BULKSADM', { command: '/users' });
+    const text = blocksText(preview);
+    expect(text).toContain('Locking 12 accounts (org:bulk-s)?');
+    expect(text).toContain('12 would change');
+    expect(text).toContain('First accounts');
+    const statusOf = async () =>
+      (await t.roster.orm.em.fork().execute<{ status: string }[]>(`select distinct status from account where id = any(?::uuid[])`, [`{${ids.join(',')}}`])).map(
+        (r) => r.status,
+      );
+    expect(await statusOf()).toEqual(['ACTIVE']);
+
+    const refused = await t.click(preview, 'bulk.confirm', 'U0BULKSVIE');
+    expect(blocksText(refused)).toContain('needs an admin');
+    expect(await statusOf()).toEqual(['ACTIVE']);
+    expect(await t.given.audit({ actorId: 'U0BULKSVIE', action: 'bulk-start', outcome: 'refused' })).toHaveLength(1);
+
+    const started = await t.click(preview, 'bulk.confirm', 'U0BULKSADM');
+    expect(blocksText(started)).toContain('Locking 12 accounts (org:bulk-s)');
+    await t.slack.waitFor('chat.update', (c) => String(c.args.text).startsWith('Finished lock on 12 accounts (org:bulk-s)'), 30_000);
+    expect(await statusOf()).toEqual(['SUSPENDED']);
+    const audit = await t.given.audit({ actorId: 'U0BULKSADM', action: 'lock' });
+    expect(audit).toHaveLength(12);
+    expect(audit[0]).toMatchObject({ reason: 'audit week', outcome: 'done' });
+
+    const jobs = blocksText(await t.slash('jobs', 'U0BULKSADM', { command: '/users' }));
+    expect(jobs).toContain('org:bulk-s');
+    expect(jobs).toContain('done');
+  });
+
+  it('answers a filter with a typo with what is allowed, and an unknown change with the changes there are', async () => {
+    const typo = blocksText(await t.slash('bulk lock stauts:active', ADMIN, { command: '/users' }));
+    expect(typo).toContain('status');
+    const unknown = blocksText(await t.slash('bulk explode status:active', ADMIN, { command: '/users' }));
+    expect(unknown).toContain('must be one of deactivate, reactivate, lock, unlock, reset-mfa');
   });
 });
