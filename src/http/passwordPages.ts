@@ -96,7 +96,7 @@ export function passwordPageRoutes({ services, publicUrl }: PasswordPagesOptions
       if (!csrf.verify(req, form.get('csrf'))) return formNotChecked(req, res);
       const token = form.get('token') ?? '';
       try {
-        const done = await runAction(services, setPassword, actor, { token, purpose, password: form.get('password'), repeat: form.get('repeat') });
+        const done = await runAction(services, setPassword, actor, { token, purpose, password: form.get('password') ?? '', repeat: form.get('repeat') ?? '' });
         if (!done.enrolment) return send(req, res, 200, donePage(done, false));
         const { ticket, secret, uri } = done.enrolment;
         const qrDataUrl = await qrCode(uri);
@@ -119,7 +119,7 @@ export function passwordPageRoutes({ services, publicUrl }: PasswordPagesOptions
     const ticket = form.get('ticket') ?? '';
     const secret = form.get('secret') ?? '';
     try {
-      const account = await runAction(services, enrolMfa, actor, { ticket, secret, code: form.get('code') });
+      const account = await runAction(services, enrolMfa, actor, { ticket, secret, code: form.get('code') ?? '' });
       send(req, res, 200, donePage(account, true));
     } catch (error) {
       if (!(error instanceof FieldRefusedError)) {

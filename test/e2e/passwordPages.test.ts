@@ -202,6 +202,10 @@ describe('the invitation page in a browser', () => {
       ]),
     );
     for (const secretThing of [token, GOOD_PASSWORD, COMMON_PASSWORD, secret]) expect(t.rawLogs()).not.toContain(secretThing);
+
+    // Reset MFA forgets the secret, so the next enrolment starts from a new one.
+    expect(blocksText(await t.slash(`reset-mfa ${ann.email}`, HELPDESK))).toContain('two-step verification is removed');
+    expect(await em().findOneOrFail(Account, ann.id, { populate: ['totpSecret'] })).toMatchObject({ mfaEnrolled: false, totpSecret: null });
   });
 
   it('refuses an expired link with a sentence saying to ask for a new one', async () => {
@@ -216,6 +220,22 @@ describe('the invitation page in a browser', () => {
     expect(await page.getByLabel('New password').count()).toBe(0);
     await page.close();
     expect((await t.read.account(bo.id)).status).toBe('INVITED');
+  });
+
+  it('refuses a replaced link, and a link to an account deactivated since its mail', async () => {
+    const eve = await invite('Eve', 'Replaced');
+    const firstMail = await mailbox.waitFor((m) => m.envelopeTo.includes(eve.email));
+    await t.slash(`resend-invite ${eve.email}`, HELPDESK);
+    const second = linkIn(await mailbox.waitFor((m) => m.envelopeTo.includes(eve.email) && m !== firstMail), 'invitation');
+    const replaced = await fetch(linkIn(firstMail, 'invitation'));
+    expect(replaced.status).toBe(410);
+    expect(await replaced.text()).toContain('A newer invitation link was sent since; use the link in the latest mail, or ask your helpdesk for a new one.');
+    expect((await fetch(second)).status).toBe(200);
+
+    await t.slash(`deactivate ${eve.email}`, ADMIN);
+    const deactivated = await fetch(second);
+    expect(deactivated.status).toBe(410);
+    expect(await deactivated.text()).toContain('Eve Replaced is DEACTIVATED; a deactivated account cannot set a password');
   });
 
   it('refuses a form posted without this browser’s CSRF cookie, and the link still works', async () => {
