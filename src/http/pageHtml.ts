@@ -80,11 +80,9 @@ export function passwordForm(purpose: MailTemplate, account: AccountGreeting, hi
     purpose === 'invitation'
       ? `Hello ${html(account.firstName)}, welcome to ${html(account.organisationName)}. Choose the password you will sign in with.`
       : `Hello ${html(account.firstName)}, choose a new password for your ${html(account.organisationName)} account.`;
-  const general = error && error.field !== 'password' && error.field !== 'repeat' ? `<p class="error" role="alert">${html(error.message)}</p>` : '';
   return page(
     title,
     `<p>${intro}</p>
-${general}
 <form method="post" action="${FORM_PATHS[purpose]}">
 ${hidden('token', hiddenFields.token)}
 ${hidden('csrf', hiddenFields.csrf)}
@@ -113,11 +111,9 @@ export function enrolmentForm(
   error?: FieldError,
 ): string {
   const grouped = enrolment.secret.match(/.{1,4}/g)!.join(' ');
-  const general = error && error.field !== 'code' ? `<p class="error" role="alert">${html(error.message)}</p>` : '';
   return page(
     'Set up two-step verification',
     `<p>Your password is set. ${html(account.organisationName)} also asks for a code from an authenticator app each time you sign in.</p>
-${general}
 <ol>
 <li>Open your authenticator app and add an account by scanning this code:
 <img class="qr" src="${enrolment.qrDataUrl}" alt="QR code that adds your ${html(account.organisationName)} account to an authenticator app; the key below holds the same."></li>

@@ -12,7 +12,7 @@ import { accountOfToken, LINK_TOKEN_MAX_LENGTH, linkAccountFacts, type LinkAccou
 import { newTotpSecret, totpUri } from './totp.ts';
 
 /** How long the two-step verification step may follow the password: long enough to find and set up an app. */
-export const MFA_ENROLMENT_MINUTES = 15;
+const MFA_ENROLMENT_MINUTES = 15;
 
 /** The enrolment step that follows, when the organisation requires MFA and the account has none yet. */
 export interface MfaEnrolment {
