@@ -16,6 +16,7 @@ import { grantRole } from './actions/access/grantRole.ts';
 import type { Config } from './config.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { healthRoutes } from './http/health.ts';
+import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
@@ -60,14 +61,17 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     slack = createSlackAdapter(
       config,
       { services, actors: slackActorsFromDatabase(orm.em), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
-      healthRoutes({
-        postgres: () =>
-          orm.em
-            .getConnection()
-            .execute('select 1')
-            .then(() => undefined),
-        redis: () => redis.ping().then(() => undefined),
-      }),
+      [
+        ...healthRoutes({
+          postgres: () =>
+            orm.em
+              .getConnection()
+              .execute('select 1')
+              .then(() => undefined),
+          redis: () => redis.ping().then(() => undefined),
+        }),
+        ...passwordPageRoutes({ services, publicUrl: config.ROSTER_PUBLIC_URL }),
+      ],
     );
     port = await slack.start();
   }

@@ -28,8 +28,17 @@ export const Account = defineEntity({
     developerMode: p.boolean().default(false),
     failedSignIns: p.integer().default(0),
     lastSignInAt: p.datetime().nullable(),
-    /** argon2id hash of a temporary password (reset-password --temporary); never loaded unless asked for, never serialised. */
+    /**
+     * argon2id hash of the account's password: a temporary one (reset-password --temporary) or the one its owner chose
+     * on the invitation or reset page. Never loaded unless asked for, never serialised.
+     */
     passwordHash: p.text().nullable().lazy().hidden(),
+    /**
+     * The base32 TOTP secret confirmed on the enrolment page (set with mfaEnrolled, cleared by reset-mfa). Sign-in
+     * needs it in the clear to check a code, so it is kept like the password hash: never loaded unless asked for,
+     * never serialised, logged or audited.
+     */
+    totpSecret: p.text().nullable().lazy().hidden(),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
