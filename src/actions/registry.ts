@@ -1,6 +1,7 @@
 import type { AnyAction, CardAction, TypedAction } from './action.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
+import { classifyImport } from './accounts/classifyImport.ts';
 import { createAccount } from './accounts/createAccount.ts';
 import { createOrganisation } from './organisations/createOrganisation.ts';
 import { deactivateAccount } from './accounts/deactivateAccount.ts';
@@ -84,6 +85,7 @@ export const cardActions: readonly CardAction[] = [
 export const registry: readonly AnyAction[] = [
   lookupAccount,
   searchAccountsAction,
+  classifyImport,
   createAccount,
   editAccount,
   searchGroupsAction,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT_ROLES, type AccountRole } from '../../domain/accounts.ts';
+import { ACCOUNT_ROLES, defaultUsername, type AccountRole } from '../../domain/accounts.ts';
 import type { ColumnPlan, ImportField } from '../../domain/importLayouts.ts';
 import { recoverFormula } from '../../domain/spreadsheetCells.ts';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../../domain/statuses.ts';
@@ -157,10 +157,7 @@ function splitDisplayName(displayName: string): [string | undefined, string | un
 /** Okta's login is usually an email; Roster's username is then its part before the @, as when an account is created. */
 function usernameFromLogin(login: string | undefined, isOkta: boolean): string | undefined {
   if (login === undefined || !isOkta || !login.includes('@')) return login;
-  return login
-    .split('@')[0]!
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]/g, '');
+  return defaultUsername(login);
 }
 
 function reasonOf(error: z.ZodError, value: string): string {
