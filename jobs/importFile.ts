@@ -172,6 +172,7 @@ function csvProblem(error: unknown, row: number): unknown {
   if (error instanceof CsvError) {
     if (error.code === 'CSV_MAX_RECORD_SIZE')
       return new ImportFileError(`Row ${row} is longer than ${IMPORT_MAX_LINE_BYTES / 1024} KB, which no account needs; is this the right file?`);
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') return new ImportFileError(`Row ${row} opens a quote that is never closed, so the file is not valid CSV.`);
     return new ImportFileError(`Row ${row} is not valid CSV (${error.message.replace(/^.*?: /, '').replace(/\.$/, '')}).`);
   }
   return error;
