@@ -136,7 +136,11 @@ describe('account import files', () => {
     ['blank lines and a BOM', Buffer.from('\uFEFF\n\n  \n'), /^The file is empty\.$/],
     ['headers only', Buffer.from('email,first name,last name\n,,\n'), /^The file has a header row but no accounts under it\.$/],
     ['no email column', Buffer.from('name,phone\nAna,123\n'), /^The first row has no email column/],
-    ['an unclosed quote', Buffer.from('email,first name,last name\n"ana@example.com,Ana,Lima\n'), /^Row 2 opens a quote that is never closed, so the file is not valid CSV\.$/],
+    [
+      'an unclosed quote',
+      Buffer.from('email,first name,last name\n"ana@example.com,Ana,Lima\n'),
+      /^Row 2 opens a quote that is never closed, so the file is not valid CSV\.$/,
+    ],
     ['a broken zip named .xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100, 7)]), /cannot be opened/],
   ])('refuses %s with one sentence', async (_name, bytes, message) => {
     await expect(read(bytes)).rejects.toThrow(message);
