@@ -42,6 +42,18 @@ describe('account import files', () => {
     ]);
   });
 
+  it('finds a repeated email however far apart the rows are', async () => {
+    const emails = Array.from({ length: 5000 }, (_, i) => `person${i}@example.com`);
+    const rows = [...emails, 'PERSON0@example.com', 'person2998@EXAMPLE.com', 'person5000@example.com'];
+    const parsed = await read(['email,first name,last name', ...rows.map((email) => `${email},P,Q`)].join('\n'), { maxRows: 10_000 });
+
+    expect(parsed.candidates).toHaveLength(5001);
+    expect(parsed.errors).toEqual([
+      { row: 5002, column: 'email', reason: 'repeats the email of row 2' },
+      { row: 5003, column: 'email', reason: 'repeats the email of row 3000' },
+    ]);
+  });
+
   it('reads a UTF-8 file with or without a BOM, keeping accents and non-Latin names', async () => {
     const body = 'email,first name,last name\r\nzoe@example.com,Zoë,Ångström-Núñez\r\nkenji@example.com,健二,佐藤\r\nolga@example.com,Ольга,Петрова\r\n';
     const withBom = await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
