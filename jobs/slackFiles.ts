@@ -44,11 +44,12 @@ export async function downloadSlackFile(slack: WebClient, fileId: string, { maxB
   const token = slack.token;
   if (!token || !sameSlack(url, slack.slackApiUrl)) throw new SlackFileError('That file is not on this Slack workspace.');
 
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, redirect: 'error' });
+  // A redirect is not followed: the token must not travel to wherever it points.
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, redirect: 'manual' });
   const mimetype = file.mimetype ?? 'application/octet-stream';
-  // Without a token that Slack accepts, url_private answers 200 with its sign-in page instead of the file.
+  // Without a token that Slack accepts, url_private sends its sign-in page (or a redirect to it) instead of the file.
   const contentType = response.headers.get('content-type') ?? '';
-  if (!response.ok || !response.body || (contentType.startsWith('text/html') && !mimetype.startsWith('text/html'))) {
+  if (response.status !== 200 || !response.body || (contentType.startsWith('text/html') && !mimetype.startsWith('text/html'))) {
     await response.body?.cancel();
     throw new SlackFileError('Slack did not hand over the file: Roster needs the files:read scope (reinstall the app from its manifest).');
   }

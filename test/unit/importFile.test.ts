@@ -174,6 +174,15 @@ describe('account import files', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
   });
 
+  it('refuses an XLSX cell over the line limit', async () => {
+    const workbook = await xlsx([
+      ['email', 'first name', 'last name'],
+      ['ana@example.com', 'A'.repeat(70 * 1024), 'Lima'],
+    ]);
+
+    await expect(read(workbook)).rejects.toThrow('Row 2 has a cell longer than 64 KB, which no account needs; is this the right file?');
+  });
+
   it('refuses more rows than the limit, and takes exactly the limit', async () => {
     const file = (rows: number) => ['email,first name,last name', ...Array.from({ length: rows }, (_, i) => `u${i}@example.com,U,${i}`)].join('\n');
 
