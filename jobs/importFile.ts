@@ -1,4 +1,5 @@
 import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { ImportRowReader, type ImportCandidate, type ImportRow, type RowError } from '../src/actions/accounts/importRows.ts';
@@ -144,9 +145,8 @@ async function* csvRecords(stream: Readable, head: Buffer, maxLineBytes: number)
     relax_quotes: true,
     max_record_size: maxLineBytes,
   });
-  const text = stream.pipe(strictUtf8());
-  text.on('error', (error) => parser.destroy(error));
-  text.pipe(parser);
+  // pipeline hands a failure anywhere upstream (a download cut off or over its size) to the parser, so the loop ends.
+  pipeline(stream, strictUtf8(), parser).catch(() => {});
   let row = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) yield { row: ++row, cells };
@@ -203,20 +203,26 @@ function strictUtf8(): Transform {
 
 async function* xlsxRecords(stream: Readable, maxLineBytes: number): AsyncGenerator<SheetRecord> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore' });
+  // exceljs pipes its input without listening for its errors: a download that fails would leave it waiting forever.
+  const failed = new Promise<never>((_resolve, reject) => stream.once('error', reject));
+  failed.catch(() => {});
+  const next = <T>(iterator: AsyncIterator<T>) => Promise.race([iterator.next(), failed]);
   try {
     // The accounts are on the first worksheet; the others (notes, lookups) are not read.
-    for await (const worksheet of workbook) {
-      for await (const row of worksheet) {
-        const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-        const cells = Array.from(values, cellText);
-        if (cells.some((cell) => cell.length > maxLineBytes))
-          throw new ImportFileError(`Row ${row.number} has a cell longer than ${maxLineBytes / 1024} KB, which no account needs; is this the right file?`);
-        yield { row: row.number, cells };
-      }
-      return;
+    const sheet = await next(workbook[Symbol.asyncIterator]());
+    if (sheet.done) return;
+    const rows = sheet.value[Symbol.asyncIterator]();
+    for (let row = await next(rows); !row.done; row = await next(rows)) {
+      const values = Array.isArray(row.value.values) ? row.value.values.slice(1) : [];
+      const cells = Array.from(values, cellText);
+      if (cells.some((cell) => cell.length > maxLineBytes))
+        throw new ImportFileError(`Row ${row.value.number} has a cell longer than ${maxLineBytes / 1024} KB, which no account needs; is this the right file?`);
+      yield { row: row.value.number, cells };
     }
   } catch (error) {
     if (error instanceof ImportFileError) throw error;
+    // A download that failed says why itself; only a file that arrived whole and still fails is a bad workbook.
+    if (stream.errored) throw stream.errored;
     throw new ImportFileError('The file looks like an XLSX workbook but cannot be opened; save it again from Excel and share it again.');
   } finally {
     stream.destroy();

@@ -183,6 +183,18 @@ describe('account import files', () => {
     await expect(read(workbook)).rejects.toThrow('Row 2 has a cell longer than 64 KB, which no account needs; is this the right file?');
   });
 
+  it.each(['csv', 'xlsx'] as const)('ends with the source’s own error when a %s download fails midway', async (format) => {
+    const whole =
+      format === 'csv'
+        ? Buffer.from(`email,first name,last name\n${'a@example.com,A,B\n'.repeat(5000)}`)
+        : await xlsx([['email'], ...Array.from({ length: 5000 }, () => ['a@example.com'])]);
+    const cut = new Readable({ read() {} });
+    cut.push(whole.subarray(0, 8192));
+    setTimeout(() => cut.destroy(new Error('the download was cut off')), 20);
+
+    await expect(readImportFile(cut, limits)).rejects.toThrow('the download was cut off');
+  });
+
   it('refuses more rows than the limit, and takes exactly the limit', async () => {
     const file = (rows: number) => ['email,first name,last name', ...Array.from({ length: rows }, (_, i) => `u${i}@example.com,U,${i}`)].join('\n');
 
