@@ -25,7 +25,7 @@ export type ExportFormat = 'csv' | 'xlsx';
 export const EXPORT_HEADERS: readonly string[] = ACCOUNT_FILE_COLUMNS.map((column) => column.header);
 
 /** Group names share one cell, as the import reads them. */
-export const GROUP_SEPARATOR = '; ';
+const GROUP_SEPARATOR = '; ';
 
 function exportCells(account: ExportedAccount): string[] {
   return [

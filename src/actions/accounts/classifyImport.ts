@@ -60,7 +60,7 @@ export const classifyImport = defineAction({
     ctx.aboutTarget({ type: 'organisation', id: organisation.id, label: organisation.slug, organisationId: organisation.id });
     ctx.authorize(organisation.id);
 
-    const candidates = input.candidates as ImportCandidate[];
+    const candidates: ImportCandidate[] = input.candidates;
     const usernameOf = (c: ImportCandidate) => c.username ?? defaultUsername(c.email);
     const [matches, groups] = await Promise.all([
       findImportMatches(
