@@ -7,6 +7,7 @@ import { previewBulkJob } from './accounts/bulk/previewBulkJob.ts';
 import { startBulkJob } from './accounts/bulk/startBulkJob.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
+import { classifyImport } from './accounts/classifyImport.ts';
 import { createAccount } from './accounts/createAccount.ts';
 import { createOrganisation } from './organisations/createOrganisation.ts';
 import { deactivateAccount } from './accounts/deactivateAccount.ts';
@@ -96,6 +97,7 @@ export const registry: readonly AnyAction[] = [
   lookupAccount,
   searchAccountsAction,
   listAccounts,
+  classifyImport,
   createAccount,
   editAccount,
   searchGroupsAction,

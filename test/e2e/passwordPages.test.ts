@@ -103,9 +103,9 @@ describe('the invitation page in a browser', () => {
     expect(headers['content-security-policy']).not.toContain('script-src');
     expect(headers).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
     expect(await opened!.headerValue('set-cookie')).toMatch(/^roster_csrf=[^;]+; Path=\/; HttpOnly; SameSite=Strict$/);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Choose your password');
-    expect(await page.getByRole('list').textContent()).toContain('At least 12 characters');
-    expect(await page.getByRole('list').textContent()).toContain('Not your email address, username or name.');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Choose your password');
+    expect(await page.getByRole('list').innerText()).toContain('At least 12 characters');
+    expect(await page.getByRole('list').innerText()).toContain('Not your email address, username or name.');
     expect(await page.getByLabel('Your account').inputValue()).toBe(ann.username);
     // The page uses its CSP-approved stylesheet: the button is styled, which an inline style refused by the CSP would not be.
     expect(await page.getByRole('button', { name: 'Set password' }).evaluate((b) => (globalThis as any).getComputedStyle(b).backgroundColor)).toBe(
@@ -115,27 +115,27 @@ describe('the invitation page in a browser', () => {
 
     const short = await submitPassword(page, 'too short');
     expect(short.status()).toBe(422);
-    expect(await page.getByRole('alert').textContent()).toBe('That password has 9 characters; choose one of at least 12.');
+    expect(await page.getByRole('alert').innerText()).toBe('That password has 9 characters; choose one of at least 12.');
     expect(await page.getByLabel('New password').getAttribute('aria-invalid')).toBe('true');
     // The token left the address bar for the form body.
     expect(page.url()).toBe(`${publicUrl}/invitation`);
 
     await submitPassword(page, COMMON_PASSWORD);
-    expect(await page.getByRole('alert').textContent()).toBe('That password is one of the most common ones, which attackers try first; choose another.');
+    expect(await page.getByRole('alert').innerText()).toBe('That password is one of the most common ones, which attackers try first; choose another.');
     await submitPassword(page, ann.email.toUpperCase());
-    expect(await page.getByRole('alert').textContent()).toBe(
+    expect(await page.getByRole('alert').innerText()).toBe(
       'That password is your email address, username or name; choose one nobody could guess from your account.',
     );
     await submitPassword(page, GOOD_PASSWORD, `${GOOD_PASSWORD}!`);
-    expect(await page.getByRole('alert').textContent()).toBe('The two passwords are not the same; type the same password in both fields.');
+    expect(await page.getByRole('alert').innerText()).toBe('The two passwords are not the same; type the same password in both fields.');
     expect((await t.read.account(ann.id)).status).toBe('INVITED');
     expect((await em().findOneOrFail(AccountToken, { hash: hashToken(token) })).usedAt).toBeNull();
 
     const accepted = await submitPassword(page, GOOD_PASSWORD);
     expect(accepted.status()).toBe(200);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Set up two-step verification');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Set up two-step verification');
     expect(await page.getByRole('img', { name: /QR code that adds your Secure Org account/ }).isVisible()).toBe(true);
-    const secret = (await page.locator('#totp-secret').textContent()).replace(/\s+/g, '');
+    const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
     // The password is set and the link used up; the secret waits for its code.
@@ -148,15 +148,15 @@ describe('the invitation page in a browser', () => {
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     await page.getByLabel('Code from the app').fill(wrong);
     await submit(page, 'Confirm');
-    expect(await page.getByRole('alert').textContent()).toBe(
+    expect(await page.getByRole('alert').innerText()).toBe(
       'That code does not match; type the code your app shows now (check that the phone’s clock is right).',
     );
-    expect((await page.locator('#totp-secret').textContent()).replace(/\s+/g, '')).toBe(secret);
+    expect((await page.locator('#totp-secret').innerText()).replace(/\s+/g, '')).toBe(secret);
     expect((await t.read.account(ann.id)).mfaEnrolled).toBe(false);
 
     await page.getByLabel('Code from the app').fill(await generate({ secret }));
     await submit(page, 'Confirm');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are all set');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You are all set');
     expect(
       await page.getByText(`You can now sign in to Secure Org as ${ann.username} with your new password and a code from your authenticator app.`).isVisible(),
     ).toBe(true);
@@ -165,7 +165,7 @@ describe('the invitation page in a browser', () => {
     // Opened again, the link is refused and says what to do.
     const again = await page.goto(link);
     expect(again!.status()).toBe(410);
-    expect(await page.getByRole('alert').textContent()).toBe(
+    expect(await page.getByRole('alert').innerText()).toBe(
       'This invitation link has already been used; each link works once, so ask your helpdesk for a new one if you still need it.',
     );
     await page.close();
@@ -216,7 +216,7 @@ describe('the invitation page in a browser', () => {
     const response = await page.goto(link);
     expect(response!.status()).toBe(410);
     expect(response!.headers()).toMatchObject({ 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
-    expect(await page.getByRole('alert').textContent()).toBe('This invitation link has expired; ask your helpdesk for a new one.');
+    expect(await page.getByRole('alert').innerText()).toBe('This invitation link has expired; ask your helpdesk for a new one.');
     expect(await page.getByLabel('New password').count()).toBe(0);
     await page.close();
     expect((await t.read.account(bo.id)).status).toBe('INVITED');
@@ -255,7 +255,7 @@ describe('the invitation page in a browser', () => {
     expect((await t.read.account(cy.id)).status).toBe('INVITED');
 
     expect((await submitPassword(page, GOOD_PASSWORD)).status()).toBe(200);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are all set');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You are all set');
     await page.close();
     expect((await t.read.account(cy.id)).status).toBe('ACTIVE');
   });
@@ -271,11 +271,11 @@ describe('the reset-password page in a browser', () => {
     const page = await browser.newPage();
     const opened = await page.goto(link);
     expect(opened!.headers()).toMatchObject({ 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' });
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Choose a new password');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Choose a new password');
     await submitPassword(page, 'dee');
-    expect(await page.getByRole('alert').textContent()).toBe('That password has 3 characters; choose one of at least 12.');
+    expect(await page.getByRole('alert').innerText()).toBe('That password has 3 characters; choose one of at least 12.');
     await submitPassword(page, GOOD_PASSWORD);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are all set');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('You are all set');
     expect(await page.getByText(`as ${dee.username} with your new password.`).isVisible()).toBe(true);
     expect(page.url()).toBe(`${publicUrl}/reset-password`);
 
@@ -283,7 +283,7 @@ describe('the reset-password page in a browser', () => {
     expect(account).toMatchObject({ status: 'ACTIVE', failedSignIns: 0, mfaEnrolled: false });
     expect(await argon2.verify(account.passwordHash!, GOOD_PASSWORD)).toBe(true);
     expect((await page.goto(link))!.status()).toBe(410);
-    expect(await page.getByRole('alert').textContent()).toContain('This password reset link has already been used');
+    expect(await page.getByRole('alert').innerText()).toContain('This password reset link has already been used');
     await page.close();
     expect((await t.given.audit({ targetId: dee.id, action: 'set-password', outcome: 'done' }))[0]).toMatchObject({
       changes: { status: { before: 'RECOVERY', after: 'ACTIVE' } },

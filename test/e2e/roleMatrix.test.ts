@@ -100,6 +100,7 @@ describe('against another organisation', () => {
       product: 'Cross app',
       seats: '5',
       until: '2099-01-01',
+      candidates: [{ row: 2, email: beta.email, firstName: 'Crossorg', lastName: 'Beta' }],
     };
   });
 
