@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { ExportRequest } from '../src/actions/action.ts';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -10,6 +11,9 @@ export const SLACK_NOTIFY_QUEUE = 'slack-notify';
 export const MAIL_QUEUE = 'mail';
 /** Bulk changes (`/users bulk`): a few runner jobs per bulk job, each taking chunks until none is left. */
 export const BULK_QUEUE = 'bulk';
+/** Exports (`/users export`): one job each, which streams the accounts into a file and uploads it to Slack. */
+export const EXPORT_QUEUE = 'export';
+export const EXPORT_JOB = 'export';
 
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
@@ -54,6 +58,7 @@ export interface Queues {
   slackNotify: Queue<SlackNotification>;
   mail: Queue<MailJobData>;
   bulk: Queue<BulkRunData>;
+  exports: Queue<ExportRequest>;
   close(): Promise<void>;
 }
 
@@ -76,7 +81,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
   });
-  for (const queue of [maintenance, slackNotify, mail, bulk]) {
+  // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
+  const exports = new Queue<ExportRequest>(EXPORT_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
+  for (const queue of [maintenance, slackNotify, mail, bulk, exports]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
@@ -84,8 +91,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     slackNotify,
     mail,
     bulk,
+    exports,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close()]);
     },
   };
 }

@@ -22,9 +22,12 @@ import {
   type SendMailData,
   type SlackNotification,
   BULK_QUEUE,
+  EXPORT_QUEUE,
   type BulkRunData,
 } from './queues.ts';
 import { processBulkRun } from './bulkJobs.ts';
+import { processExport } from './exports.ts';
+import type { ExportRequest } from '../src/actions/action.ts';
 import type { SlackBudget } from './slackBudget.ts';
 import type { Redis } from 'ioredis';
 
@@ -87,14 +90,15 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     lockDuration: BULK_LOCK_MS,
     stalledInterval: BULK_LOCK_MS,
   });
-  for (const worker of [maintenance, slackNotify, mail, bulk]) {
+  const exports = new Worker<ExportRequest>(EXPORT_QUEUE, (job) => processExport(job, forJob(deps, EXPORT_QUEUE, job)), { connection, prefix, concurrency: 1 });
+  for (const worker of [maintenance, slackNotify, mail, bulk, exports]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close()]);
     },
   };
 }

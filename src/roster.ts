@@ -9,6 +9,7 @@ import { mailSettings } from '../jobs/mailTransport.ts';
 import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { bulkJobQueue } from '../jobs/bulkJobs.ts';
+import { exportQueue } from '../jobs/exports.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
@@ -49,6 +50,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     scheduler: queueScheduler(queues, logger),
     mail: outboxMailQueue(queues, logger),
     bulkJobs: bulkJobQueue(queues, logger),
+    exports: exportQueue(queues, logger),
   };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {

@@ -31,6 +31,19 @@ export interface BulkJobQueue {
   start(jobId: string): Promise<void>;
 }
 
+/** An export a person asked for: which accounts (a list filter), in which format, and where the file goes. */
+export interface ExportRequest {
+  requestedBy: string;
+  filter: string;
+  format: 'csv' | 'xlsx';
+  channel: string;
+}
+
+/** Runs exports in a job (jobs/ implements it). */
+export interface ExportQueue {
+  start(request: ExportRequest): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
@@ -38,6 +51,7 @@ export interface ActionServices {
   scheduler?: Scheduler;
   mail?: MailQueue;
   bulkJobs?: BulkJobQueue;
+  exports?: ExportQueue;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { listBulkJobs } from '../../actions/accounts/bulk/listBulkJobs.ts';
+import { exportAccounts } from '../../actions/accounts/exportAccounts.ts';
 import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { bulkJobsReply, bulkPreviewReply } from '../blocks/bulk.ts';
 import { runAction } from '../../actions/action.ts';
@@ -13,7 +14,7 @@ import type { Message } from '../delivery.ts';
 import { type Answer, answerTo, answering } from '../replies.ts';
 import { plainCommandText } from './parseUserCommand.ts';
 
-const NOT_YET = new Set(['import', 'export', 'approvals', 'audit']);
+const NOT_YET = new Set(['import', 'approvals', 'audit']);
 const HELP = new Set(['help', '-h', '--help', '?']);
 
 /**
@@ -49,6 +50,19 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
         );
         return;
       }
+      if (sub === 'export') {
+        const { filter, format } = exportRequest(rest.join(' '));
+        const actor = requestCaller(deps, context).actor;
+        await showOrUsage(
+          answer,
+          async () => {
+            const started = await runAction(services, exportAccounts, actor, { filter, format, channel: command.channel_id });
+            return { text: started.message, blocks: sentenceBlocks(started.message, ':outbox_tray:') };
+          },
+          'privately',
+        );
+        return;
+      }
       if (sub === 'jobs') {
         await answer.privately(bulkJobsReply(await runAction(services, listBulkJobs, requestCaller(deps, context).actor, {})));
         return;
@@ -61,6 +75,13 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
       await showList(answer, () => runAction(services, listAccounts, requestCaller(deps, context).actor, { filter }), 'privately');
     });
   });
+}
+
+/** `[filters] [format:csv|xlsx]` after `/users export`: the format word is taken out, the rest is the filter. */
+function exportRequest(text: string): { filter: string; format?: string } {
+  const words = text.split(/\s+/).filter(Boolean);
+  const format = words.find((word) => /^format:/i.test(word));
+  return { filter: words.filter((word) => word !== format).join(' '), ...(format ? { format: format.slice('format:'.length).toLowerCase() } : {}) };
 }
 
 /** `<change> [filters] [--reason <text>]` after `/users bulk`: the reason may be quoted; the rest is the filter. */

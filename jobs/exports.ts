@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { WebClient } from '@slack/web-api';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { type ActionServices, type ExportQueue, type ExportRequest, runAction } from '../src/actions/action.ts';
+import { slackActor } from '../src/actions/actor.ts';
+import { EXPORT_PAGE_SIZE, exportPage } from '../src/actions/accounts/exportAccounts.ts';
+import type { ExportRow } from '../src/db/accountList.ts';
+import { RefusedError } from '../src/domain/errors.ts';
+import { writeAccountExport } from './accountExport.ts';
+import { handOff } from './handOff.ts';
+import { EXPORT_JOB, type Queues } from './queues.ts';
+import { uploadSlackFile } from './slackFiles.ts';
+
+export function exportQueue(queues: Queues, logger: Logger): ExportQueue {
+  return {
+    async start(request) {
+      const jobId = `export-${randomUUID()}`;
+      await handOff(queues.exports.add(EXPORT_JOB, request, { jobId }), logger, { queue: queues.exports.name, exportJobId: jobId });
+    },
+  };
+}
+
+export interface ExportDeps extends ActionServices {
+  slack: WebClient;
+}
+
+/**
+ * Streams the accounts, a page at a time, into a CSV or XLSX file that goes to Slack as it is written, so memory stays
+ * flat whatever the number of accounts. Each page is read as the person who asked, with their grant read again; a
+ * grant revoked meanwhile ends the export with a sentence to them.
+ */
+export async function processExport(job: Job<ExportRequest>, deps: ExportDeps): Promise<number> {
+  const { requestedBy, filter, format, channel } = job.data;
+  const actor = await slackActor(deps.orm.em, requestedBy);
+  async function* accounts(): AsyncGenerator<ExportRow> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await runAction(deps, exportPage, actor, { filter, after });
+      yield* page;
+      if (page.length < EXPORT_PAGE_SIZE) return;
+      after = page.at(-1)!.id;
+    }
+  }
+  const file = new PassThrough();
+  const day = new Date().toISOString().slice(0, 10);
+  try {
+    const [count] = await Promise.all([
+      writeAccountExport(accounts(), format, file),
+      uploadSlackFile(deps.slack, {
+        to: channel,
+        filename: `roster-accounts-${day}.${format}`,
+        title: `Accounts${filter ? ` (${filter})` : ''}, ${day}`,
+        initialComment: `<@${requestedBy}>'s export${filter ? ` of \`${filter.replace(/`/g, "'")}\`` : ''}: every cell that a spreadsheet would run as a formula starts with a quote.`,
+        content: file,
+      }),
+    ]);
+    return count;
+  } catch (error) {
+    file.destroy();
+    if (!(error instanceof RefusedError)) throw error;
+    await deps.slack.chat.postMessage({ channel: requestedBy, text: `Your export stopped: ${error.userMessage}` });
+    return 0;
+  }
+}

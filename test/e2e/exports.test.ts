@@ -1,0 +1,82 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
+import { readImportFile } from '../../jobs/importFile.ts';
+import { runAction } from '../../src/actions/action.ts';
+import { slackActor } from '../../src/actions/actor.ts';
+import { classifyImport } from '../../src/actions/accounts/classifyImport.ts';
+import { blocksText } from '../support/slackReplies.ts';
+import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const ADMIN = 'U0EXPADMIN';
+const VIEWER = 'U0EXPVIEW';
+let t: TestRoster;
+
+beforeAll(async () => {
+  t = await startTestRoster();
+  await t.given.organisation('exp');
+  await t.given.organisation('exp-other');
+  await t.given.grant(ADMIN, 'admin', 'exp');
+  await t.given.grant(VIEWER, 'viewer', 'exp');
+  await t.given.account({
+    firstName: '=HYPERLINK("http://evil.example","click")',
+    lastName: 'Formula',
+    email: 'f1.exp@example.test',
+    username: 'f1.exp',
+    organisationSlug: 'exp',
+  });
+  await t.given.account({ firstName: '+SUM(1,2)', lastName: '@cmd', email: 'f2.exp@example.test', username: 'f2.exp', organisationSlug: 'exp' });
+  await t.given.account({ firstName: 'Zoë', lastName: 'Ünal', email: 'zoe.exp@example.test', username: 'zoe.exp', organisationSlug: 'exp' });
+  await t.given.account({ firstName: 'Other', lastName: 'Organisation', organisationSlug: 'exp-other' });
+});
+afterAll(() => t?.stop());
+
+const uploaded = (name: RegExp) =>
+  expect
+    .poll(() => t.slack.uploads().find((file) => name.test(file.name)), { timeout: 20_000 })
+    .toBeTruthy()
+    .then(() => t.slack.uploads().find((file) => name.test(file.name))!);
+
+describe('/users export', () => {
+  it('uploads a CSV of the selected accounts within the grant, every formula neutralised and the text kept', async () => {
+    const reply = blocksText(await t.slash('export org:exp', ADMIN, { command: '/users' }));
+    expect(reply).toContain('Exporting 3 accounts (org:exp) as CSV');
+    const file = await uploaded(/\.csv$/);
+    expect(file.channels).toEqual(['C0GENERAL']);
+    const [header, ...rows] = parse(file.bytes.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
+    expect(header).toEqual([...EXPORT_HEADERS]);
+    expect(rows).toHaveLength(3);
+    const cells = rows.flat();
+    expect(cells).toContain(`'=HYPERLINK("http://evil.example","click")`);
+    expect(cells).toContain(`'+SUM(1,2)`);
+    expect(cells).toContain(`'@cmd`);
+    expect(cells).toContain('Zoë');
+    expect(cells.filter((cell) => /^[=+\-@\t\r\n\0]/.test(cell))).toEqual([]);
+    expect(cells.join()).not.toContain('Other');
+    expect(await t.given.audit({ actorId: ADMIN, action: 'export', outcome: 'done' })).toHaveLength(1);
+  });
+
+  it('comes back unchanged when imported into the same organisation', async () => {
+    await t.slash('export org:exp sort:first-name', ADMIN, { command: '/users' });
+    await expect.poll(() => t.slack.uploads().filter((file) => file.name.endsWith('.csv')).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const file = t.slack
+      .uploads()
+      .filter((f) => f.name.endsWith('.csv'))
+      .at(-1)!;
+    const parsed = await readImportFile(Readable.from([file.bytes]), { maxRows: 100 });
+    expect(parsed.errors, JSON.stringify(parsed.errors)).toEqual([]);
+    const admin = await slackActor(t.roster.orm.em, ADMIN);
+    const checked = await runAction({ orm: t.roster.orm, logger: t.logger }, classifyImport, admin, { organisation: 'exp', candidates: parsed.candidates });
+    expect(checked.counts).toMatchObject({ create: 0, update: 0, unchanged: 3 });
+  });
+
+  it('uploads XLSX when asked, and refuses a viewer, a typo in a filter and an unknown format with a sentence', async () => {
+    expect(blocksText(await t.slash('export org:exp format:xlsx', ADMIN, { command: '/users' }))).toContain('as XLSX');
+    const file = await uploaded(/\.xlsx$/);
+    expect(file.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(blocksText(await t.slash('export org:exp', VIEWER, { command: '/users' }))).toContain('needs an admin');
+    expect(blocksText(await t.slash('export stauts:active', ADMIN, { command: '/users' }))).toContain('status');
+    expect(blocksText(await t.slash('export format:pdf', ADMIN, { command: '/users' }))).toContain('format');
+  });
+});
