@@ -25,12 +25,29 @@ export interface MailQueue {
   send(outboxId: string): Promise<void>;
 }
 
+/** An account the sign-in API has just locked out after too many wrong passwords (or TOTP codes). */
+export interface LockoutEvent {
+  accountId: string;
+  organisationId: string;
+  /** Consecutive failures that locked it: the organisation's threshold. */
+  attempts: number;
+  /** Where the last failure came from, as the sign-in API saw it. */
+  ip: string;
+  at: Date;
+}
+
+/** Tells people about lockouts (the helpdesk channel); called after the lockout has committed, at most once per lockout. */
+export interface LockoutAlerts {
+  lockedOut(event: LockoutEvent): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
   logger: Logger;
   scheduler?: Scheduler;
   mail?: MailQueue;
+  alerts?: LockoutAlerts;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */

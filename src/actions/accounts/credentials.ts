@@ -1,5 +1,6 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import argon2 from 'argon2';
+import { verify as verifyTotp } from 'otplib';
 import type { IAccount } from '../../db/entities/index.ts';
 import type { ActionContext } from '../action.ts';
 import { snapshot } from './account.ts';
@@ -51,4 +52,36 @@ export function auditCredentialChange(
     changes: { ...changedFields(before, snapshot(account), fields), credential: { before: null, after: credential } },
     reason,
   });
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Whether `password` matches the stored argon2 hash. With no hash (an unknown login, an account without a password)
+ * it verifies against a throwaway hash made the same way, so the answer takes as long as a real check: timing does
+ * not tell an unknown login from a wrong password.
+ */
+export async function verifyPassword(hash: string | null | undefined, password: string): Promise<boolean> {
+  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  const against = hash ?? (await dummyHash);
+  const matches = await argon2.verify(against, password).catch(() => false);
+  return matches && Boolean(hash);
+}
+
+/** How far a TOTP code may be from the server's clock: one 30-second step either way, for clock drift and typing. */
+const TOTP_TOLERANCE_SECONDS = 30;
+
+/**
+ * The time step of a valid TOTP code for `secret`, or undefined. A code at or before `lastStep` (one already accepted)
+ * is refused, so an overheard code cannot be replayed.
+ */
+export async function acceptedTotpStep(secret: string, code: string, lastStep: number | null | undefined): Promise<number | undefined> {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  const result = await verifyTotp({
+    secret,
+    token: code,
+    epochTolerance: TOTP_TOLERANCE_SECONDS,
+    ...(lastStep !== null && lastStep !== undefined ? { afterTimeStep: lastStep } : {}),
+  }).catch(() => undefined);
+  return result?.valid && 'timeStep' in result ? result.timeStep : undefined;
 }

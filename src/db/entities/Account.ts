@@ -30,6 +30,10 @@ export const Account = defineEntity({
     lastSignInAt: p.datetime().nullable(),
     /** argon2id hash of a temporary password (reset-password --temporary); never loaded unless asked for, never serialised. */
     passwordHash: p.text().nullable().lazy().hidden(),
+    /** The enrolled TOTP secret (base32), set when MFA is enrolled; like the hash, never loaded unless asked for, never serialised. */
+    totpSecret: p.text().nullable().lazy().hidden(),
+    /** The time step of the last TOTP code accepted, so a code cannot be used twice. */
+    totpLastStep: p.integer().nullable(),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -10,6 +10,7 @@ export { SlackGrant, type ISlackGrant } from './SlackGrant.ts';
 export { AuditEvent, type IAuditEvent } from './AuditEvent.ts';
 export { AccountToken, type IAccountToken } from './AccountToken.ts';
 export { OutboxMail, type IOutboxMail } from './OutboxMail.ts';
+export { ApiToken, type IApiToken } from './ApiToken.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';
@@ -23,6 +24,7 @@ import { SlackGrant } from './SlackGrant.ts';
 import { AuditEvent } from './AuditEvent.ts';
 import { AccountToken } from './AccountToken.ts';
 import { OutboxMail } from './OutboxMail.ts';
+import { ApiToken } from './ApiToken.ts';
 
 export const entities = [
   Organisation,
@@ -37,4 +39,5 @@ export const entities = [
   AuditEvent,
   AccountToken,
   OutboxMail,
+  ApiToken,
 ];
