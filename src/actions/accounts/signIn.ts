@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
-import { Account, type IAccount } from '../../db/entities/index.ts';
+import { Account, Organisation, type IAccount } from '../../db/entities/index.ts';
+import { signInCredentials } from '../../db/signInCredentials.ts';
 import { normaliseLogin } from '../../domain/accounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { allowedEvents } from '../../domain/statuses.ts';
@@ -34,6 +35,9 @@ const MESSAGES: { readonly [S in SignInStatus]: string } = {
   'mfa-wrong': 'The authenticator code is wrong or was already used.',
 };
 
+/** No account has this id: an unknown login takes the same row lock as a known one, on nothing. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 const WRONG_CREDENTIALS: SignInResult = { status: 'wrong-credentials', message: MESSAGES['wrong-credentials'] };
 
 function answer(status: SignInStatus, account: IAccount, extra: Partial<SignInResult> = {}): SignInResult {
@@ -62,9 +66,14 @@ export const signIn = defineAction({
     ctx.authorize(organisationId);
     const from = `from ${ip}`;
 
-    const found = await findByLogin(ctx, organisationId, login);
-    if (!found || found.status === 'DELETED') {
-      await verifyPassword(null, password);
+    // An unknown login does the same work as a known one (these reads, a password check, a row lock, an audit row),
+    // so neither the answer nor its timing tells them apart.
+    await ctx.em.findOneOrFail(Organisation, organisationId);
+    const stored = await signInCredentials(ctx.em, organisationId, normaliseLogin(login));
+    const passwordRight = await verifyPassword(stored?.status === 'LOCKED_OUT' ? null : stored?.passwordHash, password);
+    // The slow check is done; from here the row is locked, so concurrent attempts count one after another.
+    const account = await ctx.em.findOne(Account, stored?.id ?? NO_ACCOUNT, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!stored || !account) {
       ctx.audit.recordRefused({
         action: 'sign-in',
         target: { type: 'account', id: null, label: login.slice(0, 320), organisationId },
@@ -74,20 +83,15 @@ export const signIn = defineAction({
       return WRONG_CREDENTIALS;
     }
     // A locked-out account answers so whatever the password: the person needs the helpdesk, not another guess.
-    if (found.status === 'LOCKED_OUT') return refused(ctx, found, 'locked-out', from);
-    const passwordRight = await verifyPassword(found.passwordHash, password);
-
-    // The slow check is done; from here the row is locked, so concurrent attempts count one after another.
-    const account = await ctx.em.findOneOrFail(Account, found.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['organisation'] });
     if (account.status === 'LOCKED_OUT') return refused(ctx, account, 'locked-out', from);
     if (!passwordRight) return countFailure(ctx, account, ip, 'wrong password', WRONG_CREDENTIALS);
     if (account.status === 'SUSPENDED') return refused(ctx, account, 'suspended', from);
     if (account.status === 'DEACTIVATED') return refused(ctx, account, 'deactivated', from);
     if (account.status === 'STAGED' || account.status === 'DELETED') return refusedAsWrong(ctx, account, from);
 
-    if (account.mfaEnrolled && found.totpSecret) {
+    if (account.mfaEnrolled && stored.totpSecret) {
       if (!totp) return refused(ctx, account, 'mfa-required', from);
-      const step = await acceptedTotpStep(found.totpSecret, totp, account.totpLastStep);
+      const step = await acceptedTotpStep(stored.totpSecret, totp, account.totpLastStep);
       if (step === undefined) return countFailure(ctx, account, ip, 'wrong or reused TOTP code', answer('mfa-wrong', account));
       account.totpLastStep = step;
     }
@@ -105,18 +109,6 @@ export const signIn = defineAction({
     return answer('ok', account, account.organisation.mfaRequired && !account.mfaEnrolled ? { mustEnrolMfa: true } : {});
   },
 });
-
-/** The live account of this organisation with this email or username, with its password hash and TOTP secret. */
-function findByLogin(ctx: ActionContext, organisationId: string, login: string): Promise<IAccount | null> {
-  const folded = normaliseLogin(login);
-  return ctx.em.findOne(
-    Account,
-    { ...(folded.includes('@') ? { email: folded } : { username: folded }), organisation: organisationId },
-    {
-      populate: ['organisation', 'passwordHash', 'totpSecret'],
-    },
-  );
-}
 
 function refused(ctx: ActionContext, account: IAccount, status: Exclude<SignInStatus, 'ok'>, from: string): SignInResult {
   ctx.audit.recordRefused({ action: 'sign-in', target: accountTarget(account), reason: from, detail: MESSAGES[status] });
