@@ -5,6 +5,7 @@ import { apiActorsFromDatabase } from '../../src/actions/access/apiTokens.ts';
 import { revokeApiToken } from '../../src/actions/access/revokeApiToken.ts';
 import { signIn } from '../../src/actions/accounts/signIn.ts';
 import { systemActor } from '../../src/actions/actor.ts';
+import { Account } from '../../src/db/entities/index.ts';
 import type { AccountStatus } from '../../src/domain/statuses.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { apiTokenFor, enrolTotp, givePassword, signInOver } from '../support/signIn.ts';
@@ -183,6 +184,8 @@ describe('TOTP', () => {
     expect((await t.read.account(account.id)).failedSignIns).toBe(1);
 
     expect(blocksText(await t.slash(`reset-mfa ${account.email}`, HELPDESK))).toContain('two-step verification is removed');
+    const reset = await t.roster.orm.em.fork().findOneOrFail(Account, account.id, { populate: ['totpSecret'] });
+    expect(reset).toMatchObject({ mfaEnrolled: false, totpSecret: null });
     expect((await signInOver(t, token, { login: account.email, password: PASSWORD })).body).toMatchObject({ status: 'ok', accountId: account.id });
   });
 });
