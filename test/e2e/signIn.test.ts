@@ -5,7 +5,7 @@ import { apiActorsFromDatabase } from '../../src/actions/access/apiTokens.ts';
 import { revokeApiToken } from '../../src/actions/access/revokeApiToken.ts';
 import { signIn } from '../../src/actions/accounts/signIn.ts';
 import { systemActor } from '../../src/actions/actor.ts';
-import { Account } from '../../src/db/entities/index.ts';
+import { Account, ApiToken, Organisation } from '../../src/db/entities/index.ts';
 import type { AccountStatus } from '../../src/domain/statuses.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { apiTokenFor, enrolTotp, givePassword, signInOver } from '../support/signIn.ts';
@@ -65,6 +65,15 @@ describe('the sign-in API answers every status', () => {
     expect(reply).toMatchObject({ status: code, body: { status: answer, accountId: account.id, accountStatus: status } });
     expect(reply.body.message).toMatch(/\w.*\./);
     expect((await t.read.account(account.id)).status).toBe(status);
+  });
+
+  it('tells the platform to send the person to enrolment where the organisation requires MFA', async () => {
+    const em = t.roster.orm.em.fork();
+    em.create(Organisation, { slug: 'mfa-org', name: 'MFA required', mfaRequired: true });
+    await em.flush();
+    const account = await accountWithPassword('ACTIVE', 'mfa-org');
+    const reply = await signInOver(t, (await apiTokenFor(t, 'mfa-org')).raw, { login: account.email, password: PASSWORD });
+    expect(reply).toMatchObject({ status: 200, body: { status: 'ok', accountId: account.id, mustEnrolMfa: true } });
   });
 
   it('a body that is not a sign-in is answered 400 with a sentence', async () => {
@@ -205,6 +214,16 @@ describe('tokens', () => {
       expect(reply.body).toMatchObject({ status: 'invalid-token' });
     }
     expect((await signInOver(t, token, { login: account.email, password: PASSWORD })).body.status).toBe('ok');
+  });
+
+  it('a token without the sign-in scope is refused 403 with a sentence, and signs nobody in', async () => {
+    const account = await accountWithPassword();
+    const { raw, id } = await apiTokenFor(t, 'default');
+    await t.roster.orm.em.fork().nativeUpdate(ApiToken, { id }, { scopes: [] });
+    const before = await t.read.account(account.id);
+    const reply = await signInOver(t, raw, { login: account.email, password: PASSWORD });
+    expect(reply).toMatchObject({ status: 403, body: { status: 'forbidden', message: 'Only an API token with the sign-in scope can sign accounts in.' } });
+    expect(await t.read.account(account.id)).toMatchObject({ lastSignInAt: before.lastSignInAt, version: before.version });
   });
 });
 
