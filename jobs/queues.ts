@@ -8,6 +8,8 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 export const SLACK_NOTIFY_QUEUE = 'slack-notify';
 /** Outbox mail (invitations, reset links): one job per outbox row, with the row's id as job id, and the outbox pass. */
 export const MAIL_QUEUE = 'mail';
+/** Bulk changes (`/users bulk`): a few runner jobs per bulk job, each taking chunks until none is left. */
+export const BULK_QUEUE = 'bulk';
 
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
@@ -17,6 +19,7 @@ export const INACTIVITY_SWEEP_SCHEDULER = 'nightly-inactivity-sweep';
 export const SEND_MAIL_JOB = 'send-mail';
 export const OUTBOX_PASS_JOB = 'outbox-pass';
 export const OUTBOX_PASS_SCHEDULER = 'outbox-pass';
+export const BULK_RUN_JOB = 'bulk-run';
 
 export interface InactivitySweepData {
   dryRun?: boolean;
@@ -41,10 +44,16 @@ export interface SendMailData {
 
 export type MailJobData = SendMailData | Record<string, never>;
 
+/** Only the bulk job's id: what to change, and whose grant it runs under, is in Postgres. */
+export interface BulkRunData {
+  jobId: string;
+}
+
 export interface Queues {
   maintenance: Queue<MaintenanceData>;
   slackNotify: Queue<SlackNotification>;
   mail: Queue<MailJobData>;
+  bulk: Queue<BulkRunData>;
   close(): Promise<void>;
 }
 
@@ -61,15 +70,22 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 3000 } },
   });
-  for (const queue of [maintenance, slackNotify, mail]) {
+  // A runner killed mid-chunk is retried by BullMQ; its chunk's transaction rolled back, so nothing is done twice.
+  const bulk = new Queue<BulkRunData>(BULK_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
+  });
+  for (const queue of [maintenance, slackNotify, mail, bulk]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
     maintenance,
     slackNotify,
     mail,
+    bulk,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close()]);
     },
   };
 }

@@ -21,11 +21,23 @@ import {
   type MaintenanceData,
   type SendMailData,
   type SlackNotification,
+  BULK_QUEUE,
+  type BulkRunData,
 } from './queues.ts';
+import { processBulkRun } from './bulkJobs.ts';
+import type { SlackBudget } from './slackBudget.ts';
+import type { Redis } from 'ioredis';
+
+/** How soon a killed bulk runner's job is noticed and run again (BullMQ's default is 30 s). */
+export const BULK_LOCK_MS = 5000;
 
 export interface WorkerDeps extends SweepDeps {
   slack: WebClient;
   mailSettings: MailSettings;
+  redis: Redis;
+  prefix: string;
+  /** The shared budget of chat.update calls that progress messages draw from. */
+  budget: SlackBudget;
 }
 
 export interface Workers {
@@ -66,14 +78,23 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     },
     { connection, prefix, concurrency: 4 },
   );
-  for (const worker of [maintenance, slackNotify, mail]) {
+  // A runner renews its lock while it works; one killed is noticed within BULK_LOCK_MS and its job run again.
+  const bulk = new Worker<BulkRunData>(BULK_QUEUE, (job) => processBulkRun(job, forJob(deps, BULK_QUEUE, job)), {
+    connection,
+    prefix,
+    // One runner per process: a job's runners spread over the worker processes.
+    concurrency: 1,
+    lockDuration: BULK_LOCK_MS,
+    stalledInterval: BULK_LOCK_MS,
+  });
+  for (const worker of [maintenance, slackNotify, mail, bulk]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close()]);
     },
   };
 }

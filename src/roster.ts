@@ -8,6 +8,8 @@ import { settlesWithin } from '../jobs/handOff.ts';
 import { mailSettings } from '../jobs/mailTransport.ts';
 import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
+import { bulkJobQueue } from '../jobs/bulkJobs.ts';
+import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
 import { grantRole } from './actions/access/grantRole.ts';
@@ -24,6 +26,8 @@ export interface Roster {
   /** The HTTP port: Slack's endpoint in HTTP mode, the health routes in both modes. */
   port: number;
   orm: Orm;
+  /** What actions reach in this process (the queues behind follow-up work included). */
+  services: ActionServices;
   redis: Redis;
   queues: Queues;
   /** Stops taking work, lets running jobs finish (unstarted ones stay queued), then closes the pools. */
@@ -41,7 +45,13 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   // Not awaited: a Redis that is away at start must not hold up the Slack receiver; the check runs once it answers.
   void warnIfRedisLosesJobs(redis, logger);
   const queues = createQueues(redis, config.REDIS_PREFIX, logger);
-  const services: ActionServices = { orm, logger, scheduler: queueScheduler(queues, logger), mail: outboxMailQueue(queues, logger) };
+  const services: ActionServices = {
+    orm,
+    logger,
+    scheduler: queueScheduler(queues, logger),
+    mail: outboxMailQueue(queues, logger),
+    bulkJobs: bulkJobQueue(queues, logger),
+  };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
     await runAction(services, grantRole, systemActor('bootstrap'), { slackUserId, role: 'owner' });
@@ -78,7 +88,16 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   if (config.ROSTER_ROLE !== 'web') {
     const slackClient = createJobSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
     workers = startWorkers(
-      { ...services, queues, slack: slackClient, reportsChannel: config.ROSTER_REPORTS_CHANNEL, mailSettings: mailSettings(config, logger) },
+      {
+        ...services,
+        queues,
+        slack: slackClient,
+        reportsChannel: config.ROSTER_REPORTS_CHANNEL,
+        mailSettings: mailSettings(config, logger),
+        redis,
+        prefix: config.REDIS_PREFIX,
+        budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
+      },
       redis,
       config.REDIS_PREFIX,
     );
@@ -96,6 +115,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   return {
     port,
     orm,
+    services,
     redis,
     queues,
     async stop() {

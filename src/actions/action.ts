@@ -41,6 +41,12 @@ export interface LockoutAlerts {
   lockedOut(event: LockoutEvent): Promise<void>;
 }
 
+/** Runs bulk jobs that an action started (accounts/bulk/); jobs/ implements it. */
+export interface BulkJobQueue {
+  /** Hands the job to the workers; if this is lost, the bulk pass picks the job up. */
+  start(jobId: string): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
@@ -48,6 +54,7 @@ export interface ActionServices {
   scheduler?: Scheduler;
   mail?: MailQueue;
   alerts?: LockoutAlerts;
+  bulkJobs?: BulkJobQueue;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */

@@ -1,4 +1,10 @@
 import type { AnyAction, CardAction, TypedAction } from './action.ts';
+import { applyBulkChunk } from './accounts/bulk/applyBulkChunk.ts';
+import { cancelBulkJob } from './accounts/bulk/cancelBulkJob.ts';
+import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
+import { listBulkJobs } from './accounts/bulk/listBulkJobs.ts';
+import { previewBulkJob } from './accounts/bulk/previewBulkJob.ts';
+import { startBulkJob } from './accounts/bulk/startBulkJob.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
 import { createAccount } from './accounts/createAccount.ts';
@@ -7,6 +13,7 @@ import { deactivateAccount } from './accounts/deactivateAccount.ts';
 import { expireLock } from './accounts/expireLock.ts';
 import { grantRole } from './access/grantRole.ts';
 import { lockAccount } from './accounts/lockAccount.ts';
+import { listAccounts } from './accounts/listAccounts.ts';
 import { lookupAccount } from './accounts/lookupAccount.ts';
 import { reactivateAccount } from './accounts/reactivateAccount.ts';
 import { resetMfa } from './accounts/resetMfa.ts';
@@ -88,6 +95,7 @@ export const cardActions: readonly CardAction[] = [
 export const registry: readonly AnyAction[] = [
   lookupAccount,
   searchAccountsAction,
+  listAccounts,
   createAccount,
   editAccount,
   searchGroupsAction,
@@ -98,6 +106,12 @@ export const registry: readonly AnyAction[] = [
   createApiToken,
   listApiTokens,
   revokeApiToken,
+  previewBulkJob,
+  startBulkJob,
+  applyBulkChunk,
+  finishBulkJob,
+  cancelBulkJob,
+  listBulkJobs,
   ...typedActions,
 ];
 

@@ -6,6 +6,7 @@ import { createApiToken } from '../actions/access/createApiToken.ts';
 import { listApiTokens } from '../actions/access/listApiTokens.ts';
 import { revokeApiToken } from '../actions/access/revokeApiToken.ts';
 import { createAccount } from '../actions/accounts/createAccount.ts';
+import { listAccounts } from '../actions/accounts/listAccounts.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
 import { commandUsage } from '../actions/commandArgs.ts';
@@ -13,11 +14,13 @@ import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
+import { ACCOUNT_FILTER_USAGE, filterTextFromWords } from '../domain/accountFilter.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { nextSweepRun } from '../domain/schedule.ts';
 import { createLogger } from '../logger.ts';
 import { lazyQueueAccess } from '../../jobs/queueAccess.ts';
 import { sweepAllInactiveAccounts } from '../actions/accounts/sweepInactiveAccounts.ts';
+import { accountPageText } from '../present/accountListText.ts';
 import { accountCardText, matchLine } from '../present/cardText.ts';
 import { groupCardText } from '../present/groupFacts.ts';
 
@@ -31,6 +34,7 @@ ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\
   token create --org <slug> [--name <label>]         an API token for the sign-in API (printed once)
   token list [--org <slug>]                          API tokens, without their secrets
   token revoke <id | roster_prefix>
+  users list ${ACCOUNT_FILTER_USAGE} [--after <cursor> | --before <cursor>]
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
   sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
 
@@ -171,6 +175,13 @@ export function plan(argv: string[]): Run {
         return async (_orm, services) => (await runAction(services, revokeApiToken, actor, { tokenId: positionals[0] })).message;
       }
       throw new UsageError('token takes: create, list, revoke');
+    }
+    case 'users': {
+      const [sub, ...more] = rest;
+      if (sub !== 'list') throw new UsageError('users takes: list');
+      const { positionals, values } = parse(more, { after: { type: 'string' }, before: { type: 'string' } });
+      const input = { filter: filterTextFromWords(positionals), after: values.after, before: values.before };
+      return async (_orm, services) => accountPageText(await runAction(services, listAccounts, actor, input), 'npm run roster -- users list');
     }
     case 'seed': {
       const { positionals, values } = parse(rest, { users: { type: 'string' }, org: { type: 'string' } });

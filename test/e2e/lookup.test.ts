@@ -155,9 +155,11 @@ describe('request verification', () => {
 
 describe('/users', () => {
   it('says plainly that the bulk commands are not in this version, instead of timing out', async () => {
-    const response = await t.send.command({ command: '/users', text: 'list', userId: VIEWER });
+    const responseUrl = t.slack.responseUrl();
+    const response = await t.send.command({ command: '/users', text: 'bulk deactivate', userId: VIEWER, responseUrl });
     expect(response.status).toBe(200);
-    expect(response.body.response_type).toBe('ephemeral');
-    expect(response.body.text).toContain('not in this version');
+    const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
+    expect(reply.args.response_type).toBe('ephemeral');
+    expect(reply.args.text).toContain('not in this version');
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type AnyAction, defineAction, runAction, UncheckedGrantError } from '../../src/actions/action.ts';
 import { accountActionFields } from '../../src/actions/formFields.ts';
 import { registry, typedActions } from '../../src/actions/registry.ts';
-import { Account, ApiToken, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
+import { Account, ApiToken, BulkJob, BulkJobItem, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
 import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/roles.ts';
 import { blocksText } from '../support/slackReplies.ts';
@@ -77,6 +77,12 @@ describe('against another organisation', () => {
       scopes: ['sign-in'],
       createdBy: 'test',
     });
+    // A bulk job of B's, and one of each caller's own (so a list of their jobs has something of A's in it).
+    const jobOfB = em.create(BulkJob, { action: 'lock', params: {}, description: 'org:cross-b', requestedBy: 'U0CROSSBADM', total: 1, channel: null });
+    for (const caller of LIMITED)
+      em.create(BulkJob, { action: 'lock', params: {}, description: 'Crossorg Group A', requestedBy: caller.userId, total: 0, channel: null });
+    await em.flush();
+    em.create(BulkJobItem, { job: jobOfB, seq: 1, accountId: beta.id });
     await em.flush();
     inB = { account: beta, groupId: groupB.id, organisationId: b.id };
     values = {
@@ -84,6 +90,8 @@ describe('against another organisation', () => {
       accountId: beta.id,
       group: 'Crossorg Group B',
       groups: [groupB.id],
+      filter: 'org:cross-b',
+      jobId: jobOfB.id,
       organisation: 'cross-b',
       query: 'crossorg',
       slackUserId: 'U0CROSSTGT',
@@ -173,6 +181,8 @@ async function fingerprint(): Promise<string> {
     'licence',
     'account_token',
     'api_token',
+    'bulk_job',
+    'bulk_job_item',
   ];
   const rows = await t.roster.orm.em
     .fork()

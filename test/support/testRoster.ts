@@ -34,7 +34,7 @@ export interface TestRoster {
    * Types `/user <text>` as `userId` and returns what Roster posted back to the command's response_url, checking that
    * the command was acknowledged and that Slack would accept the reply (Block Kit limits).
    */
-  slash(text: string, userId: string, options?: { channelId?: string }): Promise<RecordedCall>;
+  slash(text: string, userId: string, options?: { channelId?: string; command?: string }): Promise<RecordedCall>;
   /**
    * Clicks a button on an ephemeral card (a slash command's answer) as `userId`, returning Roster's edit of it. `value`
    * picks one of several buttons with the same action_id (a list's Open buttons) by the value it carries.

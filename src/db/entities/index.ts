@@ -11,6 +11,8 @@ export { AuditEvent, type IAuditEvent } from './AuditEvent.ts';
 export { AccountToken, type IAccountToken } from './AccountToken.ts';
 export { OutboxMail, type IOutboxMail } from './OutboxMail.ts';
 export { ApiToken, type IApiToken } from './ApiToken.ts';
+export { BulkJob, type IBulkJob } from './BulkJob.ts';
+export { BulkJobItem, type IBulkJobItem } from './BulkJobItem.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';
@@ -25,6 +27,8 @@ import { AuditEvent } from './AuditEvent.ts';
 import { AccountToken } from './AccountToken.ts';
 import { OutboxMail } from './OutboxMail.ts';
 import { ApiToken } from './ApiToken.ts';
+import { BulkJob } from './BulkJob.ts';
+import { BulkJobItem } from './BulkJobItem.ts';
 
 export const entities = [
   Organisation,
@@ -40,4 +44,6 @@ export const entities = [
   AccountToken,
   OutboxMail,
   ApiToken,
+  BulkJob,
+  BulkJobItem,
 ];

@@ -5,5 +5,5 @@ import { registerUsersCommand } from './users.ts';
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
   registerUserCommand(app, deps);
-  registerUsersCommand(app);
+  registerUsersCommand(app, deps);
 }

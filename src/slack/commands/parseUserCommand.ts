@@ -51,6 +51,11 @@ function tokenize(text: string): string[] | null {
   return words;
 }
 
+/** Typed text as the person typed it: an auto-linked email as the email, control characters as spaces, entities decoded. */
+export function plainCommandText(text: string): string {
+  return unescapeSlack(text.replace(MAILTO, '$1').replace(CONTROL_CHARACTERS, ' ')).trim();
+}
+
 /** Slack sends &, < and > that people type as HTML entities; mentions and links are the only real angle brackets. */
 function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

@@ -1,15 +1,88 @@
 import type { App } from '@slack/bolt';
+import { listBulkJobs } from '../../actions/accounts/bulk/listBulkJobs.ts';
+import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
+import { bulkJobsReply, bulkPreviewReply } from '../blocks/bulk.ts';
+import { runAction } from '../../actions/action.ts';
+import { type AccountPage, listAccounts } from '../../actions/accounts/listAccounts.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { accountListReply } from '../blocks/accountList.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
+import { USERS_NOT_YET, usersUsageBlocks } from '../blocks/usersUsage.ts';
+import { type ListenerDeps, requestCaller } from '../context.ts';
+import type { Message } from '../delivery.ts';
+import { type Answer, answerTo, answering } from '../replies.ts';
+import { plainCommandText } from './parseUserCommand.ts';
 
-const NOT_YET =
-  'The `/users` commands for many accounts at once (list, import, export, bulk, jobs, approvals, audit) are not in this version of Roster yet. Use `/user <who>` for one account, or `/user help`.';
+const NOT_YET = new Set(['import', 'export', 'approvals', 'audit']);
+const HELP = new Set(['help', '-h', '--help', '?']);
 
 /**
- * `/users` is in the Slack manifest so the app needs no reinstall when it arrives; until then it answers honestly
- * instead of letting Slack time out.
+ * `/users` alone or `/users list [filters]` lists accounts; any other words are taken as a filter too
+ * (`/users status:locked-out`). The subcommands still to come answer honestly that they are not here yet.
  */
-export function registerUsersCommand(app: App): void {
-  app.command('/users', async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', text: NOT_YET, blocks: sentenceBlocks(NOT_YET, ':construction:') });
+export function registerUsersCommand(app: App, deps: ListenerDeps): void {
+  app.command('/users', async ({ ack, command, client, context }) => {
+    await ack();
+    const { services } = deps;
+    const answer = answerTo(client, services.logger, command.user_id, { channel: command.channel_id, responseUrl: command.response_url });
+    await answering(answer, services.logger, async () => {
+      const text = plainCommandText(command.text);
+      const [first = '', ...rest] = text.split(/\s+/);
+      const sub = first.toLowerCase();
+      if (HELP.has(sub)) {
+        await answer.privately({ text: 'How to use /users', blocks: usersUsageBlocks() });
+        return;
+      }
+      if (sub === 'bulk') {
+        const asked = bulkRequest(rest.join(' '));
+        if (!asked) {
+          await answer.privately({
+            text: 'How to use /users bulk',
+            blocks: usersUsageBlocks('Say which change: `/users bulk <change> [filters] [--reason <text>]`.'),
+          });
+          return;
+        }
+        await showOrUsage(
+          answer,
+          async () => bulkPreviewReply(await runAction(services, previewBulkJob, requestCaller(deps, context).actor, asked)),
+          'privately',
+        );
+        return;
+      }
+      if (sub === 'jobs') {
+        await answer.privately(bulkJobsReply(await runAction(services, listBulkJobs, requestCaller(deps, context).actor, {})));
+        return;
+      }
+      if (NOT_YET.has(sub)) {
+        await answer.privately({ text: USERS_NOT_YET, blocks: sentenceBlocks(USERS_NOT_YET, ':construction:') });
+        return;
+      }
+      const filter = sub === 'list' ? rest.join(' ') : text;
+      await showList(answer, () => runAction(services, listAccounts, requestCaller(deps, context).actor, { filter }), 'privately');
+    });
   });
+}
+
+/** `<change> [filters] [--reason <text>]` after `/users bulk`: the reason may be quoted; the rest is the filter. */
+function bulkRequest(text: string): { change: string; filter: string; reason?: string } | null {
+  const reason = /\s--reason\s+(?:"([^"]*)"|“([^”]*)”|(\S+))/.exec(` ${text}`);
+  const rest = reason ? ` ${text}`.replace(reason[0], '').trim() : text.trim();
+  const [change, ...filter] = rest.split(/\s+/).filter(Boolean);
+  if (!change) return null;
+  const because = reason ? (reason[1] ?? reason[2] ?? reason[3]) : undefined;
+  return { change: change.toLowerCase(), filter: filter.join(' '), ...(because ? { reason: because } : {}) };
+}
+
+/** Shows a page of the list; a filter that cannot be read is answered with the usage, under the sentence saying why. */
+export function showList(answer: Answer, list: () => Promise<AccountPage>, how: 'replace' | 'privately'): Promise<void> {
+  return showOrUsage(answer, async () => accountListReply(await list()), how);
+}
+
+async function showOrUsage(answer: Answer, reply: () => Promise<Message>, how: 'replace' | 'privately'): Promise<void> {
+  try {
+    await answer[how](await reply());
+  } catch (error) {
+    if (!(error instanceof RefusedError && error.code === 'invalid-input')) throw error;
+    await answer.privately({ text: error.userMessage, blocks: usersUsageBlocks(error.userMessage) });
+  }
 }

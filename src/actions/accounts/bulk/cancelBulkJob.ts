@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { BulkJob } from '../../../db/entities/index.ts';
+import { RefusedError } from '../../../domain/errors.ts';
+import { type DoneOutcome, defineAction } from '../../action.ts';
+
+/** Asks a running bulk job to stop at its next chunk; what it changed so far stays changed, and its summary says so. */
+export const cancelBulkJob = defineAction({
+  name: 'bulk-cancel',
+  describedAs: 'cancelling bulk jobs',
+  requires: 'admin',
+  input: z.object({ jobId: z.uuid() }),
+  async run(ctx, { jobId }): Promise<DoneOutcome> {
+    const scope = ctx.organisationsInScope();
+    const job = await ctx.em.findOne(BulkJob, { id: jobId });
+    // A platform-wide admin may stop anyone's job; others only their own.
+    if (!job || (job.requestedBy !== ctx.actor.id && scope !== null)) throw new RefusedError('There is no such bulk job of yours.', 'not-found');
+    if (job.finishedAt) throw new RefusedError(`That job has already ${job.state === 'cancelled' ? 'been cancelled' : 'finished'}.`, 'invalid-state');
+    if (!job.cancelRequestedAt) {
+      job.cancelRequestedAt = new Date();
+      job.state = 'cancelling';
+      ctx.audit.record({
+        action: 'bulk-cancel',
+        target: { type: 'job', id: job.id, label: `${job.action} ${job.description}`.slice(0, 500), organisationId: null },
+        jobId,
+      });
+    }
+    return { kind: 'done', message: `The ${job.action} job (${job.description}) stops after the accounts it is changing now; its summary says what was done.` };
+  },
+});

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { jobCounts, jobRefusals, type JobCounts } from '../../../db/bulkJobs.ts';
+import { BulkJob } from '../../../db/entities/index.ts';
+import { defineAction } from '../../action.ts';
+
+/** Refusals a summary names; the rest are counted. */
+const REFUSALS_SHOWN = 10;
+
+export interface BulkSummary {
+  jobId: string;
+  action: string;
+  description: string;
+  state: 'done' | 'cancelled' | 'failed';
+  total: number;
+  counts: JobCounts;
+  refusals: { label: string; detail: string }[];
+  channel: string | null;
+  messageTs: string | null;
+  requestedBy: string;
+  seconds: number;
+}
+
+/**
+ * Closes a bulk job once nothing is left to do (or it was cancelled, or its runner gave up), exactly once however
+ * many workers finish together: only the first to mark it finished gets the summary to post.
+ */
+export const finishBulkJob = defineAction({
+  name: 'bulk-finish',
+  describedAs: 'finishing bulk jobs',
+  requires: 'owner',
+  scope: 'platform',
+  input: z.object({ jobId: z.uuid(), failure: z.string().max(500).optional() }),
+  async run(ctx, { jobId, failure }): Promise<BulkSummary | null> {
+    // Items another runner is changing right now are locked; that runner finishes the job once its chunk is in, so the
+    // summary counts everything that was changed.
+    const [inFlight] = await ctx.em.execute<{ free: string; pending: string }[]>(
+      `with free as (select seq from bulk_job_item where job_id = ? and state = 'pending' for update skip locked)
+       select (select count(*) from free) as free, (select count(*) from bulk_job_item where job_id = ? and state = 'pending') as pending`,
+      [jobId, jobId],
+    );
+    if (Number(inFlight?.pending) > Number(inFlight?.free)) return null;
+    const [closed] = await ctx.em.execute<{ state: BulkSummary['state'] }[]>(
+      `update bulk_job set finished_at = ?, state = case when ? then 'failed' when cancel_requested_at is not null then 'cancelled' else 'done' end
+       where id = ? and finished_at is null
+         and (? or cancel_requested_at is not null or not exists (select 1 from bulk_job_item where job_id = ? and state = 'pending'))
+       returning state`,
+      [new Date(), failure !== undefined, jobId, failure !== undefined, jobId],
+    );
+    if (!closed) return null;
+    const job = await ctx.em.findOneOrFail(BulkJob, { id: jobId });
+    const counts = await jobCounts(ctx.em, jobId);
+    ctx.audit.record({
+      action: 'bulk-finish',
+      target: { type: 'job', id: jobId, label: `${job.action} ${job.description}`.slice(0, 500), organisationId: null },
+      changes: {
+        state: { before: 'running', after: closed.state },
+        ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, { before: null, after: n }])),
+      },
+      reason: failure,
+      jobId,
+    });
+    return {
+      jobId,
+      action: job.action,
+      description: job.description,
+      state: closed.state,
+      total: job.total,
+      counts,
+      refusals: await jobRefusals(ctx.em, jobId, REFUSALS_SHOWN),
+      channel: job.channel ?? null,
+      messageTs: job.messageTs ?? null,
+      requestedBy: job.requestedBy,
+      seconds: Math.round((Date.now() - job.createdAt.getTime()) / 1000),
+    };
+  },
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { jobCounts, type JobCounts } from '../../../db/bulkJobs.ts';
+import { BulkJob } from '../../../db/entities/index.ts';
+import { defineAction } from '../../action.ts';
+
+const JOBS_LISTED = 10;
+
+export interface BulkJobLine {
+  jobId: string;
+  action: string;
+  description: string;
+  state: string;
+  total: number;
+  counts: JobCounts;
+  requestedBy: string;
+  createdAt: Date;
+}
+
+/** Running and recent bulk jobs: the caller's own, or everyone's for a platform-wide grant. */
+export const listBulkJobs = defineAction({
+  name: 'bulk-jobs',
+  describedAs: 'listing bulk jobs',
+  requires: 'admin',
+  readOnly: true,
+  input: z.object({}),
+  async run(ctx): Promise<BulkJobLine[]> {
+    const everyone = ctx.organisationsInScope() === null;
+    const jobs = await ctx.em.find(BulkJob, everyone ? {} : { requestedBy: ctx.actor.id }, { orderBy: { createdAt: 'desc' }, limit: JOBS_LISTED });
+    return Promise.all(
+      jobs.map(async (job) => ({
+        jobId: job.id,
+        action: job.action,
+        description: job.description,
+        state: job.state,
+        total: job.total,
+        counts: await jobCounts(ctx.em, job.id),
+        requestedBy: job.requestedBy,
+        createdAt: job.createdAt,
+      })),
+    );
+  },
+});

@@ -1,0 +1,111 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccountStatus } from '../domain/statuses.ts';
+
+/** A WHERE clause over `account a`, with its parameters (`?` placeholders), that selects the accounts of a job. */
+export interface SqlWhere {
+  sql: string;
+  params: unknown[];
+}
+
+/** Lists the selected accounts as the job's items, in a stable order, in one statement; returns how many. */
+export async function listJobItems(em: EntityManager, jobId: string, where: SqlWhere): Promise<number> {
+  const [row] = await em.execute<{ total: string }[]>(
+    `with listed as (
+       insert into bulk_job_item (job_id, seq, account_id, state)
+       select ?, row_number() over (order by a.id), a.id, 'pending' from account a where ${where.sql}
+       returning 1
+     ) select count(*) as total from listed`,
+    [jobId, ...where.params],
+  );
+  return Number(row?.total ?? 0);
+}
+
+export interface ClaimedItem {
+  seq: number;
+  accountId: string;
+}
+
+/** Up to `limit` pending items of the job, locked for this transaction; items another worker holds are skipped. */
+export function claimPendingItems(em: EntityManager, jobId: string, limit: number): Promise<ClaimedItem[]> {
+  return em.execute<ClaimedItem[]>(
+    `select seq, account_id as "accountId" from bulk_job_item where job_id = ? and state = 'pending' order by seq limit ? for update skip locked`,
+    [jobId, limit],
+  );
+}
+
+export interface BulkAccountRow {
+  id: string;
+  status: AccountStatus;
+  authSource: 'local' | 'sso';
+  hasSignedIn: boolean;
+  failedSignIns: number;
+  mfaEnrolled: boolean;
+  firstName: string;
+  lastName: string;
+  email: string;
+  organisationId: string;
+  deletionPolicy: 'soft' | 'hard' | 'never';
+  lockoutThreshold: number;
+  ownsGroups: boolean;
+}
+
+/** The claimed accounts as the status machine needs them, locked until the transaction ends. */
+export function lockAccountsForBulk(em: EntityManager, accountIds: readonly string[]): Promise<BulkAccountRow[]> {
+  return em.execute<BulkAccountRow[]>(
+    `select a.id, a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn",
+       a.failed_sign_ins as "failedSignIns", a.mfa_enrolled as "mfaEnrolled", a.first_name as "firstName",
+       a.last_name as "lastName", a.email, a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
+       o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups"
+     from account a join organisation o on o.id = a.organisation_id
+     where a.id = any(?::uuid[]) order by a.id for update of a`,
+    [`{${accountIds.join(',')}}`],
+  );
+}
+
+export interface JobCounts {
+  pending: number;
+  done: number;
+  refused: number;
+  unchanged: number;
+}
+
+export async function jobCounts(em: EntityManager, jobId: string): Promise<JobCounts> {
+  const rows = await em.execute<{ state: keyof JobCounts; n: string }[]>(`select state, count(*) as n from bulk_job_item where job_id = ? group by state`, [
+    jobId,
+  ]);
+  const counts: JobCounts = { pending: 0, done: 0, refused: 0, unchanged: 0 };
+  for (const row of rows) counts[row.state] = Number(row.n);
+  return counts;
+}
+
+/** The first refusals of a job, for its summary: why each account was left as it was. */
+export function jobRefusals(em: EntityManager, jobId: string, limit: number): Promise<{ label: string; detail: string }[]> {
+  return em.execute(
+    `select coalesce(a.first_name || ' ' || a.last_name || ' <' || a.email || '>', i.account_id::text) as label, i.detail
+     from bulk_job_item i left join account a on a.id = i.account_id where i.job_id = ? and i.state = 'refused' order by i.seq limit ?`,
+    [jobId, limit],
+  );
+}
+
+/** The selected accounts grouped by everything a bulk change decides on, with how many share each. */
+export function selectionProfile(
+  em: EntityManager,
+  where: SqlWhere,
+): Promise<(Omit<BulkAccountRow, 'id' | 'firstName' | 'lastName' | 'email'> & { count: string })[]> {
+  return em.execute(
+    `select a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn", a.failed_sign_ins as "failedSignIns",
+       a.mfa_enrolled as "mfaEnrolled", a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
+       o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups", count(*) as count
+     from account a join organisation o on o.id = a.organisation_id where ${where.sql}
+     group by 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+    where.params,
+  );
+}
+
+/** The first accounts of a selection, as a preview names them. */
+export function selectionSample(em: EntityManager, where: SqlWhere, limit: number): Promise<{ label: string; status: string }[]> {
+  return em.execute(
+    `select a.first_name || ' ' || a.last_name || ' <' || a.email || '>' as label, a.status from account a where ${where.sql} order by a.last_name, a.first_name, a.id limit ?`,
+    [...where.params, limit],
+  );
+}

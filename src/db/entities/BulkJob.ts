@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const BULK_JOB_STATES = ['running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
+
+/**
+ * One change applied to many accounts (`/users bulk`). Its accounts are listed in bulk_job_item when it is confirmed,
+ * so the selection does not move while the job runs, and each item records its own outcome: a worker killed
+ * half-way leaves the items it did not finish pending, and whoever takes the job next finishes exactly those.
+ */
+export const BulkJob = defineEntity({
+  name: 'BulkJob',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    /** The action applied to each account, e.g. `deactivate`. */
+    action: p.string().length(64),
+    /** The action's own values besides the account (a role, a reason). */
+    params: p.json<Record<string, unknown>>(),
+    /** The selection as the person described it, shown in progress messages and `/users jobs`. */
+    description: p.string().length(500),
+    requestedBy: p.string().length(64),
+    state: p.enum(BULK_JOB_STATES).default('running'),
+    total: p.integer(),
+    /** Where the progress message is, once posted. */
+    channel: p.string().length(64).nullable(),
+    messageTs: p.string().length(64).nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    cancelRequestedAt: p.datetime().nullable(),
+    finishedAt: p.datetime().nullable(),
+  },
+  indexes: [{ properties: ['requestedBy', 'createdAt'] }],
+});
+
+export type IBulkJob = InferEntity<typeof BulkJob>;

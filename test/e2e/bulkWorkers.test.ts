@@ -1,0 +1,105 @@
+// Bulk jobs run by real worker processes: one killed with SIGKILL half-way through a 100,000-account job, and two
+// sharing one job. The app in this test file is a web process only, so every chunk is done by the spawned workers.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../../src/actions/action.ts';
+import { slackActor } from '../../src/actions/actor.ts';
+import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
+import { BOT_TOKEN, SIGNING_SECRET, startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const ADMIN = 'U0BULKWRK1';
+let t: TestRoster;
+const workers: ChildProcess[] = [];
+
+/** A worker process as `ROSTER_ROLE=worker npm start` runs it, on this test's database, Redis prefix and fake Slack. */
+function startWorker(): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: t.config.DATABASE_URL,
+      REDIS_URL: t.config.REDIS_URL,
+      REDIS_PREFIX: t.config.REDIS_PREFIX,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_API_URL: t.config.SLACK_API_URL,
+      ROSTER_ROLE: 'worker',
+      LOG_LEVEL: 'debug',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  workers.push(child);
+  return { child, output: () => output };
+}
+
+async function seedActive(organisationSlug: string, count: number, tag: string): Promise<void> {
+  await t.roster.orm.em.fork().execute(
+    `insert into account (id, organisation_id, username, email, first_name, last_name, status, status_changed_at, role, auth_source,
+       mfa_enrolled, developer_mode, failed_sign_ins, last_sign_in_at, created_at, updated_at, version)
+     select gen_random_uuid(), o.id, ? || n, ? || n || '@example.test', 'Worker', 'Person ' || n, 'ACTIVE', now(), 'user', 'local', false, false, 0,
+       now(), now(), now(), 1
+     from organisation o, generate_series(1, ?) n where o.slug = ?`,
+    [`${tag}.`, `${tag}.`, count, organisationSlug],
+  );
+}
+
+async function counts(jobId: string): Promise<{ done: number; pending: number; audited: number; distinct: number; suspended: number }> {
+  const [row] = await t.roster.orm.em.fork().execute<Record<string, string>[]>(
+    `select (select count(*) from bulk_job_item where job_id = ? and state = 'done') as done,
+            (select count(*) from bulk_job_item where job_id = ? and state = 'pending') as pending,
+            (select count(*) from audit_event where job_id = ? and action = 'lock') as audited,
+            (select count(distinct target_id) from audit_event where job_id = ? and action = 'lock') as distinct,
+            (select count(*) from account a join bulk_job_item i on i.account_id = a.id where i.job_id = ? and a.status = 'SUSPENDED') as suspended`,
+    [jobId, jobId, jobId, jobId, jobId],
+  );
+  return Object.fromEntries(Object.entries(row!).map(([key, value]) => [key, Number(value)])) as never;
+}
+
+async function start(organisationSlug: string): Promise<string> {
+  await t.given.grant(`${ADMIN}${organisationSlug.length}`, 'admin', organisationSlug);
+  const actor = await slackActor(t.roster.orm.em, `${ADMIN}${organisationSlug.length}`);
+  const services = { orm: t.roster.orm, logger: t.logger, bulkJobs: t.roster.services.bulkJobs };
+  return (await runAction(services, startBulkJob, actor, { change: 'lock', filter: 'status:active', channel: `C0${organisationSlug}` })).jobId;
+}
+
+beforeAll(async () => {
+  t = await startTestRoster({ ROSTER_ROLE: 'web' });
+});
+afterAll(async () => {
+  for (const child of workers) child.kill('SIGKILL');
+  await t?.stop();
+});
+
+describe('bulk jobs in worker processes', () => {
+  it('finish a 100,000-account job after its worker is killed half-way: every account changed and audited exactly once', async () => {
+    await t.given.organisation('bulk-kill');
+    await seedActive('bulk-kill', 100_000, 'killed');
+    const first = startWorker();
+    const jobId = await start('bulk-kill');
+    await expect.poll(async () => (await counts(jobId)).done, { timeout: 60_000, interval: 100 }).toBeGreaterThan(10_000);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const atKill = await counts(jobId);
+    expect(atKill.pending).toBeGreaterThan(0);
+
+    startWorker();
+    await t.slack.waitFor('chat.update', (c) => c.args.channel === 'C0bulk-kill' && String(c.args.text).startsWith('Finished'), 120_000);
+    expect(await counts(jobId)).toEqual({ done: 100_000, pending: 0, audited: 100_000, distinct: 100_000, suspended: 100_000 });
+  }, 240_000);
+
+  it('share one job between two worker processes, each doing part of it', async () => {
+    await t.given.organisation('bulk-two');
+    await seedActive('bulk-two', 30_000, 'shared');
+    for (const child of workers.splice(0)) child.kill('SIGKILL');
+    const [one, two] = [startWorker(), startWorker()];
+    await expect.poll(() => one.output() + two.output(), { timeout: 30_000 }).toMatch(/Roster started[\s\S]*Roster started/);
+    const jobId = await start('bulk-two');
+    await t.slack.waitFor('chat.update', (c) => c.args.channel === 'C0bulk-two' && String(c.args.text).startsWith('Finished'), 120_000);
+    expect(await counts(jobId)).toMatchObject({ done: 30_000, audited: 30_000, distinct: 30_000 });
+    const chunksBy = (output: string) => output.split('\n').filter((line) => line.includes('bulk chunk applied') && line.includes(jobId)).length;
+    expect(chunksBy(one.output())).toBeGreaterThan(0);
+    expect(chunksBy(two.output())).toBeGreaterThan(0);
+  }, 240_000);
+});
