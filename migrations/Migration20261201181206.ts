@@ -4,7 +4,7 @@ export class Migration20261201181206 extends Migration {
   override name = 'Migration20261201181206';
 
   // API tokens for the sign-in API (scopes as an array, so a later SCIM scope is a new value, not a new column); the
-  // audit trail's actor may now be an API token; an account's TOTP secret and its last accepted time step (replays).
+  // audit trail's actor may now be an API token; the last TOTP time step an account's sign-in accepted (no replays).
   // Reviewed: nothing else in the schema changes.
   override up(): void | Promise<void> {
     this.addSql(
@@ -16,7 +16,7 @@ export class Migration20261201181206 extends Migration {
     this.addSql(`alter table "audit_event" drop constraint "audit_event_actor_type_check";`);
     this.addSql(`alter table "audit_event" add constraint "audit_event_actor_type_check" check ("actor_type" in ('slack', 'cli', 'system', 'api'));`);
 
-    this.addSql(`alter table "account" add "totp_secret" text null, add "totp_last_step" int null;`);
+    this.addSql(`alter table "account" add "totp_last_step" int null;`);
 
     this.addSql(
       `alter table "api_token" add constraint "api_token_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on delete cascade;`,
@@ -26,7 +26,7 @@ export class Migration20261201181206 extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`drop table if exists "api_token" cascade;`);
 
-    this.addSql(`alter table "account" drop column "totp_secret", drop column "totp_last_step";`);
+    this.addSql(`alter table "account" drop column "totp_last_step";`);
 
     this.addSql(`alter table "audit_event" drop constraint "audit_event_actor_type_check";`);
     this.addSql(`alter table "audit_event" add constraint "audit_event_actor_type_check" check ("actor_type" in ('slack', 'cli', 'system'));`);

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().regex(/@/, 'must be a sender address such as "Roster <roster@example.com>"').default('Roster <roster@localhost>'),
   ROSTER_PUBLIC_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://roster.example.com' }).optional()),
   ROSTER_INVITATION_LINK_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  ROSTER_IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(1_000_000),
+  ROSTER_IMPORT_MAX_FILE_MB: z.coerce.number().int().min(1).max(1024).default(200),
   ROSTER_RESET_LINK_MINUTES: z.coerce
     .number()
     .int()

@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health.ts';
 import { redisRateLimiter, type RateLimiter } from './http/rateLimits.ts';
 import { signInRoutes } from './http/signIn.ts';
 import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
+import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
@@ -80,6 +81,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
           redis: () => redis.ping().then(() => undefined),
         }),
         ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
+        ...passwordPageRoutes({ services, publicUrl: config.ROSTER_PUBLIC_URL }),
       ],
     );
     port = await slack.start();

@@ -43,3 +43,11 @@ export function cliActor(): Actor {
 export function systemActor(process: string): Actor {
   return { kind: 'system', id: process, grants: [{ role: 'owner', organisationId: null }] };
 }
+
+/**
+ * Whoever opens a mailed link. The link's token is their credential, and the actions the pages run check it before
+ * anything else and then the grant against the token's own account: the grant only lets those actions run.
+ */
+export function linkHolderActor(): Actor {
+  return { kind: 'system', id: 'mail-link', grants: [{ role: 'owner', organisationId: null }] };
+}

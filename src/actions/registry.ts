@@ -7,18 +7,23 @@ import { previewBulkJob } from './accounts/bulk/previewBulkJob.ts';
 import { startBulkJob } from './accounts/bulk/startBulkJob.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
+import { classifyImport } from './accounts/classifyImport.ts';
 import { createAccount } from './accounts/createAccount.ts';
 import { createOrganisation } from './organisations/createOrganisation.ts';
 import { deactivateAccount } from './accounts/deactivateAccount.ts';
+import { enrolMfa } from './accounts/enrolMfa.ts';
 import { expireLock } from './accounts/expireLock.ts';
 import { grantRole } from './access/grantRole.ts';
 import { lockAccount } from './accounts/lockAccount.ts';
 import { listAccounts } from './accounts/listAccounts.ts';
 import { lookupAccount } from './accounts/lookupAccount.ts';
+import { openMfaEnrolment } from './accounts/openMfaEnrolment.ts';
+import { openPasswordLink } from './accounts/openPasswordLink.ts';
 import { reactivateAccount } from './accounts/reactivateAccount.ts';
 import { resetMfa } from './accounts/resetMfa.ts';
 import { resetPassword } from './accounts/resetPassword.ts';
 import { sendInvite } from './accounts/sendInvite.ts';
+import { setPassword } from './accounts/setPassword.ts';
 import { resendInvite } from './accounts/resendInvite.ts';
 import { revokeRole } from './access/revokeRole.ts';
 import { searchAccountsAction } from './accounts/searchAccounts.ts';
@@ -96,6 +101,7 @@ export const registry: readonly AnyAction[] = [
   lookupAccount,
   searchAccountsAction,
   listAccounts,
+  classifyImport,
   createAccount,
   editAccount,
   searchGroupsAction,
@@ -112,6 +118,10 @@ export const registry: readonly AnyAction[] = [
   finishBulkJob,
   cancelBulkJob,
   listBulkJobs,
+  openPasswordLink,
+  setPassword,
+  openMfaEnrolment,
+  enrolMfa,
   ...typedActions,
 ];
 

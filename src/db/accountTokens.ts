@@ -30,7 +30,20 @@ export async function issueAccountToken(em: EntityManager, accountId: string, pu
   return { id: token.id, raw, expiresAt };
 }
 
-export type Redemption = { ok: true; account: IAccount } | { ok: false; reason: TokenRefusal; message: string };
+/** A refused token that Roster issued (used, replaced, expired) still names its account, for the audit trail. */
+export type Redemption = { ok: true; account: IAccount } | { ok: false; reason: TokenRefusal; message: string; account?: IAccount };
+
+/**
+ * Whether the token would open its link now, without using it up: a page shows its form with this, and only the
+ * change that succeeds redeems the token, so a refused password leaves the link working.
+ */
+export async function checkToken(em: EntityManager, rawToken: string, purpose: TokenPurpose, now = new Date()): Promise<Redemption> {
+  const token = await em.findOne(AccountToken, { hash: hashToken(rawToken), purpose }, { populate: ['account', 'account.organisation'], refresh: true });
+  if (!token) return { ok: false, reason: 'unknown', message: describeTokenRefusal('unknown', purpose) };
+  const reason = tokenRefusal(token, now);
+  if (!reason) return { ok: true, account: token.account };
+  return { ok: false, reason, message: describeTokenRefusal(reason, purpose), account: token.account };
+}
 
 /**
  * Opens a link once: the token must be known, of this purpose, unused, not replaced and not expired; it is then marked
@@ -38,12 +51,24 @@ export type Redemption = { ok: true; account: IAccount } | { ok: false; reason: 
  */
 export async function redeemToken(em: EntityManager, rawToken: string, purpose: TokenPurpose, now = new Date()): Promise<Redemption> {
   const hash = hashToken(rawToken);
-  const claimed = await em.nativeUpdate(AccountToken, { hash, purpose, usedAt: null, replacedAt: null, expiresAt: { $gt: now } }, { usedAt: now });
-  if (claimed === 1) {
+  if (await claimToken(em, rawToken, purpose, now)) {
     const token = await em.findOneOrFail(AccountToken, { hash }, { populate: ['account', 'account.organisation'], refresh: true });
     return { ok: true, account: token.account };
   }
   const token = await em.findOne(AccountToken, { hash, purpose }, { refresh: true });
   const reason: TokenRefusal = (token && tokenRefusal(token, now)) || 'unknown';
   return { ok: false, reason, message: describeTokenRefusal(reason, purpose) };
+}
+
+/**
+ * Marks the token used if it still opens its link, in one statement, so two submissions racing each other cannot both
+ * succeed; false when it no longer does. Inside a transaction, a rollback gives the token back.
+ */
+export async function claimToken(em: EntityManager, rawToken: string, purpose: TokenPurpose, now = new Date()): Promise<boolean> {
+  const claimed = await em.nativeUpdate(
+    AccountToken,
+    { hash: hashToken(rawToken), purpose, usedAt: null, replacedAt: null, expiresAt: { $gt: now } },
+    { usedAt: now },
+  );
+  return claimed === 1;
 }

@@ -15,3 +15,8 @@ export type FeatureKind = (typeof FEATURE_KINDS)[number];
 export function normaliseLogin(value: string): string {
   return value.trim().toLowerCase();
 }
+
+/** The username an account gets when none is given: its email's part before the @, in the characters usernames allow. */
+export function defaultUsername(email: string): string {
+  return normaliseLogin(email.split('@')[0]!).replace(/[^a-z0-9._-]/g, '');
+}

@@ -1,14 +1,15 @@
 import type { AccountStatus } from './statuses.ts';
 
 /**
- * Single-use links mailed to an account's owner. Pure: no I/O, no clock.
- * Each mail template carries exactly one link of the same purpose.
+ * Single-use tokens held by an account's owner. Pure: no I/O, no clock.
+ * Each mail template carries exactly one link of the same purpose; an `mfa-enrolment` token is never mailed: the page
+ * that has just set a password hands it to the browser, for the two-step verification step that follows.
  */
-export const TOKEN_PURPOSES = ['invitation', 'password-reset'] as const;
-export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+export const MAIL_TEMPLATES = ['invitation', 'password-reset'] as const;
+export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
-export const MAIL_TEMPLATES = TOKEN_PURPOSES;
-export type MailTemplate = TokenPurpose;
+export const TOKEN_PURPOSES = [...MAIL_TEMPLATES, 'mfa-enrolment'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** Why a link no longer opens; 'unknown' also covers a token of another purpose, so a link's purpose cannot be probed. */
 export type TokenRefusal = 'unknown' | 'expired' | 'used' | 'replaced';
@@ -36,22 +37,28 @@ export function tokenRefusal(token: StoredToken, now: Date): Exclude<TokenRefusa
   return undefined;
 }
 
-const LINK_NAMES: { readonly [P in TokenPurpose]: string } = {
+const LINK_NAMES: { readonly [P in MailTemplate]: string } = {
   invitation: 'invitation link',
   'password-reset': 'password reset link',
 };
 
-/** The sentence a sign-in page shows for a refused link. */
+/** The sentence a set-password page shows for a refused link (or a refused enrolment step), saying what to do next. */
 export function describeTokenRefusal(reason: TokenRefusal, purpose: TokenPurpose): string {
+  if (purpose === 'mfa-enrolment') {
+    // The password is already set when this step is refused: the next sign-in asks for the enrolment again.
+    return reason === 'unknown'
+      ? 'This two-step verification page is not valid; sign in with your new password and you will be asked to set it up.'
+      : 'This two-step verification page has expired or was already used; sign in with your new password and you will be asked to set it up.';
+  }
   const link = LINK_NAMES[purpose];
   switch (reason) {
     case 'unknown':
-      return `This ${link} is not valid; check that the whole link was copied, or ask for a new one.`;
+      return `This ${link} is not valid; check that the whole link was copied, or ask your helpdesk for a new one.`;
     case 'expired':
       return `This ${link} has expired; ask your helpdesk for a new one.`;
     case 'used':
-      return `This ${link} has already been used; each link works once.`;
+      return `This ${link} has already been used; each link works once, so ask your helpdesk for a new one if you still need it.`;
     case 'replaced':
-      return `A newer ${link} was sent since; use the link in the latest mail.`;
+      return `A newer ${link} was sent since; use the link in the latest mail, or ask your helpdesk for a new one.`;
   }
 }

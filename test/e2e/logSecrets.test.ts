@@ -30,15 +30,28 @@ describe.each(modes)('no secret reaches the logs ($mode, LOG_LEVEL debug)', ({ e
 
   const requestLines = (path: string) => t.logs.filter((line) => line.msg === 'no route for this request' && line.path === path);
 
-  it.each(['/invitation', '/reset-password', '/anything'])('a mailed link %s?token=... answers 404 and its token is nowhere in the logs', async (path) => {
+  it('a link to a path Roster does not serve, /anything?token=..., answers 404 and its token is nowhere in the logs', async () => {
     const token = randomBytes(32).toString('base64url');
-    const response = await fetch(`${base}${path}?token=${token}`);
+    const response = await fetch(`${base}/anything?token=${token}`);
 
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'not found' });
-    expect(requestLines(path)).toHaveLength(1);
+    expect(requestLines('/anything')).toHaveLength(1);
     expect(t.rawLogs()).not.toContain(token);
   });
+
+  it.each(['/invitation', '/reset-password'])(
+    'a mailed link %s?token=... with an unknown token is refused by its page, and the token is nowhere in the logs',
+    async (path) => {
+      const token = randomBytes(32).toString('base64url');
+      const response = await fetch(`${base}${path}?token=${token}`);
+
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain('link is not valid; check that the whole link was copied');
+      expect(t.logs.filter((line) => line.msg === 'password page served' && line.path === path)).toMatchObject([{ method: 'GET', status: 404 }]);
+      expect(t.rawLogs()).not.toContain(token);
+    },
+  );
 
   it('a token in the path itself is not logged either; the route it was sent to is', async () => {
     const token = randomBytes(32).toString('base64url');

@@ -109,6 +109,7 @@ describe('against another organisation', () => {
       seats: '5',
       until: '2099-01-01',
       tokenId: tokenB.id,
+      candidates: [{ row: 2, email: beta.email, firstName: 'Crossorg', lastName: 'Beta' }],
     };
   });
 

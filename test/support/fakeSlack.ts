@@ -26,6 +26,27 @@ export interface FakeSlackUser {
   real_name?: string;
 }
 
+/** A file as the fake holds it: one a person shared (`shareFile`) or one the app uploaded (`uploads`). */
+export interface FakeSlackFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  /** Who shared it: a person's ID, or the bot's for an upload. */
+  user: string;
+  bytes: Buffer;
+  /** Where it was shared (completeUploadExternal's channel_id or channels). */
+  channels: string[];
+  initialComment?: string;
+  threadTs?: string;
+}
+
+export interface FakeSlackOptions {
+  /** The only token that may download files; without it any bot token (`xoxb-...`) may. */
+  botToken?: string;
+}
+
 export interface FakeSlack {
   /** Base Web API URL with a trailing slash, to pass as WebClient's `slackApiUrl`. */
   url: string;
@@ -36,7 +57,11 @@ export interface FakeSlack {
   waitFor(method: string, predicate?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
   failNext(method: string, failure: Failure, times?: number): void;
   setUser(user: FakeSlackUser): void;
-  /** Clears recorded calls and pending failures; users stay. */
+  /** A file as if a person had shared it in Slack, for files.info and its url_private download. */
+  shareFile(file: { name: string; bytes: Buffer | string; mimetype?: string; title?: string; user?: string; channels?: string[] }): FakeSlackFile;
+  /** Files the app uploaded through getUploadURLExternal, the upload URL and completeUploadExternal, in order. */
+  uploads(): FakeSlackFile[];
+  /** Clears recorded calls, pending failures and uploads; users and shared files stay. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -51,11 +76,28 @@ export const FAKE_BOT_ID = 'B0BOT';
 const RESPONSE_URL_METHOD = 'response_url';
 
 // WebClient form-encodes every non-primitive argument as a JSON string.
-const JSON_ENCODED_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks']);
+const JSON_ENCODED_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'unfurls', 'user_auth_blocks', 'files']);
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.scheduleMessage', RESPONSE_URL_METHOD]);
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+/** Calls to an upload URL (the external upload flow's second step) are recorded under this name. */
+export const FILE_UPLOAD_METHOD = 'file_upload';
+/** Downloads of url_private / url_private_download are recorded under this name. */
+export const FILE_DOWNLOAD_METHOD = 'file_download';
+
+const MIMETYPES: Record<string, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  txt: 'text/plain',
+  json: 'application/json',
+};
+
+const extensionOf = (name: string) => (name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '');
+
+// What Slack serves instead of the file when a download carries no valid token: its sign-in page, with HTTP 200.
+const SIGN_IN_PAGE = '<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Fake</body></html>';
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   let calls: RecordedCall[] = [];
   let failures = new Map<string, Failure[]>();
   let waiters: Array<{ method: string; predicate: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }> = [];
@@ -63,6 +105,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let tsCounter = 0;
   let viewCounter = 0;
   let responseUrlCounter = 0;
+  let fileCounter = 0;
+  const files = new Map<string, FakeSlackFile>();
+  /** Files between getUploadURLExternal and completeUploadExternal: the length Slack was promised, and the bytes once posted. */
+  let pendingUploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  let uploaded: FakeSlackFile[] = [];
+  const nextFileId = () => `F${String(++fileCounter).padStart(10, '0')}`;
 
   const nextTs = () => {
     tsCounter += 100;
@@ -99,6 +147,83 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 
   const dmChannelFor = (userId: string) => `D${userId.replace(/[^A-Z0-9]/gi, '').toUpperCase()}`;
+
+  const privateUrl = (file: FakeSlackFile, download: boolean) =>
+    `${base}/files-pri/${FAKE_TEAM_ID}-${file.id}/${download ? 'download/' : ''}${encodeURIComponent(file.name)}`;
+
+  const fileObject = (file: FakeSlackFile): Json => ({
+    id: file.id,
+    created: 1_700_000_000,
+    timestamp: 1_700_000_000,
+    name: file.name,
+    title: file.title,
+    mimetype: file.mimetype,
+    filetype: file.filetype,
+    pretty_type: file.filetype.toUpperCase(),
+    user: file.user,
+    user_team: FAKE_TEAM_ID,
+    editable: false,
+    size: file.bytes.length,
+    mode: 'hosted',
+    is_external: false,
+    external_type: '',
+    is_public: false,
+    public_url_shared: false,
+    display_as_bot: file.user === FAKE_BOT_USER_ID,
+    url_private: privateUrl(file, false),
+    url_private_download: privateUrl(file, true),
+    permalink: `https://fake.slack.test/files/${file.user}/${file.id}/${encodeURIComponent(file.name)}`,
+    channels: file.channels.filter((c) => c.startsWith('C')),
+    groups: file.channels.filter((c) => c.startsWith('G')),
+    ims: file.channels.filter((c) => c.startsWith('D')),
+  });
+
+  const mayDownload = (token: string | undefined) => (options.botToken === undefined ? Boolean(token?.startsWith('xoxb-')) : token === options.botToken);
+
+  /** GET url_private(_download): the bytes for the bot's token, the sign-in page for anyone else, as Slack does. */
+  const download = (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const token = bearerToken(req);
+    const id = /^\/files-pri\/[^/]+-(F[0-9A-Z]+)\//.exec(path)?.[1];
+    const file = id ? files.get(id) : undefined;
+    const call: RecordedCall = { method: FILE_DOWNLOAD_METHOD, args: { file: id, path }, at: Date.now(), failed: false };
+    if (token !== undefined) call.token = token;
+    if (!mayDownload(token)) {
+      record({ ...call, failed: true, error: 'not_authed' });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      return res.end(SIGN_IN_PAGE);
+    }
+    if (!file) {
+      record({ ...call, failed: true, error: 'file_not_found' });
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return res.end('Not found');
+    }
+    record(call);
+    res.writeHead(200, { 'Content-Type': file.mimetype, 'Content-Length': String(file.bytes.length) });
+    res.end(file.bytes);
+  };
+
+  /** POST to an upload URL: raw bytes or a multipart form (what the SDK's uploadV2 sends), of the promised length. */
+  const receiveUpload = async (req: IncomingMessage, res: ServerResponse, fileId: string) => {
+    const raw = await readBytes(req);
+    const pending = pendingUploads.get(fileId);
+    const call: RecordedCall = { method: FILE_UPLOAD_METHOD, args: { file_id: fileId, bytes: raw.length }, at: Date.now(), failed: false };
+    let bytes = raw;
+    const contentType = req.headers['content-type'] ?? '';
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'Content-Type': contentType } }).formData();
+      const part = [...form.values()].find((value): value is File => typeof value !== 'string');
+      bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    if (!pending || bytes.length !== pending.length) {
+      record({ ...call, failed: true, error: pending ? 'length_mismatch' : 'unknown_upload' });
+      res.writeHead(pending ? 400 : 404, { 'Content-Type': 'text/plain' });
+      return res.end(pending ? `expected ${pending.length} bytes, got ${bytes.length}` : 'unknown upload');
+    }
+    pending.bytes = bytes;
+    record(call);
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(`OK - ${bytes.length}`);
+  };
 
   const answer = (method: string, args: Json): Answer => {
     if (MESSAGE_METHODS.has(method)) {
@@ -164,6 +289,54 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         if (!first && !args.channel) return refuse('invalid_arguments');
         return ok({ channel: { id: first ? dmChannelFor(first) : args.channel } });
       }
+      case 'files.info': {
+        const file = files.get(String(args.file ?? ''));
+        return file ? ok({ file: fileObject(file), comments: [], response_metadata: { next_cursor: '' } }) : refuse('file_not_found');
+      }
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename) return refuse('invalid_arguments');
+        if (!Number.isInteger(length) || length < 1) return refuse('invalid_arguments');
+        const fileId = nextFileId();
+        pendingUploads.set(fileId, { filename: String(args.filename), length });
+        return ok({ upload_url: `${base}/upload/v1/${fileId}`, file_id: fileId });
+      }
+      case 'files.completeUploadExternal': {
+        if (!Array.isArray(args.files) || args.files.length === 0) return refuse('invalid_arguments');
+        const channels = args.channel_id
+          ? [String(args.channel_id)]
+          : String(args.channels ?? '')
+              .split(',')
+              .filter(Boolean);
+        const done: FakeSlackFile[] = [];
+        for (const entry of args.files as unknown[]) {
+          const id = isObject(entry) ? String(entry.id ?? '') : '';
+          const pending = pendingUploads.get(id);
+          // Slack completes only files whose bytes reached the upload URL.
+          if (!pending?.bytes) return refuse('file_not_found');
+          const title = isObject(entry) && typeof entry.title === 'string' && entry.title ? entry.title : pending.filename;
+          const extension = extensionOf(pending.filename);
+          const file: FakeSlackFile = {
+            id,
+            name: pending.filename,
+            title,
+            mimetype: MIMETYPES[extension] ?? 'application/octet-stream',
+            filetype: extension || 'binary',
+            user: FAKE_BOT_USER_ID,
+            bytes: pending.bytes,
+            channels,
+          };
+          if (args.initial_comment) file.initialComment = String(args.initial_comment);
+          if (args.thread_ts) file.threadTs = String(args.thread_ts);
+          done.push(file);
+        }
+        for (const file of done) {
+          pendingUploads.delete(file.id);
+          files.set(file.id, file);
+          uploaded.push(file);
+        }
+        return ok({ files: done.map((file) => ({ id: file.id, title: file.title })) });
+      }
       case 'apps.connections.open':
         return ok({ url: `${base.replace('http:', 'ws:')}/socket` });
       default:
@@ -173,6 +346,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake.slack.test');
+    if (req.method === 'GET' && url.pathname.startsWith('/files-pri/')) return download(req, res, url.pathname);
+    const upload = /^\/upload\/v1\/(F[0-9A-Z]+)$/.exec(url.pathname);
+    if (upload && req.method === 'POST') return receiveUpload(req, res, upload[1]!);
     let method: string;
     if (url.pathname.startsWith('/api/')) method = url.pathname.slice('/api/'.length);
     else if (url.pathname.startsWith('/response/')) method = RESPONSE_URL_METHOD;
@@ -201,8 +377,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       result = answer(method, args);
     }
 
-    const auth = req.headers.authorization;
-    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : typeof args.token === 'string' ? args.token : undefined;
+    const token = bearerToken(req) ?? (typeof args.token === 'string' ? args.token : undefined);
     const failed = result.status !== 200 || result.body.ok === false;
     const call: RecordedCall = { method, args, at: Date.now(), failed };
     if (failed) call.error = String(result.body.error);
@@ -266,9 +441,27 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     setUser(user) {
       users.set(user.id, user);
     },
+    shareFile({ name, bytes, mimetype, title, user = 'U0SHARER', channels = [] }) {
+      const extension = extensionOf(name);
+      const file: FakeSlackFile = {
+        id: nextFileId(),
+        name,
+        title: title ?? name,
+        mimetype: mimetype ?? MIMETYPES[extension] ?? 'application/octet-stream',
+        filetype: extension || 'binary',
+        user,
+        bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8'),
+        channels,
+      };
+      files.set(file.id, file);
+      return file;
+    },
+    uploads: () => [...uploaded],
     reset() {
       calls = [];
       failures = new Map();
+      pendingUploads = new Map();
+      uploaded = [];
     },
     close() {
       return new Promise<void>((resolve, reject) => {
@@ -333,10 +526,19 @@ function hasContent(args: Json): boolean {
   return Boolean(args.text) || (Array.isArray(args.blocks) && args.blocks.length > 0) || (Array.isArray(args.attachments) && args.attachments.length > 0);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
 }
 
 function parseBody(contentType: string | undefined, raw: string): Json {

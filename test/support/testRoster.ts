@@ -60,7 +60,7 @@ export interface TestRoster {
  * database, its own Redis key prefix and a fake Slack Web API.
  */
 export async function startTestRoster(env: Record<string, string> = {}): Promise<TestRoster> {
-  const slack = await startFakeSlack();
+  const slack = await startFakeSlack({ botToken: BOT_TOKEN });
   const database = await createTestDatabase(inject('templateDatabase'));
   const config = configSchema.parse({
     DATABASE_URL: database.url,

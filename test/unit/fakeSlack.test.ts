@@ -2,7 +2,7 @@ import { App, LogLevel } from '@slack/bolt';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { blockKitErrors, startFakeSlack, type FakeSlack } from '../support/fakeSlack.ts';
+import { blockKitErrors, FILE_DOWNLOAD_METHOD, FILE_UPLOAD_METHOD, startFakeSlack, type FakeSlack } from '../support/fakeSlack.ts';
 import { blockActionsPayload, blockSuggestionPayload, slackRequester, viewSubmissionPayload } from '../support/slackRequests.ts';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -203,6 +203,70 @@ describe('fake Slack Web API', () => {
     await expect(fake.waitFor('chat.postMessage', (c) => c.args.text === 'third', 50)).rejects.toThrow(
       /waitFor\('chat.postMessage'\) timed out after 50ms: 2 chat.postMessage call\(s\) recorded, none matched/,
     );
+  });
+});
+
+describe('fake Slack files', () => {
+  const botToken = 'xoxb-files-bot';
+  let fake: FakeSlack;
+  const client = (token = botToken) => new WebClient(token, { slackApiUrl: fake.url, logLevel: LogLevel.ERROR });
+
+  beforeAll(async () => {
+    fake = await startFakeSlack({ botToken });
+  });
+  afterEach(() => fake.reset());
+  afterAll(() => fake.close());
+
+  it('describes a shared file with files.info and serves its bytes to the bot token only', async () => {
+    const shared = fake.shareFile({ name: 'people.csv', bytes: 'email\nzoë@example.com\n', channels: ['D0ADMIN'] });
+
+    const { file } = await client().files.info({ file: shared.id });
+    expect(file).toMatchObject({ id: shared.id, name: 'people.csv', mimetype: 'text/csv', filetype: 'csv', size: 23, ims: ['D0ADMIN'] });
+    const download = await fetch(file!.url_private_download!, { headers: { Authorization: `Bearer ${botToken}` } });
+    expect(download.headers.get('content-type')).toBe('text/csv');
+    expect(await download.text()).toBe('email\nzoë@example.com\n');
+    expect(fake.last(FILE_DOWNLOAD_METHOD)).toMatchObject({ failed: false, token: botToken, args: { file: shared.id } });
+
+    // Like Slack, a download without the bot's token gets the sign-in page, not the file.
+    for (const headers of [{}, { Authorization: 'Bearer xoxb-someone-else' }]) {
+      const refused = await fetch(file!.url_private!, { headers });
+      expect(refused.status).toBe(200);
+      expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await refused.text()).not.toContain('zoë');
+    }
+    expect(fake.calls(FILE_DOWNLOAD_METHOD).map((c) => c.error)).toEqual([undefined, 'not_authed', 'not_authed']);
+    await expect(client().files.info({ file: 'F404' })).rejects.toMatchObject({ data: { error: 'file_not_found' } });
+  });
+
+  it("records what the SDK's uploadV2 sends (a multipart form) with its title, channel and comment", async () => {
+    await client().filesUploadV2({
+      channel_id: 'C0REPORTS',
+      filename: 'errors.csv',
+      title: 'Import errors',
+      initial_comment: '3 rows failed',
+      content: 'row,reason\n',
+    });
+
+    expect(fake.uploads()).toEqual([
+      expect.objectContaining({ name: 'errors.csv', title: 'Import errors', channels: ['C0REPORTS'], initialComment: '3 rows failed', mimetype: 'text/csv' }),
+    ]);
+    expect(fake.uploads()[0]!.bytes.toString()).toBe('row,reason\n');
+    expect(fake.calls().map((c) => c.method)).toEqual(['files.getUploadURLExternal', FILE_UPLOAD_METHOD, 'files.completeUploadExternal']);
+  });
+
+  it('refuses bytes of another length than promised, and completing a file never uploaded', async () => {
+    const { upload_url, file_id } = await client().files.getUploadURLExternal({ filename: 'a.csv', length: 5 });
+    expect(upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\/F/);
+
+    const short = await fetch(upload_url!, { method: 'POST', body: 'abc' });
+    expect(short.status).toBe(400);
+    await expect(client().files.completeUploadExternal({ files: [{ id: file_id! }], channel_id: 'C1' })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    });
+    const right = await fetch(upload_url!, { method: 'POST', body: 'abcde' });
+    expect(await right.text()).toBe('OK - 5');
+    await client().files.completeUploadExternal({ files: [{ id: file_id! }], channel_id: 'C1' });
+    expect(fake.uploads().map((f) => [f.title, f.bytes.toString(), f.channels])).toEqual([['a.csv', 'abcde', ['C1']]]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { findAccountByRef } from '../../db/accountLookup.ts';
 import type { IAccount } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { transition, type LifecycleEvent } from '../../domain/statuses.ts';
+import { transition, type LifecycleEvent, type TransitionResult } from '../../domain/statuses.ts';
 import type { AccountOutcome, ActionContext, Secret } from '../action.ts';
 import { changedFields } from '../audit.ts';
 import { accountTarget } from '../auditTargets.ts';
@@ -66,9 +66,8 @@ export function snapshot(account: IAccount): Snapshot {
   return Object.fromEntries(AUDITED.map((field) => [field, account[field]])) as Snapshot;
 }
 
-/** Moves the account through the status machine, or throws the machine's sentence. */
-export function applyLifecycle(account: IAccount, event: LifecycleEvent, reason?: string | null): void {
-  const result = transition(account.status, event, {
+function transitionOf(account: IAccount, event: LifecycleEvent): TransitionResult {
+  return transition(account.status, event, {
     deletionPolicy: account.organisation.deletionPolicy,
     authSource: account.authSource,
     hasSignedIn: account.lastSignInAt !== null && account.lastSignInAt !== undefined,
@@ -76,6 +75,16 @@ export function applyLifecycle(account: IAccount, event: LifecycleEvent, reason?
     lockoutThreshold: account.organisation.lockoutThreshold,
     subject: fullName(account),
   });
+}
+
+/** Throws the status machine's sentence when the event does not apply to the account now; changes nothing. */
+export function requireLifecycle(account: IAccount, event: LifecycleEvent): void {
+  transitionOf(account, event);
+}
+
+/** Moves the account through the status machine, or throws the machine's sentence. */
+export function applyLifecycle(account: IAccount, event: LifecycleEvent, reason?: string | null): void {
+  const result = transitionOf(account, event);
   if (result.to === 'PURGED') throw new Error(`${event} purges; purging is not done through applyLifecycle`);
   if (result.to !== account.status) {
     account.status = result.to;

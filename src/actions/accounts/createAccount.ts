@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Account, Group, Membership, type IGroup, type IOrganisation } from '../../db/entities/index.ts';
-import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
+import { ACCOUNT_ROLES, defaultUsername } from '../../domain/accounts.ts';
 import type { AccountStatus } from '../../domain/statuses.ts';
 import { FieldRefusedError } from '../../domain/errors.ts';
 import { mayRead } from '../../domain/roles.ts';
@@ -44,7 +44,7 @@ export const createAccount = defineAction({
   }),
   async run(ctx, input): Promise<CreatedAccount> {
     const organisation = await organisationBySlug(ctx.em, input.organisation);
-    const username = input.username ?? input.email.split('@')[0]!.replace(/[^a-z0-9._-]/g, '');
+    const username = input.username ?? defaultUsername(input.email);
     const label = accountLabel(input);
     ctx.aboutTarget({ type: 'account', id: null, label, organisationId: organisation.id });
     ctx.authorize(organisation.id);

@@ -28,9 +28,16 @@ export const Account = defineEntity({
     developerMode: p.boolean().default(false),
     failedSignIns: p.integer().default(0),
     lastSignInAt: p.datetime().nullable(),
-    /** argon2id hash of a temporary password (reset-password --temporary); never loaded unless asked for, never serialised. */
+    /**
+     * argon2id hash of the account's password: a temporary one (reset-password --temporary) or the one its owner chose
+     * on the invitation or reset page. Never loaded unless asked for, never serialised.
+     */
     passwordHash: p.text().nullable().lazy().hidden(),
-    /** The enrolled TOTP secret (base32), set when MFA is enrolled; like the hash, never loaded unless asked for, never serialised. */
+    /**
+     * The base32 TOTP secret confirmed on the enrolment page (set with mfaEnrolled, cleared by reset-mfa). Sign-in
+     * needs it in the clear to check a code, so it is kept like the password hash: never loaded unless asked for,
+     * never serialised, logged or audited.
+     */
     totpSecret: p.text().nullable().lazy().hidden(),
     /** The time step of the last TOTP code accepted, so a code cannot be used twice. */
     totpLastStep: p.integer().nullable(),
