@@ -71,6 +71,8 @@ export const configSchema = z.object({
     .min(5)
     .max(7 * 24 * 60)
     .default(60),
+  ROSTER_SIGN_IN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  ROSTER_SIGN_IN_PER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -18,6 +18,7 @@ const SECRET_KEYS = [
   'cookie',
   'clientSecret',
   'totpSecret',
+  'totp',
 ];
 
 export const redactPaths = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);

@@ -17,6 +17,9 @@ import { grantRole } from './actions/access/grantRole.ts';
 import type { Config } from './config.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { healthRoutes } from './http/health.ts';
+import { redisRateLimiter, type RateLimiter } from './http/rateLimits.ts';
+import { signInRoutes } from './http/signIn.ts';
+import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
@@ -59,7 +62,14 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
 
   let slack: SlackAdapter | undefined;
   let port = config.PORT;
+  let limiter: RateLimiter | undefined;
   if (config.ROSTER_ROLE !== 'worker') {
+    limiter = redisRateLimiter(
+      config.REDIS_URL,
+      config.REDIS_PREFIX,
+      { perIpPerMinute: config.ROSTER_SIGN_IN_PER_IP_PER_MINUTE, perLoginPerMinute: config.ROSTER_SIGN_IN_PER_LOGIN_PER_MINUTE },
+      logger,
+    );
     slack = createSlackAdapter(
       config,
       { services, actors: slackActorsFromDatabase(orm.em), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
@@ -72,6 +82,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
               .then(() => undefined),
           redis: () => redis.ping().then(() => undefined),
         }),
+        ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
         ...passwordPageRoutes({ services, publicUrl: config.ROSTER_PUBLIC_URL }),
       ],
     );
@@ -120,6 +131,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       if (finished) logger.info('shutdown: workers finished');
       else logger.warn({ graceSeconds: config.ROSTER_SHUTDOWN_GRACE_SECONDS }, 'shutdown: workers did not finish in time; their jobs return to the queue');
       await settlesWithin(queues.close(), 2000);
+      limiter?.close();
       redis.disconnect();
       await orm.close();
       logger.info('shutdown: connections closed');

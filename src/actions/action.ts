@@ -25,6 +25,22 @@ export interface MailQueue {
   send(outboxId: string): Promise<void>;
 }
 
+/** An account the sign-in API has just locked out after too many wrong passwords (or TOTP codes). */
+export interface LockoutEvent {
+  accountId: string;
+  organisationId: string;
+  /** Consecutive failures that locked it: the organisation's threshold. */
+  attempts: number;
+  /** Where the last failure came from, as the sign-in API saw it. */
+  ip: string;
+  at: Date;
+}
+
+/** Tells people about lockouts (the helpdesk channel); called after the lockout has committed, at most once per lockout. */
+export interface LockoutAlerts {
+  lockedOut(event: LockoutEvent): Promise<void>;
+}
+
 /** Runs bulk jobs that an action started (accounts/bulk/); jobs/ implements it. */
 export interface BulkJobQueue {
   /** Hands the job to the workers; if this is lost, the bulk pass picks the job up. */
@@ -50,6 +66,7 @@ export interface ActionServices {
   logger: Logger;
   scheduler?: Scheduler;
   mail?: MailQueue;
+  alerts?: LockoutAlerts;
   bulkJobs?: BulkJobQueue;
   exports?: ExportQueue;
 }

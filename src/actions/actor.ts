@@ -1,13 +1,16 @@
 import { userInfo } from 'node:os';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { grantsOfSlackUser } from '../db/slackGrants.ts';
+import type { ApiScope } from '../domain/apiTokens.ts';
 import type { Grant } from '../domain/roles.ts';
 
 /** Who asks for an action, with every grant they hold. */
 export interface Actor {
-  kind: 'slack' | 'cli' | 'system';
+  kind: 'slack' | 'cli' | 'system' | 'api';
   id: string;
   grants: readonly Grant[];
+  /** An API token's scopes (kind `api` only): what the organisation's platform may ask for with it. */
+  scopes?: readonly ApiScope[];
 }
 
 /** Who a Slack user is to Roster: the grants they hold now. */

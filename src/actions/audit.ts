@@ -31,6 +31,19 @@ export class AuditTrail {
   record(entry: AuditEntry): void {
     this.#em.create(AuditEvent, { ...actorColumns(this.#actor, this.#grant()), ...entryColumns(entry), outcome: 'done' });
   }
+
+  /**
+   * A refused attempt whose side effects stand and commit with it (a wrong password counts towards the lockout), unlike
+   * a thrown refusal, which rolls the run back and is written on its own.
+   */
+  recordRefused(entry: AuditEntry & { detail: string }): void {
+    this.#em.create(AuditEvent, {
+      ...actorColumns(this.#actor, this.#grant()),
+      ...entryColumns(entry),
+      outcome: 'refused',
+      detail: entry.detail.slice(0, 1000),
+    });
+  }
 }
 
 /** A refused attempt is written in its own transaction, since the attempt's own work was rolled back. */

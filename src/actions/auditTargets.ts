@@ -2,7 +2,7 @@ import type { IAccount } from '../db/entities/index.ts';
 
 /** What an audit event is about. */
 export interface AuditTarget {
-  type: 'account' | 'group' | 'organisation' | 'grant' | 'job';
+  type: 'account' | 'group' | 'organisation' | 'grant' | 'job' | 'api-token';
   id: string | null;
   /** Kept as it was at the time, so the trail stays readable after the target is purged. */
   label: string | null;

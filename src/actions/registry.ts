@@ -48,6 +48,10 @@ import { setDeveloperMode } from './accounts/setDeveloperMode.ts';
 import { setGroupExternalId } from './groups/setGroupExternalId.ts';
 import { setGroupLicence } from './groups/setGroupLicence.ts';
 import { setGroupModule } from './groups/setGroupModule.ts';
+import { signIn } from './accounts/signIn.ts';
+import { createApiToken } from './access/createApiToken.ts';
+import { listApiTokens } from './access/listApiTokens.ts';
+import { revokeApiToken } from './access/revokeApiToken.ts';
 
 /** The actions people type (`/user <verb> ...` in Slack, `roster user <verb> ...` in the CLI), in the order help lists them. */
 export const typedActions: readonly TypedAction[] = [
@@ -105,6 +109,10 @@ export const registry: readonly AnyAction[] = [
   createOrganisation,
   sweepInactiveAccounts,
   expireLock,
+  signIn,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
   previewBulkJob,
   startBulkJob,
   applyBulkChunk,

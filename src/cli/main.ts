@@ -2,6 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runAction, runCommand, type ActionServices } from '../actions/action.ts';
 import { cliActor } from '../actions/actor.ts';
 import { grantRole } from '../actions/access/grantRole.ts';
+import { createApiToken } from '../actions/access/createApiToken.ts';
+import { listApiTokens } from '../actions/access/listApiTokens.ts';
+import { revokeApiToken } from '../actions/access/revokeApiToken.ts';
 import { createAccount } from '../actions/accounts/createAccount.ts';
 import { listAccounts } from '../actions/accounts/listAccounts.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
@@ -28,6 +31,9 @@ const USAGE = `usage: npm run roster -- <command>
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
+  token create --org <slug> [--name <label>]         an API token for the sign-in API (printed once)
+  token list [--org <slug>]                          API tokens, without their secrets
+  token revoke <id | roster_prefix>
   users list ${ACCOUNT_FILTER_USAGE} [--after <cursor> | --before <cursor>]
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
   sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
@@ -147,6 +153,28 @@ export function plan(argv: string[]): Run {
         };
       }
       throw new UsageError(`user takes: create, lookup, ${[...typedActionsByVerb.keys()].join(', ')}`);
+    }
+    case 'token': {
+      const [sub, ...more] = rest;
+      if (sub === 'create') {
+        const { positionals, values } = parse(more, { org: { type: 'string' }, name: { type: 'string' } });
+        if (positionals.length || !values.org) throw new UsageError('token create needs --org <slug>');
+        return async (_orm, services) => {
+          const created = await runAction(services, createApiToken, actor, { organisation: values.org, name: values.name });
+          return [created.message, `${created.secret.label}: ${created.secret.value}`].join('\n');
+        };
+      }
+      if (sub === 'list') {
+        const { positionals, values } = parse(more, { org: { type: 'string' } });
+        if (positionals.length) throw new UsageError('token list takes only --org <slug>');
+        return async (_orm, services) => (await runAction(services, listApiTokens, actor, { organisation: values.org })).message;
+      }
+      if (sub === 'revoke') {
+        const { positionals } = parse(more);
+        if (positionals.length !== 1) throw new UsageError('token revoke takes the token ID or its roster_... prefix');
+        return async (_orm, services) => (await runAction(services, revokeApiToken, actor, { tokenId: positionals[0] })).message;
+      }
+      throw new UsageError('token takes: create, list, revoke');
     }
     case 'users': {
       const [sub, ...more] = rest;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from 'otplib';
+import { apiTokenFor, enrolTotp, givePassword, signInOver } from '../support/signIn.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 /** A port nobody listens on: Socket Mode serves its routes on the configured port and cannot be asked for port 0's. */
@@ -60,18 +62,44 @@ describe.each(modes)('no secret reaches the logs ($mode, LOG_LEVEL debug)', ({ e
     expect(t.rawLogs()).not.toContain(token);
   });
 
-  it.each(['/api/v1/sign-in', '/scim/v2/Users'])('a bearer token sent to %s is nowhere in the logs', async (path) => {
+  it('a bearer token sent to a path Roster does not serve is nowhere in the logs', async () => {
     const bearer = randomBytes(32).toString('hex');
-    const response = await fetch(`${base}${path}?filter=userName%20eq%20%22x%22`, {
+    const response = await fetch(`${base}/scim/v2/Users?filter=userName%20eq%20%22x%22`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bearer}` },
       body: '{}',
     });
 
     expect(response.status).toBe(404);
-    expect(requestLines(path)).toHaveLength(1);
+    expect(requestLines('/scim/v2/Users')).toHaveLength(1);
     expect(t.rawLogs()).not.toContain(bearer);
     expect(t.rawLogs()).not.toContain('userName');
+  });
+
+  it('a sign-in leaves its password, API token, TOTP code and secret in no log line and no audit event', async () => {
+    const { raw: apiToken } = await apiTokenFor(t, 'default');
+    const account = await t.given.account({});
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    await givePassword(t, account.id, password);
+    const totpSecret = await enrolTotp(t, account.id);
+    const code = await generate({ secret: totpSecret });
+    const wrongPassword = `wrong-${randomBytes(12).toString('hex')}`;
+    const wrongBearer = `roster_${'Q'.repeat(12)}.${randomBytes(32).toString('base64url')}`;
+    const linesBefore = t.logs.length;
+
+    expect((await signInOver(t, apiToken, { login: account.email, password: wrongPassword })).body.status).toBe('wrong-credentials');
+    expect((await signInOver(t, apiToken, { login: account.email, password })).body.status).toBe('mfa-required');
+    expect((await signInOver(t, apiToken, { login: account.email, password, totp: code })).body.status).toBe('ok');
+    expect((await signInOver(t, wrongBearer, { login: account.email, password })).status).toBe(401);
+    expect((await signInOver(t, apiToken, '{"login": 1, "password": "' + wrongPassword + '"}')).status).toBe(400);
+
+    const audit = JSON.stringify(await t.given.audit({ targetId: account.id }));
+    expect(audit).toContain('"action":"sign-in"');
+    expect(t.logs.length).toBeGreaterThan(linesBefore);
+    for (const secret of [password, wrongPassword, apiToken, apiToken.split('.')[1]!, wrongBearer, totpSecret, code]) {
+      expect(t.rawLogs()).not.toContain(secret);
+      expect(audit).not.toContain(secret);
+    }
   });
 
   it('the routes Roster serves still answer', async () => {

@@ -15,6 +15,7 @@ import { Account, AccountToken, Organisation } from '../../src/db/entities/index
 import { outboxMailQueue } from '../../jobs/sendMail.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startMailbox, type Mailbox, type ReceivedMail } from '../support/mailbox.ts';
+import { apiTokenFor, signInOver } from '../support/signIn.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -202,6 +203,13 @@ describe('the invitation page in a browser', () => {
       ]),
     );
     for (const secretThing of [token, GOOD_PASSWORD, COMMON_PASSWORD, secret]) expect(t.rawLogs()).not.toContain(secretThing);
+
+    // The organisation's platform signs Ann in through the API with the password and a code from the enrolled secret.
+    const { raw: apiToken } = await apiTokenFor(t, 'mfa-org');
+    expect((await signInOver(t, apiToken, { login: ann.username, password: GOOD_PASSWORD })).body.status).toBe('mfa-required');
+    const signedIn = await signInOver(t, apiToken, { login: ann.username, password: GOOD_PASSWORD, totp: await generate({ secret }) });
+    expect(signedIn).toMatchObject({ status: 200, body: { status: 'ok', accountId: ann.id, accountStatus: 'ACTIVE' } });
+    expect(signedIn.body.mustEnrolMfa).toBeUndefined();
 
     // Reset MFA forgets the secret, so the next enrolment starts from a new one.
     expect(blocksText(await t.slash(`reset-mfa ${ann.email}`, HELPDESK))).toContain('two-step verification is removed');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type AnyAction, defineAction, runAction, UncheckedGrantError } from '../../src/actions/action.ts';
 import { accountActionFields } from '../../src/actions/formFields.ts';
 import { registry, typedActions } from '../../src/actions/registry.ts';
-import { Account, BulkJob, BulkJobItem, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
+import { Account, ApiToken, BulkJob, BulkJobItem, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
 import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/roles.ts';
 import { blocksText } from '../support/slackReplies.ts';
@@ -69,6 +69,14 @@ describe('against another organisation', () => {
     em.create(Membership, { account: beta.id, group: groupB, role: 'member' });
     em.create(Feature, { key: 'crossmod', name: 'Cross module', kind: 'module' });
     em.create(Feature, { key: 'crossaddon', name: 'Cross add-on', kind: 'add_on' });
+    const tokenB = em.create(ApiToken, {
+      organisation: orgB!,
+      name: 'Crossorg token B',
+      prefix: 'crossorgTokB',
+      hash: '0'.repeat(64),
+      scopes: ['sign-in'],
+      createdBy: 'test',
+    });
     // A bulk job of B's, and one of each caller's own (so a list of their jobs has something of A's in it).
     const jobOfB = em.create(BulkJob, { action: 'lock', params: {}, description: 'org:cross-b', requestedBy: 'U0CROSSBADM', total: 1, channel: null });
     for (const caller of LIMITED)
@@ -100,6 +108,7 @@ describe('against another organisation', () => {
       product: 'Cross app',
       seats: '5',
       until: '2099-01-01',
+      tokenId: tokenB.id,
       candidates: [{ row: 2, email: beta.email, firstName: 'Crossorg', lastName: 'Beta' }],
     };
   });
@@ -172,6 +181,7 @@ async function fingerprint(): Promise<string> {
     'group_feature',
     'licence',
     'account_token',
+    'api_token',
     'bulk_job',
     'bulk_job_item',
   ];

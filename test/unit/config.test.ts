@@ -66,6 +66,16 @@ describe('createLogger', () => {
     expect(JSON.parse(out)).toMatchObject({ msg: 'hello', token: '[redacted]' });
   });
 
+  it('redacts the password and TOTP code of a sign-in body, keeping the login', () => {
+    const { lines, sink } = logSink();
+    const logger = createLogger('info', sink);
+    logger.info({ body: { login: 'alice@example.test', password: 'hunter2-sign-in', totp: '492039' } }, 'sign-in body');
+    const out = lines.join('');
+    expect(out).not.toContain('hunter2-sign-in');
+    expect(out).not.toContain('492039');
+    expect(JSON.parse(out)).toMatchObject({ body: { login: 'alice@example.test', password: '[redacted]', totp: '[redacted]' } });
+  });
+
   it.each(['/api/v1/sign-in', '/scim/v2/Users'])('redacts the bearer token of a request to %s, however its header is spelt', (path) => {
     const { lines, sink } = logSink();
     const logger = createLogger('info', sink);

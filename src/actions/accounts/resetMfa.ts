@@ -17,7 +17,9 @@ export const resetMfa = defineAction({
     const before = snapshot(account);
     applyLifecycle(account, 'reset-mfa');
     account.mfaEnrolled = false;
+    // The old authenticator stops working: enrolling again makes a new secret.
     account.totpSecret = null;
+    account.totpLastStep = null;
     auditAccountChange(ctx, 'reset-mfa', account, before, reason);
     const next = account.organisation.mfaRequired ? 'and must enrol again at the next sign-in' : 'until they enrol again';
     return accountOutcome(account, `${fullName(account)}'s two-step verification is removed: they sign in with their password alone ${next}.`);

@@ -39,6 +39,8 @@ export const Account = defineEntity({
      * never serialised, logged or audited.
      */
     totpSecret: p.text().nullable().lazy().hidden(),
+    /** The time step of the last TOTP code accepted, so a code cannot be used twice. */
+    totpLastStep: p.integer().nullable(),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -11,7 +11,7 @@ export const AuditEvent = defineEntity({
   properties: {
     id: p.bigint('string').primary().autoincrement(),
     at: p.datetime().onCreate(() => new Date()),
-    actorType: p.enum(['slack', 'cli', 'system'] as const),
+    actorType: p.enum(['slack', 'cli', 'system', 'api'] as const),
     actorId: p.string().length(64),
     actorRole: p.string().length(32).nullable(),
     actorGrantOrganisationId: p.uuid().nullable(),

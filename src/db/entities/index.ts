@@ -10,6 +10,7 @@ export { SlackGrant, type ISlackGrant } from './SlackGrant.ts';
 export { AuditEvent, type IAuditEvent } from './AuditEvent.ts';
 export { AccountToken, type IAccountToken } from './AccountToken.ts';
 export { OutboxMail, type IOutboxMail } from './OutboxMail.ts';
+export { ApiToken, type IApiToken } from './ApiToken.ts';
 export { BulkJob, type IBulkJob } from './BulkJob.ts';
 export { BulkJobItem, type IBulkJobItem } from './BulkJobItem.ts';
 
@@ -25,6 +26,7 @@ import { SlackGrant } from './SlackGrant.ts';
 import { AuditEvent } from './AuditEvent.ts';
 import { AccountToken } from './AccountToken.ts';
 import { OutboxMail } from './OutboxMail.ts';
+import { ApiToken } from './ApiToken.ts';
 import { BulkJob } from './BulkJob.ts';
 import { BulkJobItem } from './BulkJobItem.ts';
 
@@ -41,6 +43,7 @@ export const entities = [
   AuditEvent,
   AccountToken,
   OutboxMail,
+  ApiToken,
   BulkJob,
   BulkJobItem,
 ];

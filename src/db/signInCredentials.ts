@@ -1,0 +1,23 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccountStatus } from '../domain/statuses.ts';
+
+export interface StoredCredentials {
+  id: string;
+  status: AccountStatus;
+  passwordHash: string | null;
+  totpSecret: string | null;
+}
+
+/**
+ * The live account of the organisation with this folded email or username, with its password hash and TOTP secret.
+ * Read as plain columns, outside the unit of work, so a secret is never part of an entity that a flush could write.
+ */
+export async function signInCredentials(em: EntityManager, organisationId: string, login: string): Promise<StoredCredentials | undefined> {
+  const column = login.includes('@') ? 'email' : 'username';
+  const rows = await em.execute<{ id: string; status: AccountStatus; password_hash: string | null; totp_secret: string | null }[]>(
+    `select id, status, password_hash, totp_secret from account where ${column} = ? and organisation_id = ? and status <> 'DELETED'`,
+    [login, organisationId],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, status: row.status, passwordHash: row.password_hash, totpSecret: row.totp_secret } : undefined;
+}
