@@ -14,6 +14,15 @@ export const BULK_QUEUE = 'bulk';
 /** Exports (`/users export`): one job each, which streams the accounts into a file and uploads it to Slack. */
 export const EXPORT_QUEUE = 'export';
 export const EXPORT_JOB = 'export';
+/** Lockout alerts in the helpdesk channel: posted when an account locks out, edited when someone unlocks it. */
+export const HELPDESK_QUEUE = 'helpdesk';
+export const LOCKED_OUT_JOB = 'locked-out';
+export const UNLOCKED_JOB = 'unlocked';
+
+/** A lockout or an unlock, with its time as Redis keeps it (ISO text). */
+export type HelpdeskAlertData =
+  | { accountId: string; organisationId: string; attempts: number; ip: string; at: string }
+  | { accountId: string; by: string; at: string };
 
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
@@ -59,6 +68,7 @@ export interface Queues {
   mail: Queue<MailJobData>;
   bulk: Queue<BulkRunData>;
   exports: Queue<ExportRequest>;
+  helpdesk: Queue<HelpdeskAlertData>;
   close(): Promise<void>;
 }
 
@@ -83,7 +93,12 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
   });
   // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
   const exports = new Queue<ExportRequest>(EXPORT_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
-  for (const queue of [maintenance, slackNotify, mail, bulk, exports]) {
+  const helpdesk = new Queue<HelpdeskAlertData>(HELPDESK_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  });
+  for (const queue of [maintenance, slackNotify, mail, bulk, exports, helpdesk]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
@@ -92,8 +107,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     mail,
     bulk,
     exports,
+    helpdesk,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close()]);
     },
   };
 }

@@ -23,10 +23,13 @@ import {
   type SlackNotification,
   BULK_QUEUE,
   EXPORT_QUEUE,
+  HELPDESK_QUEUE,
+  type HelpdeskAlertData,
   type BulkRunData,
 } from './queues.ts';
 import { processBulkRun } from './bulkJobs.ts';
 import { processExport } from './exports.ts';
+import { type AlertMessages, processHelpdeskAlert } from './helpdeskAlerts.ts';
 import type { ExportRequest } from '../src/actions/action.ts';
 import type { SlackBudget } from './slackBudget.ts';
 import type { Redis } from 'ioredis';
@@ -41,6 +44,8 @@ export interface WorkerDeps extends SweepDeps {
   prefix: string;
   /** The shared budget of chat.update calls that progress messages draw from. */
   budget: SlackBudget;
+  helpdeskChannel: string | undefined;
+  alertMessages: AlertMessages;
 }
 
 export interface Workers {
@@ -91,14 +96,19 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     stalledInterval: BULK_LOCK_MS,
   });
   const exports = new Worker<ExportRequest>(EXPORT_QUEUE, (job) => processExport(job, forJob(deps, EXPORT_QUEUE, job)), { connection, prefix, concurrency: 1 });
-  for (const worker of [maintenance, slackNotify, mail, bulk, exports]) {
+  const helpdesk = new Worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close()]);
     },
   };
 }

@@ -10,6 +10,7 @@ import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { bulkJobQueue } from '../jobs/bulkJobs.ts';
 import { exportQueue } from '../jobs/exports.ts';
+import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
@@ -22,6 +23,7 @@ import { signInRoutes } from './http/signIn.ts';
 import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
+import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
 export interface Roster {
@@ -54,6 +56,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     mail: outboxMailQueue(queues, logger),
     bulkJobs: bulkJobQueue(queues, logger),
     exports: exportQueue(queues, logger),
+    alerts: helpdeskAlerts(queues, logger),
   };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
@@ -100,6 +103,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         mailSettings: mailSettings(config, logger),
         redis,
         prefix: config.REDIS_PREFIX,
+        helpdeskChannel: config.ROSTER_HELPDESK_CHANNEL,
+        alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
         budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
       },
       redis,

@@ -36,9 +36,20 @@ export interface LockoutEvent {
   at: Date;
 }
 
-/** Tells people about lockouts (the helpdesk channel); called after the lockout has committed, at most once per lockout. */
+/** An account unlocked by someone (from the helpdesk alert, the card, `/user unlock` or the CLI). */
+export interface UnlockEvent {
+  accountId: string;
+  /** Who unlocked it: a Slack user ID, or the CLI's or a job's name. */
+  by: string;
+  at: Date;
+}
+
+/** Tells people about lockouts (the helpdesk channel); called after the change has committed. */
 export interface LockoutAlerts {
+  /** At most once per lockout. */
   lockedOut(event: LockoutEvent): Promise<void>;
+  /** The account's open alerts now say who unlocked it and when. */
+  unlocked(event: UnlockEvent): Promise<void>;
 }
 
 /** Runs bulk jobs that an action started (accounts/bulk/); jobs/ implements it. */

@@ -172,7 +172,11 @@ describe('lockout at the organisation threshold', () => {
   it('hands the lockout to the alerts port once, after the commit, with the attempts and the IP', async () => {
     const account = await accountWithPassword();
     const events: LockoutEvent[] = [];
-    const services = { orm: t.roster.orm, logger: t.logger, alerts: { lockedOut: async (event: LockoutEvent) => void events.push(event) } };
+    const services = {
+      orm: t.roster.orm,
+      logger: t.logger,
+      alerts: { lockedOut: async (event: LockoutEvent) => void events.push(event), unlocked: async () => {} },
+    };
     const tokenActor = (await apiActorsFromDatabase(t.roster.orm.em).actorForToken(token))!;
     for (let i = 0; i < 11; i++) await runAction(services, signIn, tokenActor, { login: account.email, password: `wrong ${i}`, ip: '203.0.113.9' });
     expect(events).toEqual([{ accountId: account.id, organisationId: expect.any(String), attempts: 10, ip: '203.0.113.9', at: expect.any(Date) }]);

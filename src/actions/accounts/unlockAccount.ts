@@ -17,6 +17,12 @@ export const unlockAccount = defineAction({
     applyLifecycle(account, 'unlock', reason);
     account.suspendedUntil = null;
     auditAccountChange(ctx, 'unlock', account, before, reason);
+    // A lockout's helpdesk alert then says who unlocked it, wherever the unlock came from.
+    const alerts = ctx.services.alerts;
+    if (alerts && before.status === 'LOCKED_OUT') {
+      const event = { accountId: account.id, by: ctx.actor.id, at: new Date() };
+      ctx.afterCommit(() => alerts.unlocked(event));
+    }
     return accountOutcome(account, `${fullName(account)} is unlocked and can sign in again.`);
   },
 });

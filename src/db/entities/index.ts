@@ -13,6 +13,7 @@ export { OutboxMail, type IOutboxMail } from './OutboxMail.ts';
 export { ApiToken, type IApiToken } from './ApiToken.ts';
 export { BulkJob, type IBulkJob } from './BulkJob.ts';
 export { BulkJobItem, type IBulkJobItem } from './BulkJobItem.ts';
+export { HelpdeskAlert, type IHelpdeskAlert } from './HelpdeskAlert.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';
@@ -29,6 +30,7 @@ import { OutboxMail } from './OutboxMail.ts';
 import { ApiToken } from './ApiToken.ts';
 import { BulkJob } from './BulkJob.ts';
 import { BulkJobItem } from './BulkJobItem.ts';
+import { HelpdeskAlert } from './HelpdeskAlert.ts';
 
 export const entities = [
   Organisation,
@@ -46,4 +48,5 @@ export const entities = [
   ApiToken,
   BulkJob,
   BulkJobItem,
+  HelpdeskAlert,
 ];

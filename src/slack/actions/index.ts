@@ -10,10 +10,12 @@ import { actionPlace } from '../places.ts';
 import { answerTo, answering, showOutcome } from '../replies.ts';
 import { registerAccountListActions } from './accountList.ts';
 import { registerBulkActions } from './bulk.ts';
+import { registerHelpdeskAlertActions } from './helpdeskAlert.ts';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   registerAccountListActions(app, deps);
   registerBulkActions(app, deps);
+  registerHelpdeskAlertActions(app, deps);
 
   // "Open" next to one of several name matches: replace the list with that account's card.
   app.action<BlockButtonAction>('account.open', async ({ ack, body, action, client, context }) => {
