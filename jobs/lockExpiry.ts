@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { runAction, type ActionServices, type Scheduler } from '../src/actions/action.ts';
 import { systemActor } from '../src/actions/actor.ts';
+import { AUTO_UNLOCK_BATCH_SIZE, autoUnlock } from '../src/actions/accounts/autoUnlock.ts';
 import { expireAllDueLocks, expireLock } from '../src/actions/accounts/expireLock.ts';
 import { handOff } from './handOff.ts';
 import { LOCK_EXPIRY_JOB, LOCK_EXPIRY_PASS_JOB, LOCK_EXPIRY_PASS_SCHEDULER, type LockExpiryData, type Queues } from './queues.ts';
@@ -34,8 +35,15 @@ export async function scheduleLockExpiryPass(queues: Queues, everyMs: number): P
 }
 
 /** Ends every timed lock whose end has passed: those whose delayed job Redis lost, or never took while it was away. */
-export async function processLockExpiryPass(job: Job, services: ActionServices): Promise<{ expired: number }> {
+export async function processLockExpiryPass(job: Job, services: ActionServices): Promise<{ expired: number; unlocked: number }> {
   const expired = await expireAllDueLocks(services, systemActor('lock-expiry'), { jobId: job.id });
   if (expired) services.logger.info({ expired }, 'lock-expiry pass ended timed locks');
-  return { expired };
+  let unlocked = 0;
+  for (;;) {
+    const batch = await runAction(services, autoUnlock, systemActor('lock-expiry'), {});
+    unlocked += batch.unlocked;
+    if (batch.unlocked < AUTO_UNLOCK_BATCH_SIZE) break;
+  }
+  if (unlocked) services.logger.info({ unlocked }, 'lock-expiry pass unlocked lockouts by their organisation’s automatic unlock');
+  return { expired, unlocked };
 }

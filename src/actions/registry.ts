@@ -1,4 +1,6 @@
 import type { AnyAction, CardAction, TypedAction } from './action.ts';
+import { autoUnlock } from './accounts/autoUnlock.ts';
+import { setAutoUnlock } from './organisations/setAutoUnlock.ts';
 import { applyBulkChunk } from './accounts/bulk/applyBulkChunk.ts';
 import { cancelBulkJob } from './accounts/bulk/cancelBulkJob.ts';
 import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
@@ -107,6 +109,8 @@ export const registry: readonly AnyAction[] = [
   editAccount,
   searchGroupsAction,
   createOrganisation,
+  setAutoUnlock,
+  autoUnlock,
   sweepInactiveAccounts,
   expireLock,
   signIn,

@@ -9,6 +9,7 @@ import { createAccount } from '../actions/accounts/createAccount.ts';
 import { listAccounts } from '../actions/accounts/listAccounts.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
+import { setAutoUnlock } from '../actions/organisations/setAutoUnlock.ts';
 import { commandUsage } from '../actions/commandArgs.ts';
 import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
@@ -27,7 +28,8 @@ import { groupCardText } from '../present/groupFacts.ts';
 const USAGE = `usage: npm run roster -- <command>
   migrate                                            apply database migrations
   grant <SlackUserId> <viewer|helpdesk|admin|owner> [--org <slug>]
-  org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required]
+  org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required] [--auto-unlock-minutes N]
+  org auto-unlock <slug> <minutes|off>              unlock lockouts by themselves after that long (off: only people do)
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
@@ -78,9 +80,17 @@ export function plan(argv: string[]): Run {
     }
     case 'org': {
       const [sub, ...more] = rest;
-      if (sub !== 'create') throw new UsageError('org takes: create');
+      if (sub === 'auto-unlock') {
+        const { positionals } = parse(more);
+        const [slug, minutes] = positionals;
+        if (positionals.length !== 2 || !slug || !minutes) throw new UsageError('org auto-unlock takes a slug and a number of minutes, or off');
+        const input = { organisation: slug, minutes: minutes === 'off' ? null : positiveInt(minutes, 'the minutes') };
+        return async (_orm, services) => (await runAction(services, setAutoUnlock, actor, input)).message;
+      }
+      if (sub !== 'create') throw new UsageError('org takes: create, auto-unlock');
       const { positionals, values } = parse(more, {
         name: { type: 'string' },
+        'auto-unlock-minutes': { type: 'string' },
         'lockout-threshold': { type: 'string' },
         'inactivity-days': { type: 'string' },
         'deletion-policy': { type: 'string' },
@@ -94,6 +104,7 @@ export function plan(argv: string[]): Run {
         inactivityDays: positiveInt(values['inactivity-days'], '--inactivity-days'),
         deletionPolicy: values['deletion-policy'],
         mfaRequired: values['mfa-required'],
+        autoUnlockMinutes: positiveInt(values['auto-unlock-minutes'], '--auto-unlock-minutes'),
       };
       return async (_orm, services) => {
         return (await runAction(services, createOrganisation, actor, input)).message;

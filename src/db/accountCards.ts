@@ -16,6 +16,7 @@ export interface AccountCard {
     lockoutThreshold: number;
     deletionPolicy: DeletionPolicy;
     mfaRequired: boolean;
+    autoUnlockMinutes: number | null;
   };
   status: AccountStatus;
   statusReason: string | null;
@@ -67,7 +68,7 @@ select a.id, a.username, a.first_name, a.last_name, a.email, a.status, a.status_
   a.suspended_until, a.role, a.auth_source, a.mfa_enrolled, a.developer_mode, a.failed_sign_ins,
   a.last_sign_in_at, a.created_at, a.updated_at, a.deleted_at, a.version,
   json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'inactivityDays', o.inactivity_days, 'lockoutThreshold', o.lockout_threshold,
-    'deletionPolicy', o.deletion_policy, 'mfaRequired', o.mfa_required) as organisation,
+    'deletionPolicy', o.deletion_policy, 'mfaRequired', o.mfa_required, 'autoUnlockMinutes', o.auto_unlock_minutes) as organisation,
   coalesce((select json_agg(json_build_object('name', f.name, 'kind', f.kind, 'active', af.active) order by f.name)
     from account_feature af join feature f on f.id = af.feature_id where af.account_id = a.id), '[]') as features,
   coalesce((select json_agg(json_build_object(

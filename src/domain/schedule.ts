@@ -7,14 +7,14 @@ export const SOFT_DELETE_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface ScheduledTransition {
-  what: 'inactivity-suspension' | 'suspension-ends' | 'purge';
+  what: 'inactivity-suspension' | 'suspension-ends' | 'auto-unlock' | 'purge';
   at: Date;
 }
 
 /** The next change the system will make by itself, shown on the account card. */
 export function nextAutomaticTransition(
-  account: { status: AccountStatus; lastSignInAt: Date | null; createdAt: Date; suspendedUntil: Date | null; deletedAt: Date | null },
-  organisation: { inactivityDays: number },
+  account: { status: AccountStatus; statusChangedAt: Date; lastSignInAt: Date | null; createdAt: Date; suspendedUntil: Date | null; deletedAt: Date | null },
+  organisation: { inactivityDays: number; autoUnlockMinutes: number | null },
 ): ScheduledTransition | null {
   switch (account.status) {
     case 'ACTIVE': {
@@ -23,6 +23,10 @@ export function nextAutomaticTransition(
     }
     case 'SUSPENDED':
       return account.suspendedUntil ? { what: 'suspension-ends', at: account.suspendedUntil } : null;
+    case 'LOCKED_OUT':
+      return organisation.autoUnlockMinutes
+        ? { what: 'auto-unlock', at: new Date(account.statusChangedAt.getTime() + organisation.autoUnlockMinutes * 60_000) }
+        : null;
     case 'DELETED':
       return account.deletedAt ? { what: 'purge', at: new Date(account.deletedAt.getTime() + SOFT_DELETE_RETENTION_DAYS * DAY_MS) } : null;
     default:

@@ -71,6 +71,7 @@ export function statusLine(card: AccountCard, format: Formatter, times: CardTime
   const next = nextAutomaticTransition(card, card.organisation);
   if (next?.what === 'suspension-ends') parts.push(`suspension ends ${format.date(next.at)}`);
   if (next?.what === 'inactivity-suspension') parts.push(inactivityLine(next.at, now, times.nextSweepAt, format));
+  if (next?.what === 'auto-unlock') parts.push(next.at > now ? `unlocks by itself ${format.date(next.at)}` : 'unlocks by itself within a minute');
   if (next?.what === 'purge') parts.push(`purged for good on ${format.date(next.at)}`);
   if (card.failedSignIns > 0 && card.status !== 'LOCKED_OUT') parts.push(`${card.failedSignIns} failed sign-in${card.failedSignIns === 1 ? '' : 's'}`);
   return parts.join('; ');

@@ -4,6 +4,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { DELETION_POLICIES } from '../../domain/statuses.ts';
 import { type DoneOutcome, defineAction } from '../action.ts';
 import { slugSchema } from '../inputs.ts';
+import { autoUnlockMinutesSchema } from './setAutoUnlock.ts';
 
 export const createOrganisation = defineAction({
   name: 'org-create',
@@ -17,6 +18,7 @@ export const createOrganisation = defineAction({
     inactivityDays: z.number().int().min(1).max(3650).default(90),
     deletionPolicy: z.enum(DELETION_POLICIES).default('soft'),
     mfaRequired: z.boolean().default(false),
+    autoUnlockMinutes: autoUnlockMinutesSchema.optional(),
   }),
   async run(ctx, input): Promise<DoneOutcome & { organisationId: string }> {
     if (await ctx.em.count(Organisation, { slug: input.slug })) {

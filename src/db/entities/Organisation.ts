@@ -17,6 +17,8 @@ export const Organisation = defineEntity({
     inactivityDays: p.integer().default(90),
     deletionPolicy: p.enum(DELETION_POLICIES).default('soft'),
     mfaRequired: p.boolean().default(false),
+    /** A locked-out account unlocks by itself this many minutes after it locked out; null: only a person unlocks it. */
+    autoUnlockMinutes: p.integer().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
