@@ -7,6 +7,7 @@ import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
 import { classifyImport } from '../../src/actions/accounts/classifyImport.ts';
 import { blocksText } from '../support/slackReplies.ts';
+import { blockActionsPayload } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0EXPADMIN';
@@ -78,5 +79,34 @@ describe('/users export', () => {
     expect(blocksText(await t.slash('export org:exp', VIEWER, { command: '/users' }))).toContain('needs an admin');
     expect(blocksText(await t.slash('export stauts:active', ADMIN, { command: '/users' }))).toContain('status');
     expect(blocksText(await t.slash('export format:pdf', ADMIN, { command: '/users' }))).toContain('format');
+  });
+});
+
+describe('a list’s selection', () => {
+  it('offers Export and bulk changes to an admin, not to a viewer, over the accounts the list shows', async () => {
+    const list = await t.slash('list org:exp', ADMIN, { command: '/users' });
+    const actionIds = list.args.blocks.flatMap((block: any) => block.elements ?? []).map((element: any) => element.action_id);
+    expect(actionIds).toEqual(expect.arrayContaining(['users.list.export', 'users.list.bulk']));
+    const viewerList = blocksText(await t.slash('list org:exp', VIEWER, { command: '/users' }));
+    expect(viewerList).toContain('Zoë');
+    expect(viewerList).not.toContain('users.list.export');
+
+    const before = t.slack.uploads().length;
+    expect(blocksText(await t.click(list, 'users.list.export', ADMIN))).toContain('Exporting 3 accounts (org:exp)');
+    await expect.poll(() => t.slack.uploads().length, { timeout: 20_000 }).toBe(before + 1);
+
+    const responseUrl = t.slack.responseUrl();
+    const choice = blockActionsPayload({
+      userId: ADMIN,
+      actionId: 'users.list.bulk',
+      blocks: list.args.blocks,
+      responseUrl,
+      selectedOption: { value: JSON.stringify({ c: 'lock', f: 'org:exp' }) },
+    });
+    choice.container.is_ephemeral = true;
+    expect((await t.send.interaction(choice)).status).toBe(200);
+    const preview = blocksText(await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl));
+    expect(preview).toContain('Locking 3 accounts (org:exp)?');
+    expect(preview).toContain('bulk.confirm');
   });
 });

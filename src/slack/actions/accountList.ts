@@ -1,9 +1,13 @@
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
 import { z } from 'zod';
 import { runAction } from '../../actions/action.ts';
 import { listAccounts } from '../../actions/accounts/listAccounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
-import { ACCOUNT_LIST_ACTIONS } from '../blocks/accountList.ts';
+import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
+import { exportAccounts } from '../../actions/accounts/exportAccounts.ts';
+import { ACCOUNT_LIST_ACTIONS, LIST_BULK_ACTION_ID, LIST_EXPORT_ACTION_ID } from '../blocks/accountList.ts';
+import { bulkPreviewReply } from '../blocks/bulk.ts';
+import { sentenceBlocks } from '../blocks/usage.ts';
 import { showList } from '../commands/users.ts';
 import { type ListenerDeps, requestCaller } from '../context.ts';
 import { actionPlace } from '../places.ts';
@@ -22,11 +26,40 @@ export function registerAccountListActions(app: App, deps: ListenerDeps): void {
         const value = buttonValue.safeParse(parseJson(action.value ?? ''));
         if (!value.success) throw new RefusedError('That button is not one Roster knows; type `/users list` again.', 'invalid-input');
         const { actor } = requestCaller(deps, context);
-        await showList(answer, () => runAction(services, listAccounts, actor, value.data), 'replace');
+        await showList(answer, () => runAction(services, listAccounts, actor, value.data), 'replace', actor);
       });
     });
   }
+
+  // Export on a list: the same selection as a file (refused with a sentence to a caller below admin).
+  app.action<BlockButtonAction>(LIST_EXPORT_ACTION_ID, async ({ ack, body, action, client, context }) => {
+    await ack();
+    const { services } = deps;
+    const answer = answerTo(client, services.logger, body.user.id, actionPlace(body));
+    await answering(answer, services.logger, async () => {
+      const value = buttonValue.safeParse(parseJson(action.value ?? ''));
+      if (!value.success) throw new RefusedError('That button is not one Roster knows; type `/users list` again.', 'invalid-input');
+      const { actor } = requestCaller(deps, context);
+      const started = await runAction(services, exportAccounts, actor, { filter: value.data.filter, channel: body.channel?.id });
+      await answer.privately({ text: started.message, blocks: sentenceBlocks(started.message, ':outbox_tray:') });
+    });
+  });
+
+  // "Change them all…" on a list: the preview of that change over the same selection, with its Confirm button.
+  app.action<BlockStaticSelectAction>(LIST_BULK_ACTION_ID, async ({ ack, body, action, client, context }) => {
+    await ack();
+    const { services } = deps;
+    const answer = answerTo(client, services.logger, body.user.id, actionPlace(body));
+    await answering(answer, services.logger, async () => {
+      const chosen = bulkChoice.safeParse(parseJson(action.selected_option?.value ?? ''));
+      if (!chosen.success) throw new RefusedError('That menu option is not one Roster knows; type `/users list` again.', 'invalid-input');
+      const { actor } = requestCaller(deps, context);
+      await answer.privately(bulkPreviewReply(await runAction(services, previewBulkJob, actor, { change: chosen.data.c, filter: chosen.data.f })));
+    });
+  });
 }
+
+const bulkChoice = z.object({ c: z.string(), f: z.string() });
 
 function parseJson(text: string): unknown {
   try {

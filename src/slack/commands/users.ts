@@ -1,5 +1,9 @@
 import type { App } from '@slack/bolt';
+import type { Actor } from '../../actions/actor.ts';
+import { BULK_CHANGE_NAMES } from '../../actions/accounts/bulk/bulkChanges.ts';
 import { listBulkJobs } from '../../actions/accounts/bulk/listBulkJobs.ts';
+import { startBulkJob } from '../../actions/accounts/bulk/startBulkJob.ts';
+import { organisationsWithRole } from '../../domain/roles.ts';
 import { exportAccounts } from '../../actions/accounts/exportAccounts.ts';
 import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { bulkJobsReply, bulkPreviewReply } from '../blocks/bulk.ts';
@@ -72,7 +76,8 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
         return;
       }
       const filter = sub === 'list' ? rest.join(' ') : text;
-      await showList(answer, () => runAction(services, listAccounts, requestCaller(deps, context).actor, { filter }), 'privately');
+      const { actor } = requestCaller(deps, context);
+      await showList(answer, () => runAction(services, listAccounts, actor, { filter }), 'privately', actor);
     });
   });
 }
@@ -94,9 +99,13 @@ function bulkRequest(text: string): { change: string; filter: string; reason?: s
   return { change: change.toLowerCase(), filter: filter.join(' '), ...(because ? { reason: because } : {}) };
 }
 
-/** Shows a page of the list; a filter that cannot be read is answered with the usage, under the sentence saying why. */
-export function showList(answer: Answer, list: () => Promise<AccountPage>, how: 'replace' | 'privately'): Promise<void> {
-  return showOrUsage(answer, async () => accountListReply(await list()), how);
+/**
+ * Shows a page of the list, with Export and bulk changes over it for a reader whose grant may make them (admin);
+ * a filter that cannot be read is answered with the usage, under the sentence saying why.
+ */
+export function showList(answer: Answer, list: () => Promise<AccountPage>, how: 'replace' | 'privately', actor: Actor): Promise<void> {
+  const mayChangeMany = organisationsWithRole(actor.grants, startBulkJob.requires)?.length !== 0;
+  return showOrUsage(answer, async () => accountListReply(await list(), { bulk: mayChangeMany ? BULK_CHANGE_NAMES : [] }), how);
 }
 
 async function showOrUsage(answer: Answer, reply: () => Promise<Message>, how: 'replace' | 'privately'): Promise<void> {
