@@ -20,7 +20,7 @@ export function lazyQueueAccess(redisUrl: string, prefix: string, logger: Logger
   };
   return {
     scheduler: { lockExpiry: (accountId, at) => queueScheduler(open(), logger).lockExpiry(accountId, at) },
-    mail: { send: (outboxId) => outboxMailQueue(open(), logger).send(outboxId) },
+    mail: { send: (outboxId) => outboxMailQueue(open(), logger).send(outboxId), sendAll: (outboxIds) => outboxMailQueue(open(), logger).sendAll(outboxIds) },
     async close() {
       // A queue waits for Redis before it closes: with Redis away the CLI would never exit. What it could not hand
       // over is done by the workers' recovery passes.

@@ -26,6 +26,11 @@ export function outboxMailQueue(queues: Queues, logger: Logger): MailQueue {
     async send(outboxId) {
       await handOff(queues.mail.add(SEND_MAIL_JOB, { outboxId }, { jobId: outboxId }), logger, { queue: queues.mail.name, outboxId });
     },
+    async sendAll(outboxIds) {
+      if (!outboxIds.length) return;
+      const jobs = outboxIds.map((outboxId) => ({ name: SEND_MAIL_JOB, data: { outboxId }, opts: { jobId: outboxId } }));
+      await handOff(queues.mail.addBulk(jobs), logger, { queue: queues.mail.name, outboxIds: `${outboxIds.length} rows` });
+    },
   };
 }
 

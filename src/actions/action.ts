@@ -23,6 +23,8 @@ export interface Scheduler {
 export interface MailQueue {
   /** Queues the send of a committed outbox row; if this request is lost, the workers' outbox pass sends the row anyway. */
   send(outboxId: string): Promise<void>;
+  /** The same for many rows at once (a bulk change's chunk), in one request to the queue. */
+  sendAll(outboxIds: readonly string[]): Promise<void>;
 }
 
 /** An account the sign-in API has just locked out after too many wrong passwords (or TOTP codes). */

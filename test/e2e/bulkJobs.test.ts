@@ -59,6 +59,8 @@ describe('a bulk change', () => {
       [`{${locked.join(',')}}`, started.jobId, started.jobId],
     );
     expect(counts).toEqual({ active: '2500', audited: '2500', distinct_audited: '2500' });
+    const [one] = await t.given.audit({ jobId: started.jobId, action: 'unlock' });
+    expect(one!.changes).toMatchObject({ status: { before: 'LOCKED_OUT', after: 'ACTIVE' } });
   });
 
   it('counts and names the accounts the status machine refuses, and changes the rest', async () => {
@@ -175,6 +177,43 @@ describe('/users bulk in Slack', () => {
     const typo = blocksText(await t.slash('bulk lock stauts:active', ADMIN, { command: '/users' }));
     expect(typo).toContain('status');
     const unknown = blocksText(await t.slash('bulk explode status:active', ADMIN, { command: '/users' }));
-    expect(unknown).toContain('must be one of deactivate, reactivate, lock, unlock, reset-mfa');
+    expect(unknown).toContain('must be one of deactivate, reactivate, lock, unlock, send-invite, resend-invite, reset-password, reset-mfa');
+  });
+});
+
+describe('bulk changes that send mail', () => {
+  it('sends each changed account its reset link through the outbox, and refuses SSO accounts with the status machine’s sentence', async () => {
+    await t.given.organisation('bulk-mail');
+    const local = await accounts('bulk-mail', 'ACTIVE', 40, 'bulkreset');
+    const sso = await accounts('bulk-mail', 'ACTIVE', 2, 'bulksso');
+    await t.roster.orm.em.fork().execute(`update account set auth_source = 'sso' where id = any(?::uuid[])`, [`{${sso.join(',')}}`]);
+    const admin = await slackActor(t.roster.orm.em, ADMIN);
+    const started = await runAction(services(), startBulkJob, admin, { change: 'reset-password', filter: 'org:bulk-mail', channel: 'C0BULK' });
+    const summary = String((await summaryOf('org:bulk-mail')).args.text);
+    expect(summary).toContain('40 changed · 2 refused');
+    expect(summary).toMatch(/SSO|single sign-on/i);
+    const rows = await t.roster.orm.em.fork().execute<{ status: string; mails: string }[]>(
+      `select a.status, (select count(*) from outbox_mail m where m.account_id = a.id and m.template = 'password-reset') as mails
+       from account a where a.id = any(?::uuid[]) group by a.id, a.status`,
+      [`{${[...local, ...sso].join(',')}}`],
+    );
+    expect(rows.filter((r) => r.status === 'RECOVERY' && r.mails === '1')).toHaveLength(40);
+    expect(rows.filter((r) => r.status === 'ACTIVE' && r.mails === '0')).toHaveLength(2);
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.roster.orm.em
+              .fork()
+              .execute<{ n: string }[]>(`select count(*) as n from outbox_mail where account_id = any(?::uuid[]) and sent_at is not null`, [
+                `{${local.join(',')}}`,
+              ])
+          )[0]!.n,
+        { timeout: 20_000 },
+      )
+      .toBe('40');
+    const audit = await t.given.audit({ jobId: started.jobId, action: 'reset-password' });
+    expect(audit).toHaveLength(40);
+    expect(audit[0]!.changes).toMatchObject({ status: { after: 'RECOVERY' }, credential: { after: 'password reset mail' } });
   });
 });

@@ -53,7 +53,15 @@ export const applyBulkChunk = defineAction({
     const reason = typeof job.params.reason === 'string' ? job.params.reason : null;
 
     const outcomes: Outcome[] = [];
-    const changed: { id: string; before: string; status: string; failed: number; changes: string; label: string; organisationId: string }[] = [];
+    const changed: {
+      id: string;
+      before: string;
+      status: string;
+      failed: number;
+      changes: Record<string, { before: unknown; after: unknown }>;
+      label: string;
+      organisationId: string;
+    }[] = [];
     for (const item of items) {
       const account = accounts.get(item.accountId);
       const decided = account ? decideBulkChange(change, account, scope) : { refused: 'the account no longer exists.' };
@@ -66,7 +74,7 @@ export const applyBulkChunk = defineAction({
           before: account!.status,
           status: decided.to,
           failed: decided.failedSignIns,
-          changes: JSON.stringify(decided.changes),
+          changes: decided.changes,
           label: accountLabel(account!),
           organisationId: account!.organisationId,
         });
@@ -110,6 +118,17 @@ export const applyBulkChunk = defineAction({
        from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text) where i.job_id = ? and i.seq = o.seq`,
       [JSON.stringify(outcomes), jobId],
     );
+    // Mail goes through the outbox in this same transaction, as the single actions send it: the workers send each
+    // row with a link of its own, and the outbox pass sends any whose job was lost.
+    if (change.mail && changed.length) {
+      const mails = await ctx.em.execute<{ id: string }[]>(
+        `insert into outbox_mail (id, "to", template, account_id, created_at, attempts)
+         select gen_random_uuid(), a.email, ?, a.id, ?, 0 from account a where a.id = any(?::uuid[]) returning id`,
+        [change.mail, now, `{${changed.map((row) => row.id).join(',')}}`],
+      );
+      const queue = ctx.services.mail;
+      if (queue) ctx.afterCommit(() => queue.sendAll(mails.map((mail) => mail.id)));
+    }
     const count = (state: Outcome['state']) => outcomes.filter((o) => o.state === state).length;
     return { claimed: items.length, done: count('done'), refused: count('refused'), unchanged: count('unchanged'), finished: false };
   },

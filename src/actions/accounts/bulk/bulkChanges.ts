@@ -1,10 +1,14 @@
 import { RefusedError } from '../../../domain/errors.ts';
+import type { MailTemplate } from '../../../domain/tokens.ts';
 import { type AccountStatus, type LifecycleEvent, type TransitionContext, transition } from '../../../domain/statuses.ts';
 import type { CardAction } from '../../action.ts';
 import { deactivateAccount } from '../deactivateAccount.ts';
 import { lockAccount } from '../lockAccount.ts';
 import { reactivateAccount } from '../reactivateAccount.ts';
+import { resendInvite } from '../resendInvite.ts';
 import { resetMfa } from '../resetMfa.ts';
+import { resetPassword } from '../resetPassword.ts';
+import { sendInvite } from '../sendInvite.ts';
 import { unlockAccount } from '../unlockAccount.ts';
 
 /** The fields a change sets besides the status the status machine decides, as SQL over the row being updated. */
@@ -22,6 +26,8 @@ export interface BulkChange {
   refuse?: (row: BulkRow) => string | undefined;
   /** The verb in progress messages: "Deactivating 1,200 accounts". */
   doing: string;
+  /** The mail each changed account is sent (through the outbox, in the chunk's transaction), as the single action does. */
+  mail?: MailTemplate;
 }
 
 /** What the status machine and the change's own rules need to know of an account. */
@@ -59,6 +65,7 @@ export function decideBulkChange(change: BulkChange, row: BulkRow, scope: string
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   if (result.to !== row.status) changes.status = { before: row.status, after: result.to };
   if (change.event === 'reset-mfa') changes.mfaEnrolled = { before: true, after: false };
+  if (change.mail) changes.credential = { before: null, after: change.mail === 'invitation' ? 'invitation mail' : 'password reset mail' };
   if (result.failedSignIns !== row.failedSignIns) changes.failedSignIns = { before: row.failedSignIns, after: result.failedSignIns };
   return { to: result.to, failedSignIns: result.failedSignIns, changes };
 }
@@ -76,6 +83,23 @@ export const BULK_CHANGES: Readonly<Record<string, BulkChange>> = {
   reactivate: { single: reactivateAccount, event: 'reactivate', defaultReason: null, alsoSets: '', doing: 'Reactivating' },
   lock: { single: lockAccount, event: 'lock', defaultReason: 'locked by an admin', alsoSets: ', suspended_until = null', doing: 'Locking' },
   unlock: { single: unlockAccount, event: 'unlock', defaultReason: null, alsoSets: ', suspended_until = null', doing: 'Unlocking' },
+  'send-invite': {
+    single: sendInvite,
+    event: 'send-invite',
+    defaultReason: 'invitation sent',
+    alsoSets: '',
+    mail: 'invitation',
+    doing: 'Inviting',
+  },
+  'resend-invite': { single: resendInvite, event: 'resend-invite', defaultReason: null, alsoSets: '', mail: 'invitation', doing: 'Resending invitations to' },
+  'reset-password': {
+    single: resetPassword,
+    event: 'reset-password',
+    defaultReason: 'password reset link sent',
+    alsoSets: '',
+    mail: 'password-reset',
+    doing: 'Sending password reset links to',
+  },
   'reset-mfa': {
     single: resetMfa,
     event: 'reset-mfa',
