@@ -9,11 +9,11 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { writeAccountExport } from '../jobs/accountExport.ts';
+import { exportedAccounts } from '../jobs/exports.ts';
 import { runAction } from '../src/actions/action.ts';
 import { slackActor, systemActor } from '../src/actions/actor.ts';
 import { applyBulkChunk } from '../src/actions/accounts/bulk/applyBulkChunk.ts';
 import { startBulkJob } from '../src/actions/accounts/bulk/startBulkJob.ts';
-import { EXPORT_PAGE_SIZE, exportPage } from '../src/actions/accounts/exportAccounts.ts';
 import { sweepAllInactiveAccounts } from '../src/actions/accounts/sweepInactiveAccounts.ts';
 import { createOrm, migrate } from '../src/db/orm.ts';
 import { createLogger } from '../src/logger.ts';
@@ -98,20 +98,11 @@ try {
 
   // Export: the job's pages into a formula-safe CSV, and a bare COPY of the same columns.
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
-  async function* accounts() {
-    let after: string | undefined;
-    for (;;) {
-      const page = await runAction(services, exportPage, admin, { filter: `org:${ORGANISATION}`, after });
-      yield* page;
-      if (page.length < EXPORT_PAGE_SIZE) return;
-      after = page.at(-1)!.id;
-    }
-  }
   const rssBefore = rss();
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rss())), 50);
   t0 = performance.now();
-  const exported = await writeAccountExport(accounts(), 'csv', sink());
+  const exported = await writeAccountExport(exportedAccounts(services, admin, `org:${ORGANISATION}`), 'csv', sink());
   const exportSeconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   t0 = performance.now();

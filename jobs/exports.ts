@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { type ActionServices, type ExportQueue, type ExportRequest, runAction } from '../src/actions/action.ts';
-import { slackActor } from '../src/actions/actor.ts';
+import { type Actor, slackActor } from '../src/actions/actor.ts';
 import { EXPORT_PAGE_SIZE, exportPage } from '../src/actions/accounts/exportAccounts.ts';
 import type { ExportRow } from '../src/db/accountList.ts';
 import { RefusedError } from '../src/domain/errors.ts';
@@ -22,6 +22,17 @@ export function exportQueue(queues: Queues, logger: Logger): ExportQueue {
   };
 }
 
+/** The accounts of an export, a page at a time, each page read as the person who asked (their grant read again). */
+export async function* exportedAccounts(services: ActionServices, actor: Actor, filter: string): AsyncGenerator<ExportRow> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await runAction(services, exportPage, actor, { filter, after });
+    yield* page;
+    if (page.length < EXPORT_PAGE_SIZE) return;
+    after = page.at(-1)!.id;
+  }
+}
+
 export interface ExportDeps extends ActionServices {
   slack: WebClient;
 }
@@ -34,20 +45,11 @@ export interface ExportDeps extends ActionServices {
 export async function processExport(job: Job<ExportRequest>, deps: ExportDeps): Promise<number> {
   const { requestedBy, filter, format, channel } = job.data;
   const actor = await slackActor(deps.orm.em, requestedBy);
-  async function* accounts(): AsyncGenerator<ExportRow> {
-    let after: string | undefined;
-    for (;;) {
-      const page = await runAction(deps, exportPage, actor, { filter, after });
-      yield* page;
-      if (page.length < EXPORT_PAGE_SIZE) return;
-      after = page.at(-1)!.id;
-    }
-  }
   const file = new PassThrough();
   const day = new Date().toISOString().slice(0, 10);
   try {
     const [count] = await Promise.all([
-      writeAccountExport(accounts(), format, file),
+      writeAccountExport(exportedAccounts(deps, actor, filter), format, file),
       uploadSlackFile(deps.slack, {
         to: channel,
         filename: `roster-accounts-${day}.${format}`,
