@@ -1,24 +1,12 @@
 import { Readable, type Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
+import type { ExportRow } from '../src/db/accountList.ts';
 import { ACCOUNT_FILE_COLUMNS } from '../src/domain/importLayouts.ts';
 import { safeCsvStringifier, safeXlsxWriter } from './safeSpreadsheets.ts';
 
-/** One account as an export writes it: the columns of the import template, so an export can be imported again. */
-export interface ExportedAccount {
-  email: string;
-  firstName: string;
-  lastName: string;
-  username: string;
-  role: string;
-  status: string;
-  /** The organisation's slug. */
-  organisation: string;
-  groups: readonly string[];
-  lastSignInAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** One account as an export writes it (the columns of the import template, so an export can be imported again): a row of the export's query. */
+export type ExportedAccount = Omit<ExportRow, 'id'>;
 
 export type ExportFormat = 'csv' | 'xlsx';
 

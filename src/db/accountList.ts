@@ -228,6 +228,7 @@ function toRow(row: Record<string, any>): AccountListRow {
   };
 }
 
+/** One account of an export, with its group names: the import template's columns (jobs/accountExport.ts writes them). */
 export interface ExportRow {
   id: string;
   email: string;
@@ -236,6 +237,7 @@ export interface ExportRow {
   username: string;
   role: string;
   status: string;
+  /** The organisation's slug. */
   organisation: string;
   groups: string[];
   lastSignInAt: Date | null;
