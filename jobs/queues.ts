@@ -24,10 +24,22 @@ export type HelpdeskAlertData =
   | { accountId: string; organisationId: string; attempts: number; ip: string; at: string }
   | { accountId: string; by: string; at: string };
 
+/** Approval requests: posted in the approvals channel when asked, edited when decided or expired. */
+export const APPROVALS_QUEUE = 'approvals';
+export const APPROVAL_REQUESTED_JOB = 'approval-requested';
+export const APPROVAL_DECIDED_JOB = 'approval-decided';
+
+/** Only the request's id: what it says is read from Postgres when the message is made. */
+export interface ApprovalNoticeData {
+  requestId: string;
+}
+
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
 export const LOCK_EXPIRY_PASS_JOB = 'lock-expiry-pass';
 export const LOCK_EXPIRY_PASS_SCHEDULER = 'lock-expiry-pass';
+export const APPROVALS_PASS_JOB = 'approvals-pass';
+export const APPROVALS_PASS_SCHEDULER = 'approvals-pass';
 export const INACTIVITY_SWEEP_SCHEDULER = 'nightly-inactivity-sweep';
 export const SEND_MAIL_JOB = 'send-mail';
 export const OUTBOX_PASS_JOB = 'outbox-pass';
@@ -69,6 +81,7 @@ export interface Queues {
   bulk: Queue<BulkRunData>;
   exports: Queue<ExportRequest>;
   helpdesk: Queue<HelpdeskAlertData>;
+  approvals: Queue<ApprovalNoticeData>;
   close(): Promise<void>;
 }
 
@@ -98,7 +111,12 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  for (const queue of [maintenance, slackNotify, mail, bulk, exports, helpdesk]) {
+  const approvals = new Queue<ApprovalNoticeData>(APPROVALS_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  });
+  for (const queue of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
@@ -108,8 +126,9 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     bulk,
     exports,
     helpdesk,
+    approvals,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close(), approvals.close()]);
     },
   };
 }

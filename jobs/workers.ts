@@ -26,7 +26,11 @@ import {
   HELPDESK_QUEUE,
   type HelpdeskAlertData,
   type BulkRunData,
+  APPROVALS_PASS_JOB,
+  APPROVALS_QUEUE,
+  type ApprovalNoticeData,
 } from './queues.ts';
+import { type ApprovalMessages, processApprovalNotice, processApprovalsPass } from './approvalNotices.ts';
 import { processBulkRun } from './bulkJobs.ts';
 import { processExport } from './exports.ts';
 import { type AlertMessages, processHelpdeskAlert } from './helpdeskAlerts.ts';
@@ -46,6 +50,8 @@ export interface WorkerDeps extends SweepDeps {
   budget: SlackBudget;
   helpdeskChannel: string | undefined;
   alertMessages: AlertMessages;
+  approvalsChannel: string | undefined;
+  approvalMessages: ApprovalMessages;
 }
 
 export interface Workers {
@@ -65,6 +71,7 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
       if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job as Job<InactivitySweepData>, jobDeps);
       if (job.name === LOCK_EXPIRY_JOB) return processLockExpiry(job as Job<LockExpiryData>, jobDeps);
       if (job.name === LOCK_EXPIRY_PASS_JOB) return processLockExpiryPass(job, jobDeps);
+      if (job.name === APPROVALS_PASS_JOB) return processApprovalsPass(jobDeps);
       throw new Error(`unknown maintenance job "${job.name}"`);
     },
     { connection, prefix, concurrency: 1 },
@@ -101,14 +108,19 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     prefix,
     concurrency: 1,
   });
-  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk]) {
+  const approvals = new Worker<ApprovalNoticeData>(APPROVALS_QUEUE, (job) => processApprovalNotice(job, forJob(deps, APPROVALS_QUEUE, job)), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close(), approvals.close()]);
     },
   };
 }

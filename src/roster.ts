@@ -11,6 +11,7 @@ import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { bulkJobQueue } from '../jobs/bulkJobs.ts';
 import { exportQueue } from '../jobs/exports.ts';
 import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
+import { approvalNotices, scheduleApprovalsPass } from '../jobs/approvalNotices.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
@@ -24,6 +25,7 @@ import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
+import { approvalRequestMessage, requesterNotice } from './slack/blocks/approvalRequest.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
 export interface Roster {
@@ -57,6 +59,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     bulkJobs: bulkJobQueue(queues, logger),
     exports: exportQueue(queues, logger),
     alerts: helpdeskAlerts(queues, logger),
+    approvals: approvalNotices(queues, logger),
   };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
@@ -105,6 +108,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         prefix: config.REDIS_PREFIX,
         helpdeskChannel: config.ROSTER_HELPDESK_CHANNEL,
         alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
+        approvalsChannel: config.ROSTER_APPROVALS_CHANNEL,
+        approvalMessages: { request: approvalRequestMessage, toRequester: requesterNotice },
         budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
       },
       redis,
@@ -115,6 +120,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         scheduleRecurringJobs(queues, config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE),
         scheduleOutboxPass(queues, config.ROSTER_OUTBOX_PASS_SECONDS * 1000),
         scheduleLockExpiryPass(queues, config.ROSTER_LOCK_EXPIRY_PASS_SECONDS * 1000),
+        scheduleApprovalsPass(queues, config.ROSTER_APPROVALS_PASS_SECONDS * 1000),
       ]),
       logger,
     );

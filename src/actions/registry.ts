@@ -1,6 +1,7 @@
 import type { AnyAction, CardAction, TypedAction } from './action.ts';
 import { autoUnlock } from './accounts/autoUnlock.ts';
 import { setAutoUnlock } from './organisations/setAutoUnlock.ts';
+import { setApprovals } from './organisations/setApprovals.ts';
 import { applyBulkChunk } from './accounts/bulk/applyBulkChunk.ts';
 import { cancelBulkJob } from './accounts/bulk/cancelBulkJob.ts';
 import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
@@ -54,6 +55,12 @@ import { signIn } from './accounts/signIn.ts';
 import { createApiToken } from './access/createApiToken.ts';
 import { listApiTokens } from './access/listApiTokens.ts';
 import { revokeApiToken } from './access/revokeApiToken.ts';
+import { requestDeletion } from './approvals/requestDeletion.ts';
+import { approveRequest, rejectRequest } from './approvals/decideRequest.ts';
+import { expireRequests } from './approvals/expireRequests.ts';
+import { listApprovals } from './approvals/listApprovals.ts';
+import { restoreAccount } from './accounts/restoreAccount.ts';
+import { purgeDeletedAccounts } from './accounts/purgeDeletedAccounts.ts';
 
 /** The actions people type (`/user <verb> ...` in Slack, `roster user <verb> ...` in the CLI), in the order help lists them. */
 export const typedActions: readonly TypedAction[] = [
@@ -64,6 +71,8 @@ export const typedActions: readonly TypedAction[] = [
   unlockAccount,
   deactivateAccount,
   reactivateAccount,
+  requestDeletion,
+  restoreAccount,
   resetMfa,
   resetPassword,
   sendInvite,
@@ -93,6 +102,7 @@ export const cardActions: readonly CardAction[] = [
   unlockAccount,
   deactivateAccount,
   reactivateAccount,
+  restoreAccount,
   resetMfa,
   resetPassword,
   sendInvite,
@@ -110,6 +120,7 @@ export const registry: readonly AnyAction[] = [
   searchGroupsAction,
   createOrganisation,
   setAutoUnlock,
+  setApprovals,
   autoUnlock,
   sweepInactiveAccounts,
   expireLock,
@@ -129,6 +140,11 @@ export const registry: readonly AnyAction[] = [
   setPassword,
   openMfaEnrolment,
   enrolMfa,
+  approveRequest,
+  rejectRequest,
+  listApprovals,
+  expireRequests,
+  purgeDeletedAccounts,
   ...typedActions,
 ];
 

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { escapeMrkdwn, slackDate, truncate } from './text.ts';
 import type { LockoutFacts } from '../../present/lockoutFacts.ts';
+import { personMention } from '../../present/people.ts';
 
 export const HELPDESK_UNLOCK_ACTION_ID = 'helpdesk.unlock';
 export const HELPDESK_LOOKUP_ACTION_ID = 'helpdesk.lookup';
@@ -38,7 +39,7 @@ export function lockoutAlert(facts: LockoutFacts): { text: string; blocks: Known
 
 /** The same alert once someone unlocked the account: no buttons left to press, and who did it when. */
 export function resolvedLockoutAlert(facts: LockoutFacts, unlockedBy: string, at: Date): { text: string; blocks: KnownBlock[] } {
-  const by = /^[UW][A-Z0-9]+$/.test(unlockedBy) ? `<@${unlockedBy}>` : escapeMrkdwn(unlockedBy);
+  const by = personMention(unlockedBy);
   return {
     text: `${facts.name} <${facts.email}> was unlocked`,
     blocks: [

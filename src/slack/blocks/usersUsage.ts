@@ -4,8 +4,10 @@ import { SORT_FIELDS, statusWord } from '../../domain/accountFilter.ts';
 import { ACCOUNT_STATUSES } from '../../domain/statuses.ts';
 import { truncate } from './text.ts';
 
-export const USERS_NOT_YET =
-  'Import, export, bulk actions, jobs, approvals and audit in `/users` are not in this version of Roster yet. `/users list` lists accounts; `/user <who>` works on one.';
+/** A subcommand that is still to come says so, rather than being read as a filter. */
+export function usersNotYet(subcommand: string): string {
+  return `\`/users ${subcommand}\` is not in this version of Roster yet. \`/users help\` shows what is; \`/user <who>\` works on one account.`;
+}
 
 /** Usage of /users: the list and its filters. */
 export function usersUsageLines(): string[] {
@@ -19,6 +21,7 @@ export function usersUsageLines(): string[] {
     `\`sort:<field>\` or \`sort:-<field>\` (descending): ${SORT_FIELDS.map((f) => `\`${f}\``).join(', ')}; default \`sort:last-name\``,
     'Other words match the start of a first name, last name, full name, username or email.',
     'Example: `/users list status:locked-out,suspended org:acme sort:-last-sign-in`',
+    '`/users approvals`: the deletion requests that wait for a decision, with Approve / Reject',
     '`/users help`: this help',
   ];
 }

@@ -7,18 +7,20 @@ import { organisationsWithRole } from '../../domain/roles.ts';
 import { exportAccounts } from '../../actions/accounts/exportAccounts.ts';
 import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { bulkJobsReply, bulkPreviewReply } from '../blocks/bulk.ts';
+import { pendingRequestsReply } from '../blocks/approvalRequest.ts';
+import { listApprovals } from '../../actions/approvals/listApprovals.ts';
 import { runAction } from '../../actions/action.ts';
 import { type AccountPage, listAccounts } from '../../actions/accounts/listAccounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { accountListReply } from '../blocks/accountList.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
-import { USERS_NOT_YET, usersUsageBlocks } from '../blocks/usersUsage.ts';
+import { usersNotYet, usersUsageBlocks } from '../blocks/usersUsage.ts';
 import { type ListenerDeps, requestCaller } from '../context.ts';
 import type { Message } from '../delivery.ts';
 import { type Answer, answerTo, answering } from '../replies.ts';
 import { plainCommandText } from './parseUserCommand.ts';
 
-const NOT_YET = new Set(['import', 'approvals', 'audit']);
+const NOT_YET = new Set(['import', 'audit']);
 const HELP = new Set(['help', '-h', '--help', '?']);
 
 /**
@@ -71,8 +73,13 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
         await answer.privately(bulkJobsReply(await runAction(services, listBulkJobs, requestCaller(deps, context).actor, {})));
         return;
       }
+      if (sub === 'approvals') {
+        await answer.privately(pendingRequestsReply(await runAction(services, listApprovals, requestCaller(deps, context).actor, {})));
+        return;
+      }
       if (NOT_YET.has(sub)) {
-        await answer.privately({ text: USERS_NOT_YET, blocks: sentenceBlocks(USERS_NOT_YET, ':construction:') });
+        const sentence = usersNotYet(sub);
+        await answer.privately({ text: sentence, blocks: sentenceBlocks(sentence, ':construction:') });
         return;
       }
       const filter = sub === 'list' ? rest.join(' ') : text;

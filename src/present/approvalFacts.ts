@@ -1,0 +1,19 @@
+import type { ApprovalSubject } from '../db/entities/index.ts';
+import type { ApprovalState } from '../domain/approvals.ts';
+import type { DeletionPolicy } from '../domain/statuses.ts';
+
+/** What an approval request's message says: whom it deletes, who asked and why, until when, and how it ended. */
+export interface ApprovalFacts {
+  id: string;
+  organisation: string;
+  deletionPolicy: DeletionPolicy;
+  subject: ApprovalSubject;
+  reason: string;
+  requestedBy: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  state: ApprovalState;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+}
