@@ -6,7 +6,7 @@ import { expireRequests } from '../../src/actions/approvals/expireRequests.ts';
 import { ApprovalRequest } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { blocksText } from '../support/slackReplies.ts';
-import { blockActionsPayload } from '../support/slackRequests.ts';
+import { blockActionsPayload, plainTextValue } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const APPROVALS = 'C0APPROVALS';
@@ -81,6 +81,23 @@ describe('a deletion request', () => {
     expect(blocksText(await t.slash(`delete ${bo.email}`, ADMIN))).toContain('say why: --reason <text>');
     expect(await t.roster.orm.em.fork().count(ApprovalRequest, { accountId: bo.id })).toBe(0);
     expect((await t.given.audit({ targetId: bo.id, action: 'delete' })).map((e) => e.outcome)).toEqual(['refused']);
+  });
+
+  it('is asked from the card’s More actions menu, whose form will not go without a reason', async () => {
+    const kai = await t.given.account({ firstName: 'Kai', lastName: 'Menued' });
+    const card = await t.slash(kai.email, ADMIN);
+    const menu = (card.args.blocks as any[]).flatMap((b) => (b.type === 'actions' ? b.elements : [])).find((e: any) => e.action_id === 'account.more');
+    const option = menu.options.find((o: any) => o.value.startsWith('delete|'));
+    expect(option.text.text).toBe('Delete…');
+    const payload = blockActionsPayload({ userId: ADMIN, actionId: 'account.more', blocks: card.args.blocks, selectedOption: { value: option.value } });
+    payload.container.is_ephemeral = true;
+    const form = await t.openModalFrom(payload);
+    const blank = await t.submitView(form, ADMIN, { reason: plainTextValue('') });
+    expect(blank.response_action).toBe('errors');
+    expect(await t.roster.orm.em.fork().count(ApprovalRequest, { accountId: kai.id })).toBe(0);
+    expect(await t.submitView(form, ADMIN, { reason: plainTextValue('duplicate account') })).toBe('');
+    const posted = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === APPROVALS && String(c.args.text).includes(kai.email), 10_000);
+    expect(blocksText(posted)).toContain('duplicate account');
   });
 
   it('is refused to its own requester, to an admin and to a viewer, each audited, and stays as it is', async () => {
