@@ -34,6 +34,10 @@ export interface ApprovalNoticeData {
   requestId: string;
 }
 
+/** Home tabs rebuilt after changes: one job per refresh window, whoever asked within it. */
+export const HOME_QUEUE = 'home';
+export const HOME_REFRESH_JOB = 'home-refresh';
+
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
 export const LOCK_EXPIRY_PASS_JOB = 'lock-expiry-pass';
@@ -82,6 +86,7 @@ export interface Queues {
   exports: Queue<ExportRequest>;
   helpdesk: Queue<HelpdeskAlertData>;
   approvals: Queue<ApprovalNoticeData>;
+  home: Queue<Record<string, never>>;
   close(): Promise<void>;
 }
 
@@ -116,7 +121,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  for (const queue of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals]) {
+  // A refresh is worth nothing once the next one is due: no retries, and nothing kept.
+  const home = new Queue<Record<string, never>>(HOME_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+  });
+  for (const queue of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home]) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
@@ -127,8 +138,18 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     exports,
     helpdesk,
     approvals,
+    home,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close(), approvals.close()]);
+      await Promise.all([
+        maintenance.close(),
+        slackNotify.close(),
+        mail.close(),
+        bulk.close(),
+        exports.close(),
+        helpdesk.close(),
+        approvals.close(),
+        home.close(),
+      ]);
     },
   };
 }

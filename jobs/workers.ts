@@ -29,7 +29,11 @@ import {
   APPROVALS_PASS_JOB,
   APPROVALS_QUEUE,
   type ApprovalNoticeData,
+  HOME_QUEUE,
 } from './queues.ts';
+import { processHomeRefresh } from './homeViews.ts';
+import type { HomeOverview } from '../src/actions/home/homeOverview.ts';
+import type { HomeView } from '@slack/types';
 import { type ApprovalMessages, processApprovalNotice, processApprovalsPass } from './approvalNotices.ts';
 import { processBulkRun } from './bulkJobs.ts';
 import { processExport } from './exports.ts';
@@ -52,6 +56,7 @@ export interface WorkerDeps extends SweepDeps {
   alertMessages: AlertMessages;
   approvalsChannel: string | undefined;
   approvalMessages: ApprovalMessages;
+  homeView(overview: HomeOverview, now: Date): HomeView;
 }
 
 export interface Workers {
@@ -113,14 +118,24 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     prefix,
     concurrency: 1,
   });
-  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals]) {
+  const home = new Worker(HOME_QUEUE, () => processHomeRefresh(deps), { connection, prefix, concurrency: 1 });
+  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close(), approvals.close()]);
+      await Promise.all([
+        maintenance.close(),
+        slackNotify.close(),
+        mail.close(),
+        bulk.close(),
+        exports.close(),
+        helpdesk.close(),
+        approvals.close(),
+        home.close(),
+      ]);
     },
   };
 }

@@ -12,6 +12,7 @@ import { bulkJobQueue } from '../jobs/bulkJobs.ts';
 import { exportQueue } from '../jobs/exports.ts';
 import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
 import { approvalNotices, scheduleApprovalsPass } from '../jobs/approvalNotices.ts';
+import { homeViews } from '../jobs/homeViews.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
@@ -26,6 +27,7 @@ import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
 import { approvalRequestMessage, requesterNotice } from './slack/blocks/approvalRequest.ts';
+import { homeView } from './slack/blocks/home.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
 export interface Roster {
@@ -60,6 +62,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     exports: exportQueue(queues, logger),
     alerts: helpdeskAlerts(queues, logger),
     approvals: approvalNotices(queues, logger),
+    home: homeViews(queues, redis, config.REDIS_PREFIX, config.ROSTER_HOME_REFRESH_SECONDS * 1000, logger),
   };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
@@ -110,6 +113,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
         approvalsChannel: config.ROSTER_APPROVALS_CHANNEL,
         approvalMessages: { request: approvalRequestMessage, toRequester: requesterNotice },
+        homeView,
         budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
       },
       redis,

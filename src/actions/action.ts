@@ -82,6 +82,14 @@ export interface ApprovalNotices {
   decided(requestId: string): Promise<void>;
 }
 
+/** Keeps people's Home tabs in Slack current; jobs/ implements it. */
+export interface HomeViews {
+  /** Something changed: the tabs opened lately are rebuilt soon, each at most once every few seconds. Never waits. */
+  changed(): void;
+  /** Someone opened their Home tab: it is kept current from now on. */
+  opened(slackUserId: string): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
@@ -92,6 +100,7 @@ export interface ActionServices {
   bulkJobs?: BulkJobQueue;
   exports?: ExportQueue;
   approvals?: ApprovalNotices;
+  home?: HomeViews;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */
@@ -278,6 +287,7 @@ export async function runAction<Input extends z.ZodType, Output>(
     for (const followUp of followUps) {
       await followUp().catch((error: unknown) => services.logger.error({ err: error, action: action.name }, 'follow-up after commit failed'));
     }
+    if (!action.readOnly) services.home?.changed();
     return output;
   } catch (error) {
     if (error instanceof UncheckedGrantError) services.logger.fatal({ err: error, action: action.name, actor: actor.id }, error.message);

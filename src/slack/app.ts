@@ -10,6 +10,7 @@ import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { registerOptions } from './options/index.ts';
 import { registerViews } from './views/index.ts';
+import { registerHome } from './home.ts';
 import type { ListenerDeps } from './context.ts';
 
 export interface SlackAdapter {
@@ -42,7 +43,9 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   const app = new App({ receiver, token: config.SLACK_BOT_TOKEN, clientOptions, logger });
 
   app.use(async ({ context, body, next }) => {
-    const slackUser = (body as { user_id?: string; user?: { id?: string } }).user_id ?? (body as { user?: { id?: string } }).user?.id;
+    // A command names its user user_id, an interaction user.id, an event (Home opened) event.user.
+    const slackUser =
+      (body as { user_id?: string }).user_id ?? (body as { user?: { id?: string } }).user?.id ?? (body as { event?: { user?: string } }).event?.user;
     await withLogFields({ requestId: randomUUID(), slackUser }, async () => {
       if (slackUser) context.actor = await deps.actors.actorFor(slackUser);
       await next();
@@ -55,6 +58,7 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   registerActions(app, deps);
   registerOptions(app, deps);
   registerViews(app, deps);
+  registerHome(app, deps);
 
   return {
     async start() {

@@ -1,4 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import type { Actor } from '../actor.ts';
 import { ApprovalRequest } from '../../db/entities/index.ts';
 import type { ApprovalFacts } from '../../present/approvalFacts.ts';
 import { approvalFacts, decisionAttempt } from './approvals.ts';
@@ -26,20 +28,19 @@ export const listApprovals = defineAction({
   requires: 'admin',
   readOnly: true,
   input: z.object({}),
-  async run(ctx): Promise<PendingRequests> {
-    const scope = ctx.organisationsInScope();
-    const where = { state: 'pending' as const, expiresAt: { $gt: new Date() }, ...(scope ? { organisation: { $in: scope } } : {}) };
-    const [requests, total] = await ctx.em.findAndCount(ApprovalRequest, where, {
-      populate: ['organisation'],
-      orderBy: { requestedAt: 'asc' },
-      limit: APPROVALS_PAGE_SIZE,
-    });
-    return {
-      total,
-      requests: requests.map((request) => ({
-        ...approvalFacts(request),
-        mayDecide: decisionRefusal(decisionAttempt(ctx.actor, request)) === undefined,
-      })),
-    };
-  },
+  run: (ctx) => pendingRequests(ctx.em, ctx.actor, ctx.organisationsInScope()),
 });
+
+/** The requests that wait in these organisations (null: all), oldest first, each saying whether `actor` may decide it. */
+export async function pendingRequests(em: EntityManager, actor: Actor, scope: readonly string[] | null): Promise<PendingRequests> {
+  const where = { state: 'pending' as const, expiresAt: { $gt: new Date() }, ...(scope ? { organisation: { $in: [...scope] } } : {}) };
+  const [requests, total] = await em.findAndCount(ApprovalRequest, where, {
+    populate: ['organisation'],
+    orderBy: { requestedAt: 'asc' },
+    limit: APPROVALS_PAGE_SIZE,
+  });
+  return {
+    total,
+    requests: requests.map((request) => ({ ...approvalFacts(request), mayDecide: decisionRefusal(decisionAttempt(actor, request)) === undefined })),
+  };
+}

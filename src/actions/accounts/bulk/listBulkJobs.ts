@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { jobCounts, type JobCounts } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
@@ -23,20 +24,22 @@ export const listBulkJobs = defineAction({
   requires: 'admin',
   readOnly: true,
   input: z.object({}),
-  async run(ctx): Promise<BulkJobLine[]> {
-    const everyone = ctx.organisationsInScope() === null;
-    const jobs = await ctx.em.find(BulkJob, everyone ? {} : { requestedBy: ctx.actor.id }, { orderBy: { createdAt: 'desc' }, limit: JOBS_LISTED });
-    return Promise.all(
-      jobs.map(async (job) => ({
-        jobId: job.id,
-        action: job.action,
-        description: job.description,
-        state: job.state,
-        total: job.total,
-        counts: await jobCounts(ctx.em, job.id),
-        requestedBy: job.requestedBy,
-        createdAt: job.createdAt,
-      })),
-    );
-  },
+  run: (ctx) => recentBulkJobs(ctx.em, ctx.organisationsInScope() === null ? null : ctx.actor.id),
 });
+
+/** The latest bulk jobs, newest first: those one person asked for, or everyone's (`requestedBy` null). */
+export async function recentBulkJobs(em: EntityManager, requestedBy: string | null): Promise<BulkJobLine[]> {
+  const jobs = await em.find(BulkJob, requestedBy === null ? {} : { requestedBy }, { orderBy: { createdAt: 'desc' }, limit: JOBS_LISTED });
+  return Promise.all(
+    jobs.map(async (job) => ({
+      jobId: job.id,
+      action: job.action,
+      description: job.description,
+      state: job.state,
+      total: job.total,
+      counts: await jobCounts(em, job.id),
+      requestedBy: job.requestedBy,
+      createdAt: job.createdAt,
+    })),
+  );
+}
