@@ -117,6 +117,22 @@ describe('setting up an organisation from the terminal', () => {
     ]);
   });
 
+  it('`org approvals` lets admins decide deletion requests and sets how long they wait, audited once; a bad value changes nothing', async () => {
+    const set = await rosterAudited('org', 'approvals', 'acme', '--approvers', 'admins', '--hours', '48');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('decided by its owners and admins (never by the requester) and expire after 48 hours');
+    const { rows } = await db.query(`select approvers, approval_hours from organisation where slug = 'acme'`);
+    expect(rows).toEqual([{ approvers: 'admins', approval_hours: 48 }]);
+    expect(set.audit).toMatchObject([
+      { action: 'org-approvals', outcome: 'done', changes: { approvers: { before: 'owners', after: 'admins' }, approvalHours: { before: 24, after: 48 } } },
+    ]);
+
+    const bad = await roster('org', 'approvals', 'acme', '--approvers', 'everyone');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('must be owners or admins');
+    expect((await db.query(`select approvers from organisation where slug = 'acme'`)).rows).toEqual([{ approvers: 'admins' }]);
+  });
+
   it('`user create` invites the person, stores the email in lower case, and audits it once as the CLI', async () => {
     expect(userCreate.stderr).toBe('');
     expect(userCreate.code).toBe(0);
