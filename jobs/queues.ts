@@ -127,7 +127,8 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   });
-  for (const queue of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home]) {
+  const all = [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home];
+  for (const queue of all) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
@@ -140,16 +141,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     approvals,
     home,
     async close() {
-      await Promise.all([
-        maintenance.close(),
-        slackNotify.close(),
-        mail.close(),
-        bulk.close(),
-        exports.close(),
-        helpdesk.close(),
-        approvals.close(),
-        home.close(),
-      ]);
+      await Promise.all(all.map((queue) => queue.close()));
     },
   };
 }

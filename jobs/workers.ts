@@ -119,23 +119,15 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     concurrency: 1,
   });
   const home = new Worker(HOME_QUEUE, () => processHomeRefresh(deps), { connection, prefix, concurrency: 1 });
-  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home]) {
+  const all = [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home];
+  for (const worker of all) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([
-        maintenance.close(),
-        slackNotify.close(),
-        mail.close(),
-        bulk.close(),
-        exports.close(),
-        helpdesk.close(),
-        approvals.close(),
-        home.close(),
-      ]);
+      await Promise.all(all.map((worker) => worker.close()));
     },
   };
 }

@@ -3,7 +3,7 @@ import { APPROVER_POLICIES } from '../../domain/approvals.ts';
 import { type DoneOutcome, defineAction } from '../action.ts';
 import { changedFields } from '../audit.ts';
 import { slugSchema } from '../inputs.ts';
-import { organisationBySlug } from './organisations.ts';
+import { loadOrganisation } from './organisations.ts';
 
 /** Who decides an organisation's deletion requests (owners, or admins as well) and how long a request waits. */
 export const setApprovals = defineAction({
@@ -21,15 +21,7 @@ export const setApprovals = defineAction({
       .optional(),
   }),
   async run(ctx, { organisation: slug, approvers, hours }): Promise<DoneOutcome> {
-    const organisation = await organisationBySlug(ctx.em, slug);
-    const target = {
-      type: 'organisation' as const,
-      id: organisation.id,
-      label: `${organisation.name} (${organisation.slug})`,
-      organisationId: organisation.id,
-    };
-    ctx.aboutTarget(target);
-    ctx.authorize(organisation.id);
+    const { organisation, target } = await loadOrganisation(ctx, slug);
     const before = { approvers: organisation.approvers, approvalHours: organisation.approvalHours };
     if (approvers) organisation.approvers = approvers;
     if (hours) organisation.approvalHours = hours;

@@ -2,6 +2,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { HomeOverview } from '../../actions/home/homeOverview.ts';
 import { statusWord } from '../../domain/accountFilter.ts';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../../domain/statuses.ts';
+import { accountPickElement } from '../options/accountPick.ts';
 import { approvalRequestMessage } from './approvalRequest.ts';
 import { bulkJobsReply } from './bulk.ts';
 import { lookUpButton, unlockButton } from './helpdeskAlert.ts';
@@ -37,14 +38,7 @@ export function homeView(overview: HomeOverview, now: Date): HomeView {
     {
       type: 'actions',
       block_id: 'home-find',
-      elements: [
-        {
-          type: 'external_select',
-          action_id: HOME_FIND_ACTION_ID,
-          placeholder: { type: 'plain_text', text: 'Find an account: name, username or email' },
-          min_query_length: 1,
-        },
-      ],
+      elements: [accountPickElement('Find an account: name, username or email', HOME_FIND_ACTION_ID)],
     },
     { type: 'divider' },
     ...organisationBlocks(overview),
