@@ -33,8 +33,13 @@ export async function loadAccount(ctx: ActionContext, ref: string, { expectedVer
  */
 export async function loadLiveAccount(ctx: ActionContext, ref: string, options: LoadOptions = {}): Promise<IAccount> {
   const account = await loadAccount(ctx, ref, options);
-  if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+  if (account.status === 'DELETED') throw new RefusedError(deletedUntilRestored(fullName(account)), 'invalid-state');
   return account;
+}
+
+/** Why a soft-deleted account takes no change but a status change: `who` is its name ("The account" where none is at hand). */
+export function deletedUntilRestored(who: string): string {
+  return `${who} is DELETED; restore it first.`;
 }
 
 export function fullName(account: Pick<IAccount, 'firstName' | 'lastName'>): string {
