@@ -42,6 +42,21 @@ async function lastReport(before: number): Promise<{ file: FakeSlackFile; rows: 
   return { file, rows: parse(file.bytes, { bom: true }) };
 }
 
+/** An admin lists `filter` and chooses `change` in the list's "Change them all…" menu: the modal it opens, and where the preview goes. */
+async function chooseOnList(change: string, filter: string): Promise<{ modal: any; responseUrl: string }> {
+  const list = await t.slash(`list ${filter}`, ADMIN, { command: '/users' });
+  const responseUrl = t.slack.responseUrl();
+  const choice = blockActionsPayload({
+    userId: ADMIN,
+    actionId: 'users.list.bulk',
+    blocks: list.args.blocks,
+    responseUrl,
+    selectedOption: { value: JSON.stringify({ c: change, f: filter }) },
+  });
+  choice.container.is_ephemeral = true;
+  return { modal: await t.openModalFrom(choice), responseUrl };
+}
+
 describe('/users bulk role', () => {
   it('previews with counts and refusals, changes only on an admin’s Confirm, audits each account once and reports the refused', async () => {
     await t.given.organisation('bulk-role');
@@ -101,17 +116,7 @@ describe('/users bulk role', () => {
 
   it('asks which role when role is chosen on a list, then previews', async () => {
     await people('bulk-rg-b', ['Listrole']);
-    const list = await t.slash('list org:bulk-rg-b', ADMIN, { command: '/users' });
-    const responseUrl = t.slack.responseUrl();
-    const choice = blockActionsPayload({
-      userId: ADMIN,
-      actionId: 'users.list.bulk',
-      blocks: list.args.blocks,
-      responseUrl,
-      selectedOption: { value: JSON.stringify({ c: 'role', f: 'org:bulk-rg-b' }) },
-    });
-    choice.container.is_ephemeral = true;
-    const modal = await t.openModalFrom(choice);
+    const { modal, responseUrl } = await chooseOnList('role', 'org:bulk-rg-b');
     expect(JSON.stringify(modal)).toContain('administrator');
     const body = await t.submitView(modal, ADMIN, {
       'bulk-value': { 'bulk.value.role': { type: 'static_select', selected_option: { value: 'administrator' } } },
@@ -128,17 +133,7 @@ describe('/users bulk add-to-group and remove-from-group', () => {
     await t.given.organisation('bulk-pick');
     await people('bulk-pick', ['Picked']);
     const groupId = await t.given.group({ name: 'Day Crew', organisationSlug: 'bulk-pick' });
-    const list = await t.slash('list org:bulk-pick', ADMIN, { command: '/users' });
-    const responseUrl = t.slack.responseUrl();
-    const choice = blockActionsPayload({
-      userId: ADMIN,
-      actionId: 'users.list.bulk',
-      blocks: list.args.blocks,
-      responseUrl,
-      selectedOption: { value: JSON.stringify({ c: 'add-to-group', f: 'org:bulk-pick' }) },
-    });
-    choice.container.is_ephemeral = true;
-    const modal = await t.openModalFrom(choice);
+    const { modal, responseUrl } = await chooseOnList('add-to-group', 'org:bulk-pick');
     expect(modal.blocks.find((block: any) => block.block_id === 'bulk-value').element).toMatchObject({
       type: 'external_select',
       action_id: 'bulk.value.group',
