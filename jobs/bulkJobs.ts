@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { type ActionServices, type BulkJobQueue, runAction } from '../src/actions/action.ts';
 import { slackActor, systemActor } from '../src/actions/actor.ts';
 import { applyBulkChunk } from '../src/actions/accounts/bulk/applyBulkChunk.ts';
-import { BULK_CHANGES } from '../src/actions/accounts/bulk/bulkChanges.ts';
+import { bulkHeadline } from '../src/actions/accounts/bulk/bulkChanges.ts';
 import { finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
 import { jobCounts } from '../src/db/bulkJobs.ts';
 import { BulkJob } from '../src/db/entities/index.ts';
 import { RefusedError } from '../src/domain/errors.ts';
 import { progressText, summaryText } from '../src/present/bulkProgress.ts';
+import { shareErrorReport } from './bulkErrorReport.ts';
 import { handOff } from './handOff.ts';
 import { BULK_RUN_JOB, type BulkRunData, type Queues } from './queues.ts';
 import type { SlackBudget } from './slackBudget.ts';
@@ -65,7 +66,8 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: BulkRunDeps): 
   }
   const summary = await runAction(deps, finishBulkJob, systemActor('bulk'), { jobId, failure });
   if (!summary) return;
-  const text = summaryText({ ...summary, failure });
+  const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary) : undefined;
+  const text = summaryText({ ...summary, failure, report });
   // The summary is posted once, by this runner only: it waits for the shared budget, and rides out a 429 itself.
   await deps.budget.take(SUMMARY_WAIT_MS);
   for (let attempt = 1; ; attempt++) {
@@ -106,10 +108,8 @@ async function maybeEditProgress(jobId: string, deps: BulkRunDeps): Promise<void
 async function currentProgress(jobId: string, deps: BulkRunDeps): Promise<string> {
   const em = deps.orm.em.fork();
   const job = await em.findOneOrFail(BulkJob, { id: jobId });
-  const change = BULK_CHANGES[job.action];
   return progressText({
-    doing: change?.doing ?? job.action,
-    description: job.description,
+    headline: bulkHeadline(job.action, job.params.shown ?? '', job.total, job.description),
     total: job.total,
     counts: await jobCounts(em, jobId),
     startedAt: job.createdAt,

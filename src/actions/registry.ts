@@ -3,6 +3,7 @@ import { autoUnlock } from './accounts/autoUnlock.ts';
 import { setAutoUnlock } from './organisations/setAutoUnlock.ts';
 import { setApprovals } from './organisations/setApprovals.ts';
 import { applyBulkChunk } from './accounts/bulk/applyBulkChunk.ts';
+import { bulkJobRefusals } from './accounts/bulk/bulkJobRefusals.ts';
 import { cancelBulkJob } from './accounts/bulk/cancelBulkJob.ts';
 import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
 import { listBulkJobs } from './accounts/bulk/listBulkJobs.ts';
@@ -132,6 +133,7 @@ export const registry: readonly AnyAction[] = [
   startBulkJob,
   applyBulkChunk,
   finishBulkJob,
+  bulkJobRefusals,
   cancelBulkJob,
   listBulkJobs,
   exportAccounts,

@@ -104,6 +104,9 @@ describe('against another organisation', () => {
       group: 'Crossorg Group B',
       groups: [groupB.id],
       filter: 'org:cross-b',
+      // A bulk change that takes a group: B's, which no grant of A's finds.
+      change: 'add-to-group',
+      value: 'Crossorg Group B',
       jobId: jobOfB.id,
       request: requestOfB.id,
       reason: 'crossorg test',

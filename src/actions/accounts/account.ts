@@ -33,7 +33,7 @@ export async function loadAccount(ctx: ActionContext, ref: string, { expectedVer
  */
 export async function loadLiveAccount(ctx: ActionContext, ref: string, options: LoadOptions = {}): Promise<IAccount> {
   const account = await loadAccount(ctx, ref, options);
-  if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+  if (account.status === 'DELETED') throw new RefusedError(deletedUntilRestored(fullName(account)), 'invalid-state');
   return account;
 }
 
@@ -45,6 +45,11 @@ export async function requireNoOwnedGroups(ctx: ActionContext, account: IAccount
     `${fullName(account)} owns ${owned.map((g) => `“${g.name}”`).join(', ')}; give ${owned.length === 1 ? 'that group' : 'those groups'} another owner first.`,
     'invalid-state',
   );
+}
+
+/** Why a soft-deleted account takes no change but a status change: `who` is its name ("The account" where none is at hand). */
+export function deletedUntilRestored(who: string): string {
+  return `${who} is DELETED; restore it first.`;
 }
 
 export function fullName(account: Pick<IAccount, 'firstName' | 'lastName'>): string {

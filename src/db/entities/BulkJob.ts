@@ -3,6 +3,15 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 export const BULK_JOB_STATES = ['running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
 
+/** What a bulk job was given besides its accounts. */
+export interface BulkJobParams {
+  reason?: string;
+  /** The role or group the change takes, as it was given (a group by name, external ID or ID). */
+  value?: string;
+  /** That value as messages show it: `manager`, `“Field Crew North”`. */
+  shown?: string;
+}
+
 /**
  * One change applied to many accounts (`/users bulk`). Its accounts are listed in bulk_job_item when it is confirmed,
  * so the selection does not move while the job runs, and each item records its own outcome: a worker killed
@@ -15,10 +24,10 @@ export const BulkJob = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => randomUUID()),
-    /** The action applied to each account, e.g. `deactivate`. */
+    /** The change applied to each account, by its name in `/users bulk`: `deactivate`, `role`, `add-to-group` ... */
     action: p.string().length(64),
-    /** The action's own values besides the account (a role, a reason). */
-    params: p.json<Record<string, unknown>>(),
+    /** The change's own values besides the accounts: a reason, a role or a group. */
+    params: p.json<BulkJobParams>(),
     /** The selection as the person described it, shown in progress messages and `/users jobs`. */
     description: p.string().length(500),
     requestedBy: p.string().length(64),

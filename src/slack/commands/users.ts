@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Actor } from '../../actions/actor.ts';
-import { BULK_CHANGE_NAMES } from '../../actions/accounts/bulk/bulkChanges.ts';
+import { BULK_CHANGE_NAMES, bulkChangeTakes } from '../../actions/accounts/bulk/bulkChanges.ts';
 import { listBulkJobs } from '../../actions/accounts/bulk/listBulkJobs.ts';
 import { startBulkJob } from '../../actions/accounts/bulk/startBulkJob.ts';
 import { organisationsWithRole } from '../../domain/roles.ts';
@@ -96,14 +96,28 @@ function exportRequest(text: string): { filter: string; format?: string } {
   return { filter: words.filter((word) => word !== format).join(' '), ...(format ? { format: format.slice('format:'.length).toLowerCase() } : {}) };
 }
 
-/** `<change> [filters] [--reason <text>]` after `/users bulk`: the reason may be quoted; the rest is the filter. */
-function bulkRequest(text: string): { change: string; filter: string; reason?: string } | null {
-  const reason = /\s--reason\s+(?:"([^"]*)"|“([^”]*)”|(\S+))/.exec(` ${text}`);
+/** One word, or several in straight or curly quotes. */
+const WORD = '(?:"([^"]*)"|“([^”]*)”|(\\S+))';
+
+/**
+ * `<change> [<role or group>] [filters] [--reason <text>]` after `/users bulk`: the reason and a group may be quoted;
+ * a role or group follows the changes that take one; the rest is the filter.
+ */
+function bulkRequest(text: string): { change: string; value?: string; filter: string; reason?: string } | null {
+  const reason = new RegExp(`\\s--reason\\s+${WORD}`).exec(` ${text}`);
   const rest = reason ? ` ${text}`.replace(reason[0], '').trim() : text.trim();
-  const [change, ...filter] = rest.split(/\s+/).filter(Boolean);
-  if (!change) return null;
-  const because = reason ? (reason[1] ?? reason[2] ?? reason[3]) : undefined;
-  return { change: change.toLowerCase(), filter: filter.join(' '), ...(because ? { reason: because } : {}) };
+  const [, named, afterChange = ''] = /^(\S+)\s*(.*)$/s.exec(rest) ?? [];
+  if (!named) return null;
+  const change = named.toLowerCase();
+  const taken = bulkChangeTakes(change) ? new RegExp(`^${WORD}\\s*(.*)$`, 's').exec(afterChange) : null;
+  const value = taken ? wordOf(taken) : undefined;
+  const filter = (taken ? taken[4]! : afterChange).split(/\s+/).filter(Boolean).join(' ');
+  const because = reason ? wordOf(reason) : undefined;
+  return { change, ...(value ? { value } : {}), filter, ...(because ? { reason: because } : {}) };
+}
+
+function wordOf(match: RegExpExecArray): string | undefined {
+  return match[1] ?? match[2] ?? match[3];
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { type DoneOutcome, defineAction } from '../../action.ts';
+import { bulkChangeTitle } from './bulkChanges.ts';
 
 /** Asks a running bulk job to stop at its next chunk; what it changed so far stays changed, and its summary says so. */
 export const cancelBulkJob = defineAction({
@@ -15,15 +16,16 @@ export const cancelBulkJob = defineAction({
     // A platform-wide admin may stop anyone's job; others only their own.
     if (!job || (job.requestedBy !== ctx.actor.id && scope !== null)) throw new RefusedError('There is no such bulk job of yours.', 'not-found');
     if (job.finishedAt) throw new RefusedError(`That job has already ${job.state === 'cancelled' ? 'been cancelled' : 'finished'}.`, 'invalid-state');
+    const title = bulkChangeTitle(job.action, job.params.shown);
     if (!job.cancelRequestedAt) {
       job.cancelRequestedAt = new Date();
       job.state = 'cancelling';
       ctx.audit.record({
         action: 'bulk-cancel',
-        target: { type: 'job', id: job.id, label: `${job.action} ${job.description}`.slice(0, 500), organisationId: null },
+        target: { type: 'job', id: job.id, label: `${title} ${job.description}`.slice(0, 500), organisationId: null },
         jobId,
       });
     }
-    return { kind: 'done', message: `The ${job.action} job (${job.description}) stops after the accounts it is changing now; its summary says what was done.` };
+    return { kind: 'done', message: `The ${title} job (${job.description}) stops after the accounts it is changing now; its summary says what was done.` };
   },
 });

@@ -2,13 +2,18 @@ import { z } from 'zod';
 import { jobCounts, jobRefusals, type JobCounts } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { defineAction } from '../../action.ts';
+import { accountLabel } from '../../auditTargets.ts';
+import { bulkChangeTitle } from './bulkChanges.ts';
 
 /** Refusals a summary names; the rest are counted. */
 const REFUSALS_SHOWN = 10;
 
 export interface BulkSummary {
   jobId: string;
+  /** The change's name in `/users bulk`: `unlock`, `role`, `add-to-group`. */
   action: string;
+  /** The change as people read it: `unlock`, `role manager`, `add-to-group “Field Crew”`. */
+  change: string;
   description: string;
   state: 'done' | 'cancelled' | 'failed';
   total: number;
@@ -51,7 +56,7 @@ export const finishBulkJob = defineAction({
     const counts = await jobCounts(ctx.em, jobId);
     ctx.audit.record({
       action: 'bulk-finish',
-      target: { type: 'job', id: jobId, label: `${job.action} ${job.description}`.slice(0, 500), organisationId: null },
+      target: { type: 'job', id: jobId, label: `${bulkChangeTitle(job.action, job.params.shown)} ${job.description}`.slice(0, 500), organisationId: null },
       changes: {
         state: { before: 'running', after: closed.state },
         ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, { before: null, after: n }])),
@@ -62,11 +67,15 @@ export const finishBulkJob = defineAction({
     return {
       jobId,
       action: job.action,
+      change: bulkChangeTitle(job.action, job.params.shown),
       description: job.description,
       state: closed.state,
       total: job.total,
       counts,
-      refusals: await jobRefusals(ctx.em, jobId, REFUSALS_SHOWN),
+      refusals: (await jobRefusals(ctx.em, jobId, 0, REFUSALS_SHOWN)).map((item) => ({
+        label: item.email ? accountLabel({ firstName: item.firstName ?? '', lastName: item.lastName ?? '', email: item.email }) : item.accountId,
+        detail: item.detail,
+      })),
       channel: job.channel ?? null,
       messageTs: job.messageTs ?? null,
       requestedBy: job.requestedBy,

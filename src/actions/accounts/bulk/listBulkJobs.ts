@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { jobCounts, type JobCounts } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { defineAction } from '../../action.ts';
+import { bulkChangeTitle } from './bulkChanges.ts';
 
 const JOBS_LISTED = 10;
 
 export interface BulkJobLine {
   jobId: string;
-  action: string;
+  /** The change as people read it: `unlock`, `role manager`, `add-to-group “Field Crew”`. */
+  change: string;
   description: string;
   state: string;
   total: number;
@@ -33,7 +35,7 @@ export async function recentBulkJobs(em: EntityManager, requestedBy: string | nu
   return Promise.all(
     jobs.map(async (job) => ({
       jobId: job.id,
-      action: job.action,
+      change: bulkChangeTitle(job.action, job.params.shown),
       description: job.description,
       state: job.state,
       total: job.total,

@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { selectionWhereInScope } from '../../../db/accountList.ts';
-import { accountFilterText } from '../../../domain/accountFilter.ts';
-import { selectAccounts } from '../accountSelection.ts';
 import { listJobItems } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { type DoneOutcome, defineAction } from '../../action.ts';
-import { reasonSchema } from '../../inputs.ts';
-import { BULK_CHANGE_NAMES, BULK_CHANGES } from './bulkChanges.ts';
+import { bulkChangeTitle, bulkHeadline } from './bulkChanges.ts';
+import { bulkRequestFields, resolveBulkRequest } from './bulkRequest.ts';
 
 /** The most accounts one bulk job changes; a larger selection is refused with a sentence asking to narrow it. */
 export const MAX_BULK_ACCOUNTS = 200_000;
@@ -27,21 +24,19 @@ export const startBulkJob = defineAction({
   describedAs: 'changing many accounts at once',
   requires: 'admin',
   input: z.object({
-    change: z.enum(BULK_CHANGE_NAMES as [string, ...string[]], { error: `must be one of ${BULK_CHANGE_NAMES.join(', ')}` }),
-    /** Which accounts, in the words of `/users list` filters. */
-    filter: z.string().trim().max(500).default(''),
-    reason: reasonSchema,
+    ...bulkRequestFields,
     /** Where the progress message goes: the channel the bulk change was asked from (a DM when the app cannot post there). */
     channel: z.string().max(64).optional(),
   }),
   async run(ctx, input): Promise<StartedBulkJob> {
-    const change = BULK_CHANGES[input.change]!;
-    const scope = ctx.organisationsInScope();
-    const { filter, selection: chosen } = await selectAccounts(ctx.em, input.filter, scope);
-    const selection = { ...selectionWhereInScope(chosen), description: accountFilterText(filter) || 'every status but deactivated' };
+    const { scope, target, selection } = await resolveBulkRequest(ctx, input);
     const job = ctx.em.create(BulkJob, {
       action: input.change,
-      params: input.reason ? { reason: input.reason } : {},
+      params: {
+        ...(input.reason ? { reason: input.reason } : {}),
+        ...(input.value ? { value: input.value } : {}),
+        ...(target.shown ? { shown: target.shown } : {}),
+      },
       description: selection.description,
       requestedBy: ctx.actor.id,
       total: 0,
@@ -61,7 +56,7 @@ export const startBulkJob = defineAction({
       target: {
         type: 'job',
         id: job.id,
-        label: `${input.change} ${selection.description}`.slice(0, 500),
+        label: `${bulkChangeTitle(input.change, target.shown)} ${selection.description}`.slice(0, 500),
         organisationId: scope?.length === 1 ? scope[0]! : null,
       },
       changes: { accounts: { before: null, after: job.total } },
@@ -74,7 +69,7 @@ export const startBulkJob = defineAction({
       kind: 'done',
       jobId: job.id,
       total: job.total,
-      message: `${change.doing} ${job.total.toLocaleString('en')} accounts (${selection.description}): progress shows here.`,
+      message: `${bulkHeadline(input.change, target.shown, job.total, selection.description)}: progress shows here.`,
     };
   },
 });
