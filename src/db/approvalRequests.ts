@@ -31,3 +31,8 @@ export async function approvalTarget(
   );
   return found ? { type: 'account', ...found } : null;
 }
+
+/** How many accounts a selection holds in each organisation, for a bulk request (which is about one organisation). */
+export function selectionByOrganisation(em: EntityManager, where: { sql: string; params: unknown[] }): Promise<{ organisationId: string; count: string }[]> {
+  return em.execute(`select a.organisation_id as "organisationId", count(*) as count from account a where ${where.sql} group by 1`, where.params);
+}

@@ -5,8 +5,8 @@ import { roleIncludes, type RosterRole } from './roles.ts';
 export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
-/** What a request asks to do once approved. */
-export const APPROVAL_KINDS = ['delete'] as const;
+/** What a request asks to do once approved: delete one account, or run a bulk deletion over a selection of them. */
+export const APPROVAL_KINDS = ['delete', 'bulk-delete'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 /** Who may approve an organisation's requests: its owners only (the default), or its admins as well. */

@@ -3,6 +3,9 @@ import { runAction } from '../../src/actions/action.ts';
 import { systemActor } from '../../src/actions/actor.ts';
 import { purgeDeletedAccounts } from '../../src/actions/accounts/purgeDeletedAccounts.ts';
 import { expireRequests } from '../../src/actions/approvals/expireRequests.ts';
+import { approveRequest } from '../../src/actions/approvals/decideRequest.ts';
+import { requestBulkDeletion } from '../../src/actions/approvals/requestBulkDeletion.ts';
+import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
 import { ApprovalRequest } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { blocksText } from '../support/slackReplies.ts';
@@ -36,7 +39,7 @@ async function requestDeletion(account: { id: string; email: string }, by = ADMI
   const request = () => t.roster.orm.em.fork().findOne(ApprovalRequest, { accountId: account.id, state: 'pending' });
   await expect.poll(async () => (await request())?.messageTs).toBeTruthy();
   const { id, messageTs } = (await request())!;
-  const posted = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === APPROVALS && JSON.stringify(c.args.blocks).includes(id), 10_000);
+  const posted = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === APPROVALS && JSON.stringify(c.args.blocks ?? []).includes(id), 10_000);
   return { reply, posted: { ...posted, ts: messageTs! } };
 }
 
@@ -171,6 +174,73 @@ describe('a deletion request', () => {
     const forRequester = await t.slash('approvals', ADMIN, { command: '/users' });
     expect(blocksText(forRequester)).toContain('Gu Listed');
     expect(JSON.stringify(forRequester.args.blocks)).not.toContain('approval.approve');
+  });
+});
+
+describe('a bulk deletion', () => {
+  it('is one request for the whole selection: the preview says how many, Confirm asks, Approve runs the job once, owners of groups are left', async () => {
+    await t.given.organisation('appr-bulk');
+    const kept = await t.given.account({ firstName: 'Kim', lastName: 'Bulkowner', organisationSlug: 'appr-bulk' });
+    const gone = [
+      await t.given.account({ firstName: 'Lu', lastName: 'Bulkone', organisationSlug: 'appr-bulk' }),
+      await t.given.account({ firstName: 'Mo', lastName: 'Bulktwo', organisationSlug: 'appr-bulk' }),
+    ];
+    await t.given.group({ name: 'Bulk Owners', organisationSlug: 'appr-bulk', owner: kept });
+
+    const preview = await t.slash('bulk delete org:appr-bulk --reason "project ended"', ADMIN, { command: '/users' });
+    const text = blocksText(preview);
+    expect(text).toContain('Deleting 3 accounts');
+    expect(text).toContain('1 refused: it owns groups');
+    expect(text).toContain('Confirm asks a second person to approve');
+    const asked = blocksText(await t.click(preview, 'bulk.confirm', ADMIN));
+    expect(asked).toContain('Asked: deleting 3 accounts');
+    expect((await t.read.account(gone[0]!.id)).status).not.toBe('DELETED');
+
+    const request = await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { kind: 'bulk-delete', requestedBy: ADMIN, state: 'pending' });
+    await expect.poll(async () => (await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { id: request.id })).messageTs).toBeTruthy();
+    const posted = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === APPROVALS && JSON.stringify(c.args.blocks ?? []).includes(request.id));
+    expect(blocksText(posted)).toContain('3 when asked');
+    const ts = (await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { id: request.id })).messageTs!;
+    expect(await clickOnRequest({ ...posted, ts }, 'approval.approve', ADMIN)).toContain('Nobody decides their own request');
+    expect(await clickOnRequest({ ...posted, ts }, 'approval.approve', OWNER)).toContain('are being deleted by a job');
+
+    for (const account of gone) await expect.poll(async () => (await t.read.account(account.id)).status, { timeout: 15_000 }).toBe('DELETED');
+    expect((await t.read.account(kept.id)).status).not.toBe('DELETED');
+    for (const account of gone) expect(await deletions(account.id)).toMatchObject([{ actorId: OWNER, jobId: expect.any(String) }]);
+    expect(await t.given.audit({ action: 'bulk-start', approvalId: request.id })).toHaveLength(1);
+  });
+
+  it('removes the accounts for good where the organisation deletes hard, each audit event keeping the name and email', async () => {
+    const doomed = [
+      await t.given.account({ firstName: 'Ny', lastName: 'Hardbulk', organisationSlug: 'appr-hard' }),
+      await t.given.account({ firstName: 'Oz', lastName: 'Hardbulk', organisationSlug: 'appr-hard' }),
+    ];
+    const admin = { kind: 'slack' as const, id: ADMIN, grants: [{ role: 'admin' as const, organisationId: null }] };
+    const owner = { kind: 'slack' as const, id: OWNER, grants: [{ role: 'owner' as const, organisationId: null }] };
+    await runAction(t.roster.services, requestBulkDeletion, admin, { change: 'delete', filter: 'org:appr-hard Hardbulk', reason: 'closing the branch' });
+    const request = await t.roster.orm.em
+      .fork()
+      .findOneOrFail(ApprovalRequest, { kind: 'bulk-delete', state: 'pending', selection: { $ne: null }, reason: 'closing the branch' });
+    expect((await runAction(t.roster.services, approveRequest, owner, { request: request.id })).message).toContain('2 accounts');
+    for (const account of doomed) {
+      await expect
+        .poll(() => t.roster.orm.em.fork().getConnection().execute('select 1 from account where id = ?', [account.id]), { timeout: 15_000 })
+        .toEqual([]);
+      expect(await deletions(account.id)).toMatchObject([
+        { targetLabel: `${account.firstName} Hardbulk <${account.email}>`, changes: { status: { after: 'PURGED' } } },
+      ]);
+    }
+  });
+
+  it('cannot be started without approval, and is asked for one organisation at a time', async () => {
+    const owner = { kind: 'slack' as const, id: OWNER, grants: [{ role: 'owner' as const, organisationId: null }] };
+    await expect(runAction(t.roster.services, startBulkJob, owner, { change: 'delete', filter: 'org:appr-bulk', reason: 'sneaky' })).rejects.toThrow(
+      /needs a second person's approval/,
+    );
+    await expect(runAction(t.roster.services, requestBulkDeletion, owner, { change: 'delete', filter: '', reason: 'everyone' })).rejects.toThrow(
+      /one organisation at a time/,
+    );
+    await expect(runAction(t.roster.services, requestBulkDeletion, owner, { change: 'delete', filter: 'org:appr-never', reason: 'x' })).rejects.toThrow();
   });
 });
 

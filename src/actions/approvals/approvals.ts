@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import { ApprovalRequest, type IApprovalRequest } from '../../db/entities/index.ts';
+import { ApprovalRequest, type ApprovalSelection, type ApprovalSubject, type IApprovalRequest } from '../../db/entities/index.ts';
 import type { DecisionAttempt } from '../../domain/approvals.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { effectiveGrant } from '../../domain/roles.ts';
@@ -8,9 +8,22 @@ import type { Actor } from '../actor.ts';
 import type { AuditTarget } from '../auditTargets.ts';
 import type { ApprovalFacts } from '../../present/approvalFacts.ts';
 
-/** The account a request is about, as the audit trail names it: by the facts kept on the request (it may be purged). */
+/** What a request is about, in words: `Ana Lima <ana@example.com>`, or `12 accounts (org:acme status:deactivated)`. */
+export function requestLabel(request: { subject?: ApprovalSubject | null; selection?: ApprovalSelection | null }): string {
+  if (request.subject) return `${request.subject.name} <${request.subject.email}>`;
+  const selection = request.selection!;
+  return `${selection.count.toLocaleString('en')} accounts (${selection.description})`;
+}
+
+/**
+ * What a request is about as the audit trail names it, by the facts kept on the request (the account may be purged):
+ * its account, or for a bulk request its organisation.
+ */
 export function requestTarget(request: IApprovalRequest): AuditTarget {
-  return { type: 'account', id: request.accountId, label: `${request.subject.name} <${request.subject.email}>`, organisationId: request.organisation.id };
+  const organisationId = request.organisation.id;
+  return request.accountId
+    ? { type: 'account', id: request.accountId, label: requestLabel(request), organisationId }
+    : { type: 'organisation', id: organisationId, label: `${request.organisation.slug}: ${requestLabel(request)}`.slice(0, 500), organisationId };
 }
 
 /**
@@ -49,7 +62,8 @@ export function approvalFacts(request: IApprovalRequest): ApprovalFacts {
     id: request.id,
     organisation: request.organisation.slug,
     deletionPolicy: request.organisation.deletionPolicy,
-    subject: request.subject,
+    subject: request.subject ?? null,
+    selection: request.selection ?? null,
     reason: request.reason,
     requestedBy: request.requestedBy,
     requestedAt: request.requestedAt,

@@ -6,7 +6,8 @@ import { RefusedError } from '../../domain/errors.ts';
 import { type ActionContext, defineAction, type DoneOutcome } from '../action.ts';
 import { approvalRequestIdSchema, requiredReasonSchema } from '../inputs.ts';
 import { applyLifecycle, auditAccountChange, lifecycleOutcome, requireNoOwnedGroups, snapshot } from '../accounts/account.ts';
-import { decisionAttempt, loadRequestForDecision, requestTarget, whenText } from './approvals.ts';
+import { openBulkJob } from '../accounts/bulk/startBulkJob.ts';
+import { decisionAttempt, loadRequestForDecision, requestLabel, requestTarget, whenText } from './approvals.ts';
 
 /** Approves a request and carries it out in the same transaction: the deletion happens once, however many click. */
 export const approveRequest = defineAction({
@@ -18,11 +19,11 @@ export const approveRequest = defineAction({
   async run(ctx, { request: id }): Promise<DoneOutcome> {
     const request = await loadRequestForDecision(ctx, id);
     checkDecider(ctx, request);
-    const done = await deleteAsApproved(ctx, request);
+    const done = request.kind === 'delete' ? await deleteAsApproved(ctx, request) : await startApprovedBulkDeletion(ctx, request);
     decide(request, ctx.actor.id, 'approved', done);
     const notices = ctx.services.approvals;
     if (notices) ctx.afterCommit(() => notices.decided(request.id));
-    return { kind: 'done', message: `Approved: ${request.subject.name} <${request.subject.email}> ${done}.` };
+    return { kind: 'done', message: `Approved: ${requestLabel(request)} ${done}.` };
   },
 });
 
@@ -39,7 +40,7 @@ export const rejectRequest = defineAction({
     ctx.audit.record({ action: 'delete-rejected', target: requestTarget(request), reason, approvalId: request.id });
     const notices = ctx.services.approvals;
     if (notices) ctx.afterCommit(() => notices.decided(request.id));
-    return { kind: 'done', message: `Rejected: ${request.subject.name} <${request.subject.email}> is not deleted.` };
+    return { kind: 'done', message: `Rejected: ${requestLabel(request)} ${request.kind === 'delete' ? 'is' : 'are'} not deleted.` };
   },
 });
 
@@ -62,10 +63,10 @@ function decide(request: IApprovalRequest, by: string, state: 'approved' | 'reje
 async function deleteAsApproved(ctx: ActionContext, request: IApprovalRequest): Promise<string> {
   const account: IAccount | null = await ctx.em.findOne(
     Account,
-    { id: request.accountId },
+    { id: request.accountId! },
     { populate: ['organisation'], lockMode: LockMode.PESSIMISTIC_WRITE },
   );
-  if (!account) throw new RefusedError(`${request.subject.name} no longer exists; there is nothing left to delete.`, 'not-found');
+  if (!account) throw new RefusedError(`${requestLabel(request)} no longer exists; there is nothing left to delete.`, 'not-found');
   await requireNoOwnedGroups(ctx, account);
   const before = snapshot(account);
   if (lifecycleOutcome(account, 'delete').to === 'PURGED') {
@@ -84,4 +85,22 @@ async function deleteAsApproved(ctx: ActionContext, request: IApprovalRequest): 
   auditAccountChange(ctx, 'delete', account, before, request.reason, request.id);
   const restorableUntil = new Date(account.deletedAt.getTime() + RESTORE_WINDOW_DAYS * 86_400_000);
   return `is deleted; \`/user restore ${account.username}\` brings it back (deactivated) until ${whenText(restorableUntil)}`;
+}
+
+/**
+ * Starts the bulk deletion a request asked for, as the approver (their grant runs its chunks): the accounts its filter
+ * selects now, each deleted as its organisation's policy says, one audit event each, with the request on the job's start.
+ */
+async function startApprovedBulkDeletion(ctx: ActionContext, request: IApprovalRequest): Promise<string> {
+  const selection = request.selection!;
+  const started = await openBulkJob(
+    ctx,
+    { change: selection.change, filter: selection.filter, reason: request.reason },
+    {
+      channel: request.channel ?? null,
+      approvalId: request.id,
+    },
+  );
+  const now = started.total === selection.count ? '' : ` (${started.total.toLocaleString('en')} match now)`;
+  return `are being deleted by a job${now}; its progress shows in the approvals channel`;
 }

@@ -12,6 +12,14 @@ export interface ApprovalSubject {
   role: string;
 }
 
+/** The accounts a bulk request is about, as the preview showed them: the change, the filter in words, how many. */
+export interface ApprovalSelection {
+  change: string;
+  filter: string;
+  description: string;
+  count: number;
+}
+
 /**
  * A change that waits for a second person: who asked, about whom, why, until when, and how it was decided. The account
  * is kept by id and by its facts at the time, not by foreign key, so a decided request stays readable after a purge.
@@ -25,8 +33,11 @@ export const ApprovalRequest = defineEntity({
       .onCreate(() => randomUUID()),
     organisation: () => p.manyToOne(Organisation),
     kind: p.enum(APPROVAL_KINDS),
-    accountId: p.uuid(),
-    subject: p.json<ApprovalSubject>(),
+    /** The account of a one-account request (null for a bulk one), and its facts as they were. */
+    accountId: p.uuid().nullable(),
+    subject: p.json<ApprovalSubject>().nullable(),
+    /** The selection of a bulk request (null for a one-account one). */
+    selection: p.json<ApprovalSelection>().nullable(),
     reason: p.string().length(500),
     requestedBy: p.string().length(64),
     requestedAt: p.datetime().onCreate(() => new Date()),

@@ -14,7 +14,7 @@ export { ApiToken, type IApiToken } from './ApiToken.ts';
 export { BulkJob, type IBulkJob } from './BulkJob.ts';
 export { BulkJobItem, type IBulkJobItem } from './BulkJobItem.ts';
 export { HelpdeskAlert, type IHelpdeskAlert } from './HelpdeskAlert.ts';
-export { ApprovalRequest, type IApprovalRequest, type ApprovalSubject } from './ApprovalRequest.ts';
+export { ApprovalRequest, type IApprovalRequest, type ApprovalSubject, type ApprovalSelection } from './ApprovalRequest.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';

@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import { requestLabel } from '../../actions/approvals/approvals.ts';
 import type { PendingRequests } from '../../actions/approvals/listApprovals.ts';
 import type { ApprovalFacts } from '../../present/approvalFacts.ts';
 import { personMention } from '../../present/people.ts';
@@ -10,7 +11,14 @@ export const REJECT_CALLBACK_ID = 'approval.reject.reason';
 
 type Message = { text: string; blocks: KnownBlock[] };
 
-const who = (facts: ApprovalFacts) => `${facts.subject.name} <${facts.subject.email}>`;
+const who = requestLabel;
+
+/** What approvers are shown of whom the request deletes: the account's facts, or the selection's size and filter. */
+function subjectFields(facts: ApprovalFacts): string[] {
+  if (facts.subject) return [`*Username*\n${escapeMrkdwn(facts.subject.username)}`, `*Status*\n${facts.subject.status}`, `*Role*\n${facts.subject.role}`];
+  const selection = facts.selection!;
+  return [`*Accounts*\n${selection.count.toLocaleString('en')} when asked`, `*Selection*\n${escapeMrkdwn(selection.description)}`];
+}
 
 /**
  * The request as approvers see it: the account's facts, who asked and why, when it expires, and while it waits the
@@ -27,9 +35,7 @@ export function approvalRequestMessage(facts: ApprovalFacts, { decidable = true 
         text: { type: 'mrkdwn', text: truncate(`:wastebasket: ${personMention(facts.requestedBy)} asks to *delete* ${escapeMrkdwn(who(facts))}`, 3000) },
         fields: [
           { type: 'mrkdwn', text: truncate(`*Organisation*\n${escapeMrkdwn(facts.organisation)}`, 2000) },
-          { type: 'mrkdwn', text: truncate(`*Username*\n${escapeMrkdwn(facts.subject.username)}`, 2000) },
-          { type: 'mrkdwn', text: `*Status*\n${facts.subject.status}` },
-          { type: 'mrkdwn', text: `*Role*\n${facts.subject.role}` },
+          ...subjectFields(facts).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, 2000) })),
           { type: 'mrkdwn', text: truncate(`*Reason*\n${escapeMrkdwn(facts.reason)}`, 2000) },
           { type: 'mrkdwn', text: `*Expires*\n${slackDate(facts.expiresAt)}` },
         ],

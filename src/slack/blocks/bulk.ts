@@ -25,7 +25,11 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
   ];
   const sample = preview.sample.map((s) => `• ${escapeMrkdwn(s.label)} (${s.status})`).join('\n');
   const value = JSON.stringify({ c: preview.change, v: preview.value, f: preview.filter, r: preview.reason });
-  const canConfirm = preview.changes > 0 && !preview.tooMany && value.length <= 2000;
+  const missingReason = preview.needsApproval && !preview.reason;
+  const canConfirm = preview.changes > 0 && !preview.tooMany && !missingReason && value.length <= 2000;
+  const approvalNote = missingReason
+    ? 'A deletion waits for a second person, who is told why: ask again with `--reason <text>`.'
+    : 'Confirm asks a second person to approve; nothing is deleted until they do.';
   return {
     text: head,
     blocks: [
@@ -36,6 +40,7 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
       ...(preview.tooMany
         ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Too many accounts for one bulk change: narrow the filter.' }] } as KnownBlock]
         : []),
+      ...(preview.needsApproval ? [{ type: 'context', block_id: 'bulk-approval', elements: [{ type: 'mrkdwn', text: approvalNote }] } as KnownBlock] : []),
       ...(canConfirm
         ? [
             {

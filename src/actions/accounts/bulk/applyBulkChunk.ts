@@ -83,13 +83,16 @@ export const applyBulkChunk = defineAction({
       const change = target.change;
       await ctx.em.execute(
         `with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, before text, status text, failed int, changes jsonb, label text, "organisationId" uuid)),
-         changed as (
+         updated as (
            update account a set status = v.status,
              status_changed_at = case when v.status <> v.before then ?::timestamptz else a.status_changed_at end,
              status_reason = case when v.status <> v.before then ? else a.status_reason end,
              failed_sign_ins = v.failed, updated_at = ?, version = a.version + 1 ${change.alsoSets}
-           from v where a.id = v.id returning a.id
-         )
+           from v where a.id = v.id and v.status <> 'PURGED' returning a.id
+         ),
+         -- A deletion where the organisation deletes hard removes the row; its audit event keeps the name and email.
+         purged as (delete from account a using v where a.id = v.id and v.status = 'PURGED' returning a.id),
+         changed as (select id from updated union all select id from purged)
          insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
            target_type, target_id, target_label, organisation_id, changes, reason, job_id)
          select ?, ?, ?, ?, ?::uuid, ?, 'done', 'account', v.id::text, v.label, v."organisationId", v.changes, ?, ?

@@ -17,6 +17,7 @@ import { resetMfa } from '../resetMfa.ts';
 import { resetPassword } from '../resetPassword.ts';
 import { sendInvite } from '../sendInvite.ts';
 import { unlockAccount } from '../unlockAccount.ts';
+import { requestDeletion } from '../../approvals/requestDeletion.ts';
 
 interface BulkChangeBasics {
   /**
@@ -31,8 +32,15 @@ interface BulkChangeBasics {
 /** A change of status: the status machine decides for each account. */
 export interface StatusChange extends BulkChangeBasics {
   kind: 'status';
-  single: CardAction;
+  single: CardAction | typeof requestDeletion;
   event: LifecycleEvent;
+  /**
+   * A second person must approve the change before a job runs it (a deletion): Confirm asks for approval, and only
+   * an approved request starts the job.
+   */
+  needsApproval?: true;
+  /** The status machine may remove the account for good (a deletion where the organisation deletes hard). */
+  purges?: true;
   /** Why, when the person gave no reason: kept as the status reason, as the single action does. */
   defaultReason: string | null;
   /** `set` clauses for the account row (`a`), beyond status and failed sign-ins. */
@@ -133,7 +141,7 @@ function decideStatusChange(change: StatusChange, row: BulkRow): BulkDecision {
     if (error instanceof RefusedError) return { refused: error.userMessage };
     throw error;
   }
-  if (result.to === 'PURGED') return { refused: 'a bulk change never purges accounts.' };
+  if (result.to === 'PURGED' && !change.purges) return { refused: 'a bulk change never purges accounts.' };
   if (result.to === row.status && (change.unchanged?.(row) ?? true)) return { unchanged: true };
   const changes: FieldChanges = {};
   if (result.to !== row.status) changes.status = { before: row.status, after: result.to };
@@ -260,9 +268,26 @@ export const BULK_CHANGES: Readonly<Record<string, BulkChange>> = {
     doing: (accounts, group) => `Removing ${accounts} from ${group}`,
     writes: 'delete from membership m using v where m.account_id = v.id and m.group_id = v."groupId" returning m.account_id as id',
   },
+  delete: {
+    kind: 'status',
+    single: requestDeletion,
+    event: 'delete',
+    defaultReason: 'deleted in bulk',
+    needsApproval: true,
+    purges: true,
+    alsoSets: ', deleted_at = now()',
+    refuse: (row) => (row.ownsGroups ? 'it owns groups; give them another owner first.' : undefined),
+    doing: verb('Deleting'),
+  },
 };
 
 export const BULK_CHANGE_NAMES = Object.keys(BULK_CHANGES);
+
+/** Whether the change waits for a second person's approval before any job runs it. */
+export function bulkChangeNeedsApproval(name: string): boolean {
+  const change = BULK_CHANGES[name];
+  return change?.kind === 'status' && change.needsApproval === true;
+}
 
 /** What a change takes after its name (`/users bulk role <role>`), if anything. */
 export function bulkChangeTakes(name: string): 'role' | 'group' | null {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { selectionProfile, selectionSample } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
-import { bulkHeadline, decideBulkChange, targetGroupIds } from './bulkChanges.ts';
+import { bulkChangeNeedsApproval, bulkHeadline, decideBulkChange, targetGroupIds } from './bulkChanges.ts';
 import { bulkRequestFields, resolveBulkRequest } from './bulkRequest.ts';
 import { MAX_BULK_ACCOUNTS } from './startBulkJob.ts';
 
@@ -24,6 +24,8 @@ export interface BulkPreview {
   refusals: { reason: string; count: number }[];
   sample: { label: string; status: string }[];
   tooMany: boolean;
+  /** Confirm asks for a second person's approval rather than starting the job (a deletion). */
+  needsApproval: boolean;
 }
 
 /**
@@ -63,6 +65,7 @@ export const previewBulkJob = defineAction({
       refusals: [...refusals].map(([why, count]) => ({ reason: why, count })).sort((a, b) => b.count - a.count),
       sample: await selectionSample(ctx.em, selection, SAMPLE_SIZE),
       tooMany: total > MAX_BULK_ACCOUNTS,
+      needsApproval: bulkChangeNeedsApproval(name),
     };
   },
 });

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { listJobItems } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
-import { type DoneOutcome, defineAction } from '../../action.ts';
-import { bulkChangeTitle, bulkHeadline } from './bulkChanges.ts';
+import { type ActionContext, type DoneOutcome, defineAction } from '../../action.ts';
+import { bulkChangeNeedsApproval, bulkChangeTitle, bulkHeadline } from './bulkChanges.ts';
 import { bulkRequestFields, resolveBulkRequest } from './bulkRequest.ts';
 
 /** The most accounts one bulk job changes; a larger selection is refused with a sentence asking to narrow it. */
@@ -29,47 +29,62 @@ export const startBulkJob = defineAction({
     channel: z.string().max(64).optional(),
   }),
   async run(ctx, input): Promise<StartedBulkJob> {
-    const { scope, target, selection } = await resolveBulkRequest(ctx, input);
-    const job = ctx.em.create(BulkJob, {
-      action: input.change,
-      params: {
-        ...(input.reason ? { reason: input.reason } : {}),
-        ...(input.value ? { value: input.value } : {}),
-        ...(target.shown ? { shown: target.shown } : {}),
-      },
-      description: selection.description,
-      requestedBy: ctx.actor.id,
-      total: 0,
-      channel: input.channel ?? null,
-    });
-    await ctx.em.flush();
-    job.total = await listJobItems(ctx.em, job.id, selection);
-    if (job.total === 0) throw new RefusedError(`No account matches ${selection.description}, so there is nothing to change.`, 'not-found');
-    if (job.total > MAX_BULK_ACCOUNTS) {
-      throw new RefusedError(
-        `${job.total.toLocaleString('en')} accounts match; one bulk change takes at most ${MAX_BULK_ACCOUNTS.toLocaleString('en')}. Narrow the filter.`,
-        'invalid-input',
-      );
-    }
-    ctx.audit.record({
-      action: 'bulk-start',
-      target: {
-        type: 'job',
-        id: job.id,
-        label: `${bulkChangeTitle(input.change, target.shown)} ${selection.description}`.slice(0, 500),
-        organisationId: scope?.length === 1 ? scope[0]! : null,
-      },
-      changes: { accounts: { before: null, after: job.total } },
-      reason: input.reason,
-      jobId: job.id,
-    });
-    const jobs = ctx.services.bulkJobs;
-    if (jobs) ctx.afterCommit(() => jobs.start(job.id));
-    return {
-      kind: 'done',
-      jobId: job.id,
-      total: job.total,
-      message: `${bulkHeadline(input.change, target.shown, job.total, selection.description)}: progress shows here.`,
-    };
+    if (bulkChangeNeedsApproval(input.change))
+      throw new RefusedError(`\`${input.change}\` in bulk needs a second person's approval: Confirm on its preview asks for it.`, 'forbidden');
+    return openBulkJob(ctx, input, { channel: input.channel ?? null });
   },
 });
+
+/**
+ * Opens a bulk job as the caller (whose grant its chunks run under): lists the selected accounts as its items, audits
+ * the start (with the approval request it carries out, if any), and hands it to the workers after the commit.
+ */
+export async function openBulkJob(
+  ctx: ActionContext,
+  input: { change: string; value?: string; filter: string; reason?: string },
+  { channel, approvalId }: { channel: string | null; approvalId?: string },
+): Promise<StartedBulkJob> {
+  const { scope, target, selection } = await resolveBulkRequest(ctx, input);
+  const job = ctx.em.create(BulkJob, {
+    action: input.change,
+    params: {
+      ...(input.reason ? { reason: input.reason } : {}),
+      ...(input.value ? { value: input.value } : {}),
+      ...(target.shown ? { shown: target.shown } : {}),
+    },
+    description: selection.description,
+    requestedBy: ctx.actor.id,
+    total: 0,
+    channel,
+  });
+  await ctx.em.flush();
+  job.total = await listJobItems(ctx.em, job.id, selection);
+  if (job.total === 0) throw new RefusedError(`No account matches ${selection.description}, so there is nothing to change.`, 'not-found');
+  if (job.total > MAX_BULK_ACCOUNTS) {
+    throw new RefusedError(
+      `${job.total.toLocaleString('en')} accounts match; one bulk change takes at most ${MAX_BULK_ACCOUNTS.toLocaleString('en')}. Narrow the filter.`,
+      'invalid-input',
+    );
+  }
+  ctx.audit.record({
+    action: 'bulk-start',
+    target: {
+      type: 'job',
+      id: job.id,
+      label: `${bulkChangeTitle(input.change, target.shown)} ${selection.description}`.slice(0, 500),
+      organisationId: scope?.length === 1 ? scope[0]! : null,
+    },
+    changes: { accounts: { before: null, after: job.total } },
+    reason: input.reason,
+    jobId: job.id,
+    approvalId,
+  });
+  const jobs = ctx.services.bulkJobs;
+  if (jobs) ctx.afterCommit(() => jobs.start(job.id));
+  return {
+    kind: 'done',
+    jobId: job.id,
+    total: job.total,
+    message: `${bulkHeadline(input.change, target.shown, job.total, selection.description)}: progress shows here.`,
+  };
+}
