@@ -57,7 +57,7 @@ import { createApiToken } from './access/createApiToken.ts';
 import { listApiTokens } from './access/listApiTokens.ts';
 import { revokeApiToken } from './access/revokeApiToken.ts';
 import { requestDeletion } from './approvals/requestDeletion.ts';
-import { requestBulkDeletion } from './approvals/requestBulkDeletion.ts';
+import { requestBulkChange } from './approvals/requestBulkChange.ts';
 import { approveRequest, rejectRequest } from './approvals/decideRequest.ts';
 import { expireRequests } from './approvals/expireRequests.ts';
 import { listApprovals } from './approvals/listApprovals.ts';
@@ -143,7 +143,7 @@ export const registry: readonly AnyAction[] = [
   setPassword,
   openMfaEnrolment,
   enrolMfa,
-  requestBulkDeletion,
+  requestBulkChange,
   approveRequest,
   rejectRequest,
   listApprovals,

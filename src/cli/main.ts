@@ -31,7 +31,9 @@ const USAGE = `usage: npm run roster -- <command>
   grant <SlackUserId> <viewer|helpdesk|admin|owner> [--org <slug>]
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required] [--auto-unlock-minutes N]
   org auto-unlock <slug> <minutes|off>              unlock lockouts by themselves after that long (off: only people do)
-  org approvals <slug> [--approvers owners|admins] [--hours N]   who decides deletion requests, and how long they wait (default: owners, 24)
+  org approvals <slug> [--approvers owners|admins] [--hours N] [--bulk-deactivate-over N|off]
+                                                     who decides approval requests, how long they wait (default: owners, 24 h),
+                                                     and above how many accounts a bulk deactivate needs approval too
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
@@ -90,9 +92,15 @@ export function plan(argv: string[]): Run {
         return async (_orm, services) => (await runAction(services, setAutoUnlock, actor, input)).message;
       }
       if (sub === 'approvals') {
-        const { positionals, values } = parse(more, { approvers: { type: 'string' }, hours: { type: 'string' } });
-        if (positionals.length !== 1) throw new UsageError('org approvals takes a slug, then --approvers owners|admins and/or --hours N');
-        const input = { organisation: positionals[0], approvers: values.approvers, hours: positiveInt(values.hours, '--hours') };
+        const { positionals, values } = parse(more, { approvers: { type: 'string' }, hours: { type: 'string' }, 'bulk-deactivate-over': { type: 'string' } });
+        if (positionals.length !== 1)
+          throw new UsageError('org approvals takes a slug, then --approvers owners|admins, --hours N, --bulk-deactivate-over N|off');
+        const input = {
+          organisation: positionals[0],
+          approvers: values.approvers,
+          hours: positiveInt(values.hours, '--hours'),
+          bulkDeactivateOver: values['bulk-deactivate-over'],
+        };
         return async (_orm, services) => (await runAction(services, setApprovals, actor, input)).message;
       }
       if (sub !== 'create') throw new UsageError('org takes: create, auto-unlock, approvals');

@@ -5,8 +5,8 @@ import { roleIncludes, type RosterRole } from './roles.ts';
 export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
-/** What a request asks to do once approved: delete one account, or run a bulk deletion over a selection of them. */
-export const APPROVAL_KINDS = ['delete', 'bulk-delete'] as const;
+/** What a request asks to do once approved: delete one account, or run a bulk change (a deletion, say) over a selection. */
+export const APPROVAL_KINDS = ['delete', 'bulk'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 /** Who may approve an organisation's requests: its owners only (the default), or its admins as well. */
@@ -42,4 +42,19 @@ export function decisionRefusal(attempt: DecisionAttempt): RefusedError | undefi
       'forbidden',
     );
   return undefined;
+}
+
+/** Which changes of an organisation wait for a second person besides deletions, which always do. */
+export interface ApprovalRules {
+  /** A bulk deactivate of more accounts than this (in the organisation) needs approval; null: never. */
+  bulkDeactivateOver: number | null;
+}
+
+/** The bulk changes an organisation's rules may send for approval (the others never wait). */
+export const CHANGES_THAT_MAY_NEED_APPROVAL: readonly string[] = ['delete', 'deactivate'];
+
+/** Whether a bulk change of `count` accounts of an organisation must be approved before a job runs it. */
+export function bulkChangeNeedsApproval(change: string, count: number, rules: ApprovalRules): boolean {
+  if (change === 'delete') return true;
+  return change === 'deactivate' && rules.bulkDeactivateOver !== null && count > rules.bulkDeactivateOver;
 }

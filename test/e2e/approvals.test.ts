@@ -4,8 +4,9 @@ import { systemActor } from '../../src/actions/actor.ts';
 import { purgeDeletedAccounts } from '../../src/actions/accounts/purgeDeletedAccounts.ts';
 import { expireRequests } from '../../src/actions/approvals/expireRequests.ts';
 import { approveRequest } from '../../src/actions/approvals/decideRequest.ts';
-import { requestBulkDeletion } from '../../src/actions/approvals/requestBulkDeletion.ts';
+import { requestBulkChange } from '../../src/actions/approvals/requestBulkChange.ts';
 import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
+import { setApprovals } from '../../src/actions/organisations/setApprovals.ts';
 import { ApprovalRequest } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { blocksText } from '../support/slackReplies.ts';
@@ -74,7 +75,7 @@ describe('a deletion request', () => {
     expect((await t.read.account(ana.id)).status).toBe('ACTIVE');
     const dm = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === ADMIN && String(c.args.text).includes(ana.email), 10_000);
     expect(blocksText(dm)).toContain(`https://fake.slack.test/archives/${APPROVALS}/p`);
-    expect(await t.given.audit({ targetId: ana.id, action: 'delete-requested' })).toHaveLength(1);
+    expect(await t.given.audit({ targetId: ana.id, action: 'approval-requested' })).toHaveLength(1);
 
     expect(blocksText(await t.slash(`delete ${ana.email} --reason again`, OWNER))).toContain('already waits for a decision');
   });
@@ -144,7 +145,7 @@ describe('a deletion request', () => {
     const blank = await t.submitView(modal, OWNER, { reason: { reason: '  ' } });
     expect(blank.response_action).toBe('errors');
     const answered = await t.submitView(modal, OWNER, { reason: { reason: 'still on the payroll' } });
-    expect(JSON.stringify(answered.view.blocks)).toContain('Rejected: Ed Kept');
+    expect(JSON.stringify(answered.view.blocks)).toContain('Rejected: nothing is changed for Ed Kept');
     const edited = await t.slack.waitFor('chat.update', (c) => c.args.ts === posted.ts, 10_000);
     expect(blocksText(edited)).toContain(`Rejected by <@${OWNER}>`);
     expect(blocksText(edited)).toContain('still on the payroll');
@@ -196,7 +197,7 @@ describe('a bulk deletion', () => {
     expect(asked).toContain('Asked: deleting 3 accounts');
     expect((await t.read.account(gone[0]!.id)).status).not.toBe('DELETED');
 
-    const request = await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { kind: 'bulk-delete', requestedBy: ADMIN, state: 'pending' });
+    const request = await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { kind: 'bulk', requestedBy: ADMIN, state: 'pending' });
     await expect.poll(async () => (await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { id: request.id })).messageTs).toBeTruthy();
     const posted = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === APPROVALS && JSON.stringify(c.args.blocks ?? []).includes(request.id));
     expect(blocksText(posted)).toContain('3 when asked');
@@ -217,10 +218,10 @@ describe('a bulk deletion', () => {
     ];
     const admin = { kind: 'slack' as const, id: ADMIN, grants: [{ role: 'admin' as const, organisationId: null }] };
     const owner = { kind: 'slack' as const, id: OWNER, grants: [{ role: 'owner' as const, organisationId: null }] };
-    await runAction(t.roster.services, requestBulkDeletion, admin, { change: 'delete', filter: 'org:appr-hard Hardbulk', reason: 'closing the branch' });
+    await runAction(t.roster.services, requestBulkChange, admin, { change: 'delete', filter: 'org:appr-hard Hardbulk', reason: 'closing the branch' });
     const request = await t.roster.orm.em
       .fork()
-      .findOneOrFail(ApprovalRequest, { kind: 'bulk-delete', state: 'pending', selection: { $ne: null }, reason: 'closing the branch' });
+      .findOneOrFail(ApprovalRequest, { kind: 'bulk', state: 'pending', selection: { $ne: null }, reason: 'closing the branch' });
     expect((await runAction(t.roster.services, approveRequest, owner, { request: request.id })).message).toContain('2 accounts');
     for (const account of doomed) {
       await expect
@@ -232,15 +233,43 @@ describe('a bulk deletion', () => {
     }
   });
 
+  it('is needed for a bulk deactivate over the organisation’s threshold, and not under it', async () => {
+    await t.given.organisation('appr-rule');
+    const owner = { kind: 'slack' as const, id: OWNER, grants: [{ role: 'owner' as const, organisationId: null }] };
+    await runAction(t.roster.services, setApprovals, owner, { organisation: 'appr-rule', bulkDeactivateOver: 1 });
+    const team = [
+      await t.given.account({ firstName: 'Pia', lastName: 'Ruled', organisationSlug: 'appr-rule' }),
+      await t.given.account({ firstName: 'Quin', lastName: 'Ruled', organisationSlug: 'appr-rule' }),
+      await t.given.account({ firstName: 'Rae', lastName: 'Ruled', organisationSlug: 'appr-rule' }),
+    ];
+
+    const few = await t.slash('bulk deactivate org:appr-rule Pia', ADMIN, { command: '/users' });
+    expect(blocksText(few)).not.toContain('Confirm asks a second person');
+    expect(blocksText(await t.click(few, 'bulk.confirm', ADMIN))).toContain('progress shows here');
+    await expect.poll(async () => (await t.read.account(team[0]!.id)).status, { timeout: 15_000 }).toBe('DEACTIVATED');
+
+    const many = await t.slash('bulk deactivate org:appr-rule status:active --reason "team disbanded"', ADMIN, { command: '/users' });
+    expect(blocksText(many)).toContain('Confirm asks a second person to approve');
+    expect(blocksText(await t.click(many, 'bulk.confirm', ADMIN))).toContain('Asked: the deactivate of 2 accounts');
+    const admin = { kind: 'slack' as const, id: ADMIN, grants: [{ role: 'admin' as const, organisationId: null }] };
+    await expect(runAction(t.roster.services, startBulkJob, admin, { change: 'deactivate', filter: 'org:appr-rule status:active' })).rejects.toThrow(
+      /needs a second person's approval/,
+    );
+    const request = await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { kind: 'bulk', reason: 'team disbanded' });
+    expect(request.selection).toMatchObject({ change: 'deactivate', count: 2 });
+    await runAction(t.roster.services, approveRequest, owner, { request: request.id });
+    for (const account of team.slice(1)) await expect.poll(async () => (await t.read.account(account.id)).status, { timeout: 15_000 }).toBe('DEACTIVATED');
+  });
+
   it('cannot be started without approval, and is asked for one organisation at a time', async () => {
     const owner = { kind: 'slack' as const, id: OWNER, grants: [{ role: 'owner' as const, organisationId: null }] };
     await expect(runAction(t.roster.services, startBulkJob, owner, { change: 'delete', filter: 'org:appr-bulk', reason: 'sneaky' })).rejects.toThrow(
       /needs a second person's approval/,
     );
-    await expect(runAction(t.roster.services, requestBulkDeletion, owner, { change: 'delete', filter: '', reason: 'everyone' })).rejects.toThrow(
+    await expect(runAction(t.roster.services, requestBulkChange, owner, { change: 'delete', filter: '', reason: 'everyone' })).rejects.toThrow(
       /one organisation at a time/,
     );
-    await expect(runAction(t.roster.services, requestBulkDeletion, owner, { change: 'delete', filter: 'org:appr-never', reason: 'x' })).rejects.toThrow();
+    await expect(runAction(t.roster.services, requestBulkChange, owner, { change: 'delete', filter: 'org:appr-never', reason: 'x' })).rejects.toThrow();
   });
 });
 

@@ -6,6 +6,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { type ActionContext, defineAction, type DoneOutcome } from '../action.ts';
 import { approvalRequestIdSchema, requiredReasonSchema } from '../inputs.ts';
 import { applyLifecycle, auditAccountChange, lifecycleOutcome, requireNoOwnedGroups, snapshot } from '../accounts/account.ts';
+import { resolveBulkRequest } from '../accounts/bulk/bulkRequest.ts';
 import { openBulkJob } from '../accounts/bulk/startBulkJob.ts';
 import { decisionAttempt, loadRequestForDecision, requestLabel, requestTarget, whenText } from './approvals.ts';
 
@@ -19,7 +20,7 @@ export const approveRequest = defineAction({
   async run(ctx, { request: id }): Promise<DoneOutcome> {
     const request = await loadRequestForDecision(ctx, id);
     checkDecider(ctx, request);
-    const done = request.kind === 'delete' ? await deleteAsApproved(ctx, request) : await startApprovedBulkDeletion(ctx, request);
+    const done = request.kind === 'delete' ? await deleteAsApproved(ctx, request) : await startApprovedBulkChange(ctx, request);
     decide(request, ctx.actor.id, 'approved', done);
     const notices = ctx.services.approvals;
     if (notices) ctx.afterCommit(() => notices.decided(request.id));
@@ -37,10 +38,10 @@ export const rejectRequest = defineAction({
     const request = await loadRequestForDecision(ctx, id);
     checkDecider(ctx, request);
     decide(request, ctx.actor.id, 'rejected', reason);
-    ctx.audit.record({ action: 'delete-rejected', target: requestTarget(request), reason, approvalId: request.id });
+    ctx.audit.record({ action: 'approval-rejected', target: requestTarget(request), reason, approvalId: request.id });
     const notices = ctx.services.approvals;
     if (notices) ctx.afterCommit(() => notices.decided(request.id));
-    return { kind: 'done', message: `Rejected: ${requestLabel(request)} ${request.kind === 'delete' ? 'is' : 'are'} not deleted.` };
+    return { kind: 'done', message: `Rejected: nothing is changed for ${requestLabel(request)}.` };
   },
 });
 
@@ -88,19 +89,14 @@ async function deleteAsApproved(ctx: ActionContext, request: IApprovalRequest): 
 }
 
 /**
- * Starts the bulk deletion a request asked for, as the approver (their grant runs its chunks): the accounts its filter
- * selects now, each deleted as its organisation's policy says, one audit event each, with the request on the job's start.
+ * Starts the bulk change a request asked for, as the approver (their grant runs its chunks): the accounts its filter
+ * selects now, each changed as one account's change would be (a deletion by its organisation's policy), one audit
+ * event each, with the request on the job's start.
  */
-async function startApprovedBulkDeletion(ctx: ActionContext, request: IApprovalRequest): Promise<string> {
+async function startApprovedBulkChange(ctx: ActionContext, request: IApprovalRequest): Promise<string> {
   const selection = request.selection!;
-  const started = await openBulkJob(
-    ctx,
-    { change: selection.change, filter: selection.filter, reason: request.reason },
-    {
-      channel: request.channel ?? null,
-      approvalId: request.id,
-    },
-  );
+  const input = { change: selection.change, filter: selection.filter, reason: request.reason };
+  const started = await openBulkJob(ctx, input, await resolveBulkRequest(ctx, input), { channel: request.channel ?? null, approvalId: request.id });
   const now = started.total === selection.count ? '' : ` (${started.total.toLocaleString('en')} match now)`;
-  return `are being deleted by a job${now}; its progress shows in the approvals channel`;
+  return `${selection.change === 'delete' ? 'are being deleted' : `get ${selection.change}`} by a job${now}; its progress shows in the approvals channel`;
 }

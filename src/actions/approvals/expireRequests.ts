@@ -27,7 +27,7 @@ export const expireRequests = defineAction({
     for (const request of requests) {
       request.state = 'expired';
       request.decidedAt = new Date();
-      ctx.audit.record({ action: 'delete-expired', target: requestTarget(request), approvalId: request.id });
+      ctx.audit.record({ action: 'approval-expired', target: requestTarget(request), approvalId: request.id });
       if (notices) ctx.afterCommit(() => notices.decided(request.id));
     }
     return { expired: requests.length };

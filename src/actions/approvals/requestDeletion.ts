@@ -38,7 +38,7 @@ export const requestDeletion = defineAction({
       requestedBy: ctx.actor.id,
       expiresAt: new Date(Date.now() + organisation.approvalHours * 3600_000),
     });
-    ctx.audit.record({ action: 'delete-requested', target: accountTarget(account), reason, approvalId: request.id });
+    ctx.audit.record({ action: 'approval-requested', target: accountTarget(account), reason, approvalId: request.id });
     const notices = ctx.services.approvals;
     if (notices) ctx.afterCommit(() => notices.requested(request.id));
     const what = organisation.deletionPolicy === 'hard' ? 'removes it for good' : 'hides it at once and it can be restored for 30 days';

@@ -24,6 +24,8 @@ export const Organisation = defineEntity({
     approvers: p.enum(APPROVER_POLICIES).default('owners'),
     /** How long a request waits for a decision before it expires. */
     approvalHours: p.integer().default(24),
+    /** A bulk deactivate of more of its accounts than this waits for approval; null: never. */
+    bulkDeactivateApprovalOver: p.integer().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -36,7 +36,7 @@ export function registerApprovalActions(app: App, deps: ListenerDeps): void {
 
   app.view<ViewSubmitAction>(REJECT_CALLBACK_ID, async ({ ack, view, context }) => {
     const { services } = deps;
-    await submitting(ack, services.logger, 'Reject deletion', async () => {
+    await submitting(ack, services.logger, 'Reject request', async () => {
       const reason = stateReader(view).text('reason');
       try {
         const done = await runAction(services, rejectRequest, requestCaller(deps, context).actor, { request: view.private_metadata, reason });

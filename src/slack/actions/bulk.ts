@@ -2,8 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
 import { cancelBulkJob } from '../../actions/accounts/bulk/cancelBulkJob.ts';
 import { startBulkJob } from '../../actions/accounts/bulk/startBulkJob.ts';
-import { bulkChangeNeedsApproval } from '../../actions/accounts/bulk/bulkChanges.ts';
-import { requestBulkDeletion } from '../../actions/approvals/requestBulkDeletion.ts';
+import { requestBulkChange } from '../../actions/approvals/requestBulkChange.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { BULK_CANCEL_ACTION_ID, BULK_CONFIRM_ACTION_ID, parseBulkConfirmValue } from '../blocks/bulk.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
@@ -21,11 +20,10 @@ export function registerBulkActions(app: App, deps: ListenerDeps): void {
       const asked = parseBulkConfirmValue(action.value ?? '');
       if (!asked) throw new RefusedError('That button is not one Roster knows; ask for the preview again.', 'invalid-input');
       const { actor } = requestCaller(deps, context);
-      // A deletion is asked for, not started: a second person's Approve starts its job.
-      const input = { ...asked, channel: body.channel?.id };
-      const started = bulkChangeNeedsApproval(asked.change)
-        ? await runAction(services, requestBulkDeletion, actor, input)
-        : await runAction(services, startBulkJob, actor, input);
+      // A change that needs approval is asked for, not started: a second person's Approve starts its job.
+      const { approval, ...request } = asked;
+      const input = { ...request, channel: body.channel?.id };
+      const started = approval ? await runAction(services, requestBulkChange, actor, input) : await runAction(services, startBulkJob, actor, input);
       await answer.replace({ text: started.message, blocks: sentenceBlocks(started.message, ':hourglass_flowing_sand:') });
     });
   });

@@ -12,6 +12,9 @@ export const REJECT_CALLBACK_ID = 'approval.reject.reason';
 type Message = { text: string; blocks: KnownBlock[] };
 
 const who = requestLabel;
+/** The change asked for: a deletion (one account or many), or another bulk change (`deactivate`). */
+const verbOf = (facts: ApprovalFacts) => facts.selection?.change ?? 'delete';
+const isDeletion = (facts: ApprovalFacts) => verbOf(facts) === 'delete';
 
 /** What approvers are shown of whom the request deletes: the account's facts, or the selection's size and filter. */
 function subjectFields(facts: ApprovalFacts): string[] {
@@ -27,12 +30,18 @@ function subjectFields(facts: ApprovalFacts): string[] {
 export function approvalRequestMessage(facts: ApprovalFacts, { decidable = true }: { decidable?: boolean } = {}): Message {
   const pending = facts.state === 'pending';
   return {
-    text: pending ? `${personMention(facts.requestedBy)} asks to delete ${who(facts)}` : `Deletion of ${who(facts)}: ${facts.state}`,
+    text: pending ? `${personMention(facts.requestedBy)} asks to ${verbOf(facts)} ${who(facts)}` : `Request to ${verbOf(facts)} ${who(facts)}: ${facts.state}`,
     blocks: [
       {
         type: 'section',
         block_id: `approval-request-${facts.id}`,
-        text: { type: 'mrkdwn', text: truncate(`:wastebasket: ${personMention(facts.requestedBy)} asks to *delete* ${escapeMrkdwn(who(facts))}`, 3000) },
+        text: {
+          type: 'mrkdwn',
+          text: truncate(
+            `${isDeletion(facts) ? ':wastebasket:' : ':raised_hand:'} ${personMention(facts.requestedBy)} asks to *${verbOf(facts)}* ${escapeMrkdwn(who(facts))}`,
+            3000,
+          ),
+        },
         fields: [
           { type: 'mrkdwn', text: truncate(`*Organisation*\n${escapeMrkdwn(facts.organisation)}`, 2000) },
           ...subjectFields(facts).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, 2000) })),
@@ -48,14 +57,18 @@ export function approvalRequestMessage(facts: ApprovalFacts, { decidable = true 
 
 /** Told to the requester in a DM: the request waits (with its link), or how it was decided. */
 export function requesterNotice(facts: ApprovalFacts, link: string | undefined): Message {
-  const opening = `Your request to delete ${escapeMrkdwn(who(facts))}`;
+  const opening = `Your request to ${verbOf(facts)} ${escapeMrkdwn(who(facts))}`;
   const where = link ? `<${link}|in the approvals channel>` : 'in `/users approvals` (no approvals channel is set)';
   const text =
     facts.state === 'pending' ? `${opening} waits for a second approver ${where} until ${slackDate(facts.expiresAt)}.` : `${opening}: ${outcomeText(facts)}`;
-  return { text: `Your request to delete ${who(facts)}: ${facts.state}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }] };
+  return {
+    text: `Your request to ${verbOf(facts)} ${who(facts)}: ${facts.state}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } }],
+  };
 }
 
 function policyLine(facts: ApprovalFacts): string {
+  if (!isDeletion(facts)) return `Once approved, a job makes the change account by account, as \`/user ${verbOf(facts)}\` would, under the approver's grant.`;
   return facts.deletionPolicy === 'hard'
     ? ':warning: This organisation deletes for good: once approved, the account cannot be recovered.'
     : 'Once approved, the account disappears from lookups, lists and sign-in at once; it can be restored for 30 days, then it is purged.';
@@ -73,13 +86,10 @@ function decisionButtons(facts: ApprovalFacts): KnownBlock {
         text: { type: 'plain_text', text: 'Approve' },
         value: facts.id,
         confirm: {
-          title: { type: 'plain_text', text: 'Approve this deletion?' },
+          title: { type: 'plain_text', text: 'Approve this request?' },
           text: {
             type: 'plain_text',
-            text: truncate(
-              `Delete ${who(facts)}? ${facts.deletionPolicy === 'hard' ? 'This cannot be undone.' : 'It can be restored for 30 days.'} This is recorded in the audit trail.`,
-              300,
-            ),
+            text: truncate(`${capitalised(verbOf(facts))} ${who(facts)}? ${undoLine(facts)} This is recorded in the audit trail.`, 300),
           },
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
@@ -90,6 +100,13 @@ function decisionButtons(facts: ApprovalFacts): KnownBlock {
     ],
   };
 }
+
+function undoLine(facts: ApprovalFacts): string {
+  if (!isDeletion(facts)) return 'Each account can be changed back one by one.';
+  return facts.deletionPolicy === 'hard' ? 'This cannot be undone.' : 'It can be restored for 30 days.';
+}
+
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 function outcomeBlock(facts: ApprovalFacts): KnownBlock {
   return { type: 'context', block_id: `approval-outcome-${facts.id}`, elements: [{ type: 'mrkdwn', text: truncate(outcomeText(facts), 3000) }] };
@@ -110,13 +127,13 @@ export function rejectReasonModal(requestId: string): ModalView {
     type: 'modal',
     callback_id: REJECT_CALLBACK_ID,
     private_metadata: requestId,
-    title: { type: 'plain_text', text: 'Reject deletion' },
+    title: { type: 'plain_text', text: 'Reject request' },
     submit: { type: 'plain_text', text: 'Reject' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: 'The account stays as it is. Say why: the requester is told your reason, and the audit trail keeps it.' },
+        text: { type: 'mrkdwn', text: 'Nothing is changed. Say why: the requester is told your reason, and the audit trail keeps it.' },
       },
       {
         type: 'input',

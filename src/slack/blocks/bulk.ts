@@ -24,12 +24,12 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
     ...refused,
   ];
   const sample = preview.sample.map((s) => `• ${escapeMrkdwn(s.label)} (${s.status})`).join('\n');
-  const value = JSON.stringify({ c: preview.change, v: preview.value, f: preview.filter, r: preview.reason });
+  const value = JSON.stringify({ c: preview.change, v: preview.value, f: preview.filter, r: preview.reason, a: preview.needsApproval ? 1 : undefined });
   const missingReason = preview.needsApproval && !preview.reason;
   const canConfirm = preview.changes > 0 && !preview.tooMany && !missingReason && value.length <= 2000;
   const approvalNote = missingReason
-    ? 'A deletion waits for a second person, who is told why: ask again with `--reason <text>`.'
-    : 'Confirm asks a second person to approve; nothing is deleted until they do.';
+    ? 'This change waits for a second person, who is told why: ask again with `--reason <text>`.'
+    : 'Confirm asks a second person to approve; nothing changes until they do.';
   return {
     text: head,
     blocks: [
@@ -122,15 +122,20 @@ export function bulkJobsReply(jobs: readonly BulkJobLine[]): { text: string; blo
   };
 }
 
-export function parseBulkConfirmValue(value: string): { change: string; value?: string; filter: string; reason?: string } | null {
+/**
+ * What a preview's Confirm asks for; `approval`: the preview said a second person must approve, so Confirm asks for
+ * it (the start refuses such a change anyway, whatever a button says).
+ */
+export function parseBulkConfirmValue(value: string): { change: string; value?: string; filter: string; reason?: string; approval: boolean } | null {
   try {
-    const parsed = JSON.parse(value) as { c?: unknown; v?: unknown; f?: unknown; r?: unknown };
+    const parsed = JSON.parse(value) as { c?: unknown; v?: unknown; f?: unknown; r?: unknown; a?: unknown };
     if (typeof parsed.c !== 'string' || typeof parsed.f !== 'string') return null;
     return {
       change: parsed.c,
       ...(typeof parsed.v === 'string' ? { value: parsed.v } : {}),
       filter: parsed.f,
       ...(typeof parsed.r === 'string' ? { reason: parsed.r } : {}),
+      approval: parsed.a === 1,
     };
   } catch {
     return null;

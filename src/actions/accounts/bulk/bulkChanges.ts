@@ -34,11 +34,6 @@ export interface StatusChange extends BulkChangeBasics {
   kind: 'status';
   single: CardAction | typeof requestDeletion;
   event: LifecycleEvent;
-  /**
-   * A second person must approve the change before a job runs it (a deletion): Confirm asks for approval, and only
-   * an approved request starts the job.
-   */
-  needsApproval?: true;
   /** The status machine may remove the account for good (a deletion where the organisation deletes hard). */
   purges?: true;
   /** Why, when the person gave no reason: kept as the status reason, as the single action does. */
@@ -273,7 +268,6 @@ export const BULK_CHANGES: Readonly<Record<string, BulkChange>> = {
     single: requestDeletion,
     event: 'delete',
     defaultReason: 'deleted in bulk',
-    needsApproval: true,
     purges: true,
     alsoSets: ', deleted_at = now()',
     refuse: (row) => (row.ownsGroups ? 'it owns groups; give them another owner first.' : undefined),
@@ -282,12 +276,6 @@ export const BULK_CHANGES: Readonly<Record<string, BulkChange>> = {
 };
 
 export const BULK_CHANGE_NAMES = Object.keys(BULK_CHANGES);
-
-/** Whether the change waits for a second person's approval before any job runs it. */
-export function bulkChangeNeedsApproval(name: string): boolean {
-  const change = BULK_CHANGES[name];
-  return change?.kind === 'status' && change.needsApproval === true;
-}
 
 /** What a change takes after its name (`/users bulk role <role>`), if anything. */
 export function bulkChangeTakes(name: string): 'role' | 'group' | null {

@@ -29,10 +29,13 @@ export const bulkRequestFields = {
  * What a preview and a start both need: the change with its value checked (bulkTarget), and the accounts the filter
  * selects within the caller's grant, described in words.
  */
-export async function resolveBulkRequest(
-  ctx: ActionContext,
-  request: { change: string; value?: string; filter: string },
-): Promise<{ scope: string[] | null; target: BulkTarget; selection: SqlWhere & { description: string } }> {
+export interface ResolvedBulkRequest {
+  scope: string[] | null;
+  target: BulkTarget;
+  selection: SqlWhere & { description: string };
+}
+
+export async function resolveBulkRequest(ctx: ActionContext, request: { change: string; value?: string; filter: string }): Promise<ResolvedBulkRequest> {
   const scope = ctx.organisationsInScope();
   const target = await bulkTarget(ctx, request.change, request.value, scope);
   const { filter, selection } = await selectAccounts(ctx.em, request.filter, scope);

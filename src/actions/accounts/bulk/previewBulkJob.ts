@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { selectionProfile, selectionSample } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
-import { bulkChangeNeedsApproval, bulkHeadline, decideBulkChange, targetGroupIds } from './bulkChanges.ts';
+import { bulkApproval } from '../../approvals/bulkApproval.ts';
+import { bulkHeadline, decideBulkChange, targetGroupIds } from './bulkChanges.ts';
 import { bulkRequestFields, resolveBulkRequest } from './bulkRequest.ts';
 import { MAX_BULK_ACCOUNTS } from './startBulkJob.ts';
 
@@ -65,7 +66,7 @@ export const previewBulkJob = defineAction({
       refusals: [...refusals].map(([why, count]) => ({ reason: why, count })).sort((a, b) => b.count - a.count),
       sample: await selectionSample(ctx.em, selection, SAMPLE_SIZE),
       tooMany: total > MAX_BULK_ACCOUNTS,
-      needsApproval: bulkChangeNeedsApproval(name),
+      needsApproval: (await bulkApproval(ctx.em, name, selection)).needed,
     };
   },
 });

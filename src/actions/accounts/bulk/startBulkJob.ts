@@ -3,8 +3,9 @@ import { listJobItems } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { type ActionContext, type DoneOutcome, defineAction } from '../../action.ts';
-import { bulkChangeNeedsApproval, bulkChangeTitle, bulkHeadline } from './bulkChanges.ts';
-import { bulkRequestFields, resolveBulkRequest } from './bulkRequest.ts';
+import { bulkApproval } from '../../approvals/bulkApproval.ts';
+import { bulkChangeTitle, bulkHeadline } from './bulkChanges.ts';
+import { bulkRequestFields, type ResolvedBulkRequest, resolveBulkRequest } from './bulkRequest.ts';
 
 /** The most accounts one bulk job changes; a larger selection is refused with a sentence asking to narrow it. */
 export const MAX_BULK_ACCOUNTS = 200_000;
@@ -29,9 +30,10 @@ export const startBulkJob = defineAction({
     channel: z.string().max(64).optional(),
   }),
   async run(ctx, input): Promise<StartedBulkJob> {
-    if (bulkChangeNeedsApproval(input.change))
-      throw new RefusedError(`\`${input.change}\` in bulk needs a second person's approval: Confirm on its preview asks for it.`, 'forbidden');
-    return openBulkJob(ctx, input, { channel: input.channel ?? null });
+    const resolved = await resolveBulkRequest(ctx, input);
+    if ((await bulkApproval(ctx.em, input.change, resolved.selection)).needed)
+      throw new RefusedError(`This \`${input.change}\` needs a second person's approval: Confirm on its preview asks for it.`, 'forbidden');
+    return openBulkJob(ctx, input, resolved, { channel: input.channel ?? null });
   },
 });
 
@@ -41,10 +43,10 @@ export const startBulkJob = defineAction({
  */
 export async function openBulkJob(
   ctx: ActionContext,
-  input: { change: string; value?: string; filter: string; reason?: string },
+  input: { change: string; value?: string; reason?: string },
+  { scope, target, selection }: ResolvedBulkRequest,
   { channel, approvalId }: { channel: string | null; approvalId?: string },
 ): Promise<StartedBulkJob> {
-  const { scope, target, selection } = await resolveBulkRequest(ctx, input);
   const job = ctx.em.create(BulkJob, {
     action: input.change,
     params: {
