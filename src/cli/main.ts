@@ -31,9 +31,10 @@ const USAGE = `usage: npm run roster -- <command>
   grant <SlackUserId> <viewer|helpdesk|admin|owner> [--org <slug>]
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required] [--auto-unlock-minutes N]
   org auto-unlock <slug> <minutes|off>              unlock lockouts by themselves after that long (off: only people do)
-  org approvals <slug> [--approvers owners|admins] [--hours N] [--bulk-deactivate-over N|off]
+  org approvals <slug> [--approvers owners|admins] [--hours N] [--bulk-deactivate-over N|off] [--owner-grants approval|direct]
                                                      who decides approval requests, how long they wait (default: owners, 24 h),
-                                                     and above how many accounts a bulk deactivate needs approval too
+                                                     above how many accounts a bulk deactivate needs approval too, and
+                                                     whether making someone an owner of it does
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
@@ -92,14 +93,22 @@ export function plan(argv: string[]): Run {
         return async (_orm, services) => (await runAction(services, setAutoUnlock, actor, input)).message;
       }
       if (sub === 'approvals') {
-        const { positionals, values } = parse(more, { approvers: { type: 'string' }, hours: { type: 'string' }, 'bulk-deactivate-over': { type: 'string' } });
+        const { positionals, values } = parse(more, {
+          approvers: { type: 'string' },
+          hours: { type: 'string' },
+          'bulk-deactivate-over': { type: 'string' },
+          'owner-grants': { type: 'string' },
+        });
         if (positionals.length !== 1)
-          throw new UsageError('org approvals takes a slug, then --approvers owners|admins, --hours N, --bulk-deactivate-over N|off');
+          throw new UsageError(
+            'org approvals takes a slug, then --approvers owners|admins, --hours N, --bulk-deactivate-over N|off, --owner-grants approval|direct',
+          );
         const input = {
           organisation: positionals[0],
           approvers: values.approvers,
           hours: positiveInt(values.hours, '--hours'),
           bulkDeactivateOver: values['bulk-deactivate-over'],
+          ownerGrants: values['owner-grants'],
         };
         return async (_orm, services) => (await runAction(services, setApprovals, actor, input)).message;
       }

@@ -5,8 +5,11 @@ import { roleIncludes, type RosterRole } from './roles.ts';
 export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'expired'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
-/** What a request asks to do once approved: delete one account, or run a bulk change (a deletion, say) over a selection. */
-export const APPROVAL_KINDS = ['delete', 'bulk'] as const;
+/**
+ * What a request asks to do once approved: delete one account, run a bulk change (a deletion, say) over a selection,
+ * or make a Slack user an owner of the organisation.
+ */
+export const APPROVAL_KINDS = ['delete', 'bulk', 'grant-owner'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 /** Who may approve an organisation's requests: its owners only (the default), or its admins as well. */
@@ -20,6 +23,8 @@ export interface DecisionAttempt {
   deciderId: string;
   deciderRole: RosterRole;
   requesterId: string;
+  /** Whom the request would give a role, if anyone: they do not decide it either. */
+  granteeId?: string | null;
   approvers: ApproverPolicy;
   state: ApprovalState;
   expiresAt: Date;
@@ -35,7 +40,9 @@ export function decisionRefusal(attempt: DecisionAttempt): RefusedError | undefi
   if (attempt.expiresAt.getTime() <= attempt.now.getTime())
     return new RefusedError('This request has expired; ask again if the change is still needed.', 'invalid-state');
   if (attempt.deciderId === attempt.requesterId) return new RefusedError('Nobody decides their own request: another approver must.', 'forbidden');
-  const needed: RosterRole = attempt.approvers === 'admins' ? 'admin' : 'owner';
+  if (attempt.deciderId === attempt.granteeId) return new RefusedError('Nobody approves their own promotion: another approver must.', 'forbidden');
+  // Only an owner may make an owner, whoever else decides the organisation's other requests.
+  const needed: RosterRole = attempt.approvers === 'admins' && !attempt.granteeId ? 'admin' : 'owner';
   if (!roleIncludes(attempt.deciderRole, needed))
     return new RefusedError(
       `You are ${attempt.deciderRole === 'admin' ? 'an' : 'a'} ${attempt.deciderRole}; deciding this organisation's requests needs ${needed === 'admin' ? 'an admin' : 'an owner'} or above.`,
@@ -48,6 +55,11 @@ export function decisionRefusal(attempt: DecisionAttempt): RefusedError | undefi
 export interface ApprovalRules {
   /** A bulk deactivate of more accounts than this (in the organisation) needs approval; null: never. */
   bulkDeactivateOver: number | null;
+}
+
+/** Whether making someone an owner of the organisation waits for approval (a platform-wide grant never does). */
+export function ownerGrantNeedsApproval(role: string, organisation: { ownerGrantsNeedApproval: boolean } | null): boolean {
+  return role === 'owner' && organisation !== null && organisation.ownerGrantsNeedApproval;
 }
 
 /** The bulk changes an organisation's rules may send for approval (the others never wait). */

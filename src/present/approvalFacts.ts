@@ -10,6 +10,8 @@ export interface ApprovalFacts {
   /** The account a one-account request deletes; null for a bulk request, which has its selection instead. */
   subject: ApprovalSubject | null;
   selection: ApprovalSelection | null;
+  /** The Slack user a grant request would make an owner. */
+  grantee: string | null;
   reason: string;
   requestedBy: string;
   requestedAt: Date;

@@ -178,6 +178,36 @@ describe('a deletion request', () => {
   });
 });
 
+describe('an owner grant in an organisation that sends them for approval', () => {
+  it('waits for a second owner, who is neither the requester nor the grantee; Approve grants it once', async () => {
+    await t.given.organisation('appr-grants');
+    const owner = { kind: 'slack' as const, id: OWNER, grants: [{ role: 'owner' as const, organisationId: null }] };
+    await runAction(t.roster.services, setApprovals, owner, { organisation: 'appr-grants', ownerGrants: 'approval' });
+    const NEWCOMER = 'U0APPNEWOWN';
+    expect(blocksText(await t.slash(`grant <@${NEWCOMER}> admin --org appr-grants`, OWNER))).toContain('is admin in appr-grants');
+    expect(blocksText(await t.slash(`grant <@${NEWCOMER}> owner --org appr-grants`, OWNER))).toContain('Asked: making');
+    const grantOf = async () =>
+      (
+        await t.roster.orm.em
+          .getConnection()
+          .execute<{ role: string }[]>(
+            `select g.role from slack_grant g join organisation o on o.id = g.organisation_id where g.slack_user_id = ? and o.slug = 'appr-grants'`,
+            [NEWCOMER],
+          )
+      )[0]?.role;
+    expect(await grantOf()).toBe('admin');
+    const request = await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { kind: 'grant-owner', grantee: NEWCOMER });
+    await expect.poll(async () => (await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { id: request.id })).messageTs).toBeTruthy();
+    const posted = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === APPROVALS && JSON.stringify(c.args.blocks ?? []).includes(request.id));
+    expect(blocksText(posted)).toContain(`asks to *make an owner* <@${NEWCOMER}>`);
+    const ts = (await t.roster.orm.em.fork().findOneOrFail(ApprovalRequest, { id: request.id })).messageTs!;
+    expect(await clickOnRequest({ ...posted, ts }, 'approval.approve', OWNER)).toContain('Nobody decides their own request');
+    expect(await clickOnRequest({ ...posted, ts }, 'approval.approve', OTHER_OWNER)).toContain('is an owner of appr-grants now');
+    expect(await grantOf()).toBe('owner');
+    expect(await t.given.audit({ action: 'grant', approvalId: request.id })).toHaveLength(1);
+  });
+});
+
 describe('a bulk deletion', () => {
   it('is one request for the whole selection: the preview says how many, Confirm asks, Approve runs the job once, owners of groups are left', async () => {
     await t.given.organisation('appr-bulk');

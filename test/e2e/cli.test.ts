@@ -121,7 +121,7 @@ describe('setting up an organisation from the terminal', () => {
     const set = await rosterAudited('org', 'approvals', 'acme', '--approvers', 'admins', '--hours', '48', '--bulk-deactivate-over', '100');
     expect(set.code).toBe(0);
     expect(set.stdout).toContain(
-      'Deletions, and bulk deactivations of more than 100 accounts, in acme wait for approval, decided by its owners and admins (never by the requester); a request expires after 48 hours.',
+      'Deletions and bulk deactivations of more than 100 accounts in acme wait for approval, decided by its owners and admins (never by the requester); a request expires after 48 hours.',
     );
     const { rows } = await db.query(`select approvers, approval_hours, bulk_deactivate_approval_over from organisation where slug = 'acme'`);
     expect(rows).toEqual([{ approvers: 'admins', approval_hours: 48, bulk_deactivate_approval_over: 100 }]);

@@ -31,6 +31,12 @@ describe('who may decide a request', () => {
     expect(refusal({ deciderRole: 'viewer' })).toContain('You are a viewer');
   });
 
+  it('never lets the person a grant would promote decide it, and only an owner makes an owner', () => {
+    expect(refusal({ granteeId: 'U0DECIDER' })).toBe('Nobody approves their own promotion: another approver must.');
+    expect(refusal({ granteeId: 'U0OTHER', deciderRole: 'admin', approvers: 'admins' })).toContain('needs an owner or above');
+    expect(decisionRefusal(attempt({ granteeId: 'U0OTHER' }))).toBeUndefined();
+  });
+
   it('refuses a request that is decided or expired, saying which', () => {
     expect(refusal({ state: 'approved' })).toBe('This request was already approved; nothing was changed.');
     expect(refusal({ state: 'expired' })).toContain('already expired');

@@ -7,10 +7,12 @@ import type { ActionContext } from '../action.ts';
 import type { Actor } from '../actor.ts';
 import type { AuditTarget } from '../auditTargets.ts';
 import type { ApprovalFacts } from '../../present/approvalFacts.ts';
+import { personMention } from '../../present/people.ts';
 
 /** What a request is about, in words: `Ana Lima <ana@example.com>`, or `12 accounts (org:acme status:deactivated)`. */
-export function requestLabel(request: { subject?: ApprovalSubject | null; selection?: ApprovalSelection | null }): string {
+export function requestLabel(request: { subject?: ApprovalSubject | null; selection?: ApprovalSelection | null; grantee?: string | null }): string {
   if (request.subject) return `${request.subject.name} <${request.subject.email}>`;
+  if (request.grantee) return personMention(request.grantee);
   const selection = request.selection!;
   return `${selection.count.toLocaleString('en')} accounts (${selection.description})`;
 }
@@ -21,6 +23,7 @@ export function requestLabel(request: { subject?: ApprovalSubject | null; select
  */
 export function requestTarget(request: IApprovalRequest): AuditTarget {
   const organisationId = request.organisation.id;
+  if (request.grantee) return { type: 'grant', id: request.grantee, label: `Slack user ${request.grantee} in ${request.organisation.slug}`, organisationId };
   return request.accountId
     ? { type: 'account', id: request.accountId, label: requestLabel(request), organisationId }
     : { type: 'organisation', id: organisationId, label: `${request.organisation.slug}: ${requestLabel(request)}`.slice(0, 500), organisationId };
@@ -49,6 +52,7 @@ export function decisionAttempt(actor: Actor, request: IApprovalRequest): Decisi
     deciderId: actor.id,
     deciderRole: effectiveGrant(actor.grants, request.organisation.id)?.role ?? 'viewer',
     requesterId: request.requestedBy,
+    granteeId: request.grantee ?? null,
     approvers: request.organisation.approvers,
     state: request.state,
     expiresAt: request.expiresAt,
@@ -64,6 +68,7 @@ export function approvalFacts(request: IApprovalRequest): ApprovalFacts {
     deletionPolicy: request.organisation.deletionPolicy,
     subject: request.subject ?? null,
     selection: request.selection ?? null,
+    grantee: request.grantee ?? null,
     reason: request.reason,
     requestedBy: request.requestedBy,
     requestedAt: request.requestedAt,

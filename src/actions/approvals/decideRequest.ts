@@ -6,6 +6,7 @@ import { RefusedError } from '../../domain/errors.ts';
 import { type ActionContext, defineAction, type DoneOutcome } from '../action.ts';
 import { approvalRequestIdSchema, requiredReasonSchema } from '../inputs.ts';
 import { applyLifecycle, auditAccountChange, lifecycleOutcome, requireNoOwnedGroups, snapshot } from '../accounts/account.ts';
+import { applyGrant } from '../access/grantRole.ts';
 import { resolveBulkRequest } from '../accounts/bulk/bulkRequest.ts';
 import { openBulkJob } from '../accounts/bulk/startBulkJob.ts';
 import { decisionAttempt, loadRequestForDecision, requestLabel, requestTarget, whenText } from './approvals.ts';
@@ -20,7 +21,7 @@ export const approveRequest = defineAction({
   async run(ctx, { request: id }): Promise<DoneOutcome> {
     const request = await loadRequestForDecision(ctx, id);
     checkDecider(ctx, request);
-    const done = request.kind === 'delete' ? await deleteAsApproved(ctx, request) : await startApprovedBulkChange(ctx, request);
+    const done = await carryOut(ctx, request);
     decide(request, ctx.actor.id, 'approved', done);
     const notices = ctx.services.approvals;
     if (notices) ctx.afterCommit(() => notices.decided(request.id));
@@ -44,6 +45,19 @@ export const rejectRequest = defineAction({
     return { kind: 'done', message: `Rejected: nothing is changed for ${requestLabel(request)}.` };
   },
 });
+
+/** Does what the request asked, in the approval's transaction; says what was done, for the request and its message. */
+async function carryOut(ctx: ActionContext, request: IApprovalRequest): Promise<string> {
+  switch (request.kind) {
+    case 'delete':
+      return deleteAsApproved(ctx, request);
+    case 'bulk':
+      return startApprovedBulkChange(ctx, request);
+    case 'grant-owner':
+      await applyGrant(ctx, request.grantee!, 'owner', request.organisation, request.id);
+      return `is an owner of ${request.organisation.slug} now`;
+  }
+}
 
 function checkDecider(ctx: ActionContext, request: IApprovalRequest): void {
   const refusal = decisionRefusal(decisionAttempt(ctx.actor, request));

@@ -5,7 +5,7 @@ import { changedFields } from '../audit.ts';
 import { slugSchema } from '../inputs.ts';
 import { loadOrganisation } from './organisations.ts';
 
-const RULE_FIELDS = ['approvers', 'approvalHours', 'bulkDeactivateApprovalOver'] as const;
+const RULE_FIELDS = ['approvers', 'approvalHours', 'bulkDeactivateApprovalOver', 'ownerGrantsNeedApproval'] as const;
 
 /**
  * An organisation's approval rules: who decides its requests (owners, or admins as well), how long a request waits,
@@ -28,23 +28,32 @@ export const setApprovals = defineAction({
     bulkDeactivateOver: z
       .union([z.literal('off').transform(() => null), z.coerce.number().int().min(1, 'must be a number of accounts, or off').max(1_000_000)])
       .optional(),
+    /** `approval`: making someone an owner of the organisation waits for a second owner; `direct`: it does not. */
+    ownerGrants: z.enum(['approval', 'direct'], 'must be approval or direct').optional(),
   }),
-  async run(ctx, { organisation: slug, approvers, hours, bulkDeactivateOver }): Promise<DoneOutcome> {
+  async run(ctx, { organisation: slug, approvers, hours, bulkDeactivateOver, ownerGrants }): Promise<DoneOutcome> {
     const { organisation, target } = await loadOrganisation(ctx, slug);
     const rules = () => ({
       approvers: organisation.approvers,
       approvalHours: organisation.approvalHours,
       bulkDeactivateApprovalOver: organisation.bulkDeactivateApprovalOver ?? null,
+      ownerGrantsNeedApproval: organisation.ownerGrantsNeedApproval,
     });
     const before = rules();
     if (approvers) organisation.approvers = approvers;
     if (hours) organisation.approvalHours = hours;
     if (bulkDeactivateOver !== undefined) organisation.bulkDeactivateApprovalOver = bulkDeactivateOver;
+    if (ownerGrants) organisation.ownerGrantsNeedApproval = ownerGrants === 'approval';
     const changes = changedFields(before, rules(), RULE_FIELDS);
     if (Object.keys(changes).length) ctx.audit.record({ action: 'org-approvals', target, changes });
     const who = organisation.approvers === 'admins' ? 'its owners and admins' : 'its owners';
     const over = organisation.bulkDeactivateApprovalOver;
-    const what = over ? `Deletions, and bulk deactivations of more than ${over} accounts,` : 'Deletions';
+    const kinds = [
+      'Deletions',
+      ...(over ? [`bulk deactivations of more than ${over} accounts`] : []),
+      ...(organisation.ownerGrantsNeedApproval ? ['owner grants'] : []),
+    ];
+    const what = kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
     return {
       kind: 'done',
       message: `${what} in ${organisation.slug} wait for approval, decided by ${who} (never by the requester); a request expires after ${organisation.approvalHours} hours.`,

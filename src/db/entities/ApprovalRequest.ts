@@ -38,6 +38,8 @@ export const ApprovalRequest = defineEntity({
     subject: p.json<ApprovalSubject>().nullable(),
     /** The selection of a bulk request (null for a one-account one). */
     selection: p.json<ApprovalSelection>().nullable(),
+    /** The Slack user a `grant-owner` request would make an owner. */
+    grantee: p.string().length(64).nullable(),
     reason: p.string().length(500),
     requestedBy: p.string().length(64),
     requestedAt: p.datetime().onCreate(() => new Date()),

@@ -26,6 +26,8 @@ export const Organisation = defineEntity({
     approvalHours: p.integer().default(24),
     /** A bulk deactivate of more of its accounts than this waits for approval; null: never. */
     bulkDeactivateApprovalOver: p.integer().nullable(),
+    /** Making someone an owner of this organisation waits for approval. */
+    ownerGrantsNeedApproval: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

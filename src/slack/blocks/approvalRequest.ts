@@ -13,11 +13,14 @@ type Message = { text: string; blocks: KnownBlock[] };
 
 const who = requestLabel;
 /** The change asked for: a deletion (one account or many), or another bulk change (`deactivate`). */
-const verbOf = (facts: ApprovalFacts) => facts.selection?.change ?? 'delete';
+const verbOf = (facts: ApprovalFacts) => (facts.grantee ? 'make an owner' : (facts.selection?.change ?? 'delete'));
 const isDeletion = (facts: ApprovalFacts) => verbOf(facts) === 'delete';
+/** Whom the request is about, in mrkdwn: a Slack user stays a mention, an account's name and email are escaped. */
+const whoMrkdwn = (facts: ApprovalFacts) => (facts.grantee ? personMention(facts.grantee) : escapeMrkdwn(who(facts)));
 
 /** What approvers are shown of whom the request deletes: the account's facts, or the selection's size and filter. */
 function subjectFields(facts: ApprovalFacts): string[] {
+  if (facts.grantee) return [`*Slack user*\n${personMention(facts.grantee)}`, `*Role*\nowner of ${escapeMrkdwn(facts.organisation)}`];
   if (facts.subject) return [`*Username*\n${escapeMrkdwn(facts.subject.username)}`, `*Status*\n${facts.subject.status}`, `*Role*\n${facts.subject.role}`];
   const selection = facts.selection!;
   return [`*Accounts*\n${selection.count.toLocaleString('en')} when asked`, `*Selection*\n${escapeMrkdwn(selection.description)}`];
@@ -38,7 +41,7 @@ export function approvalRequestMessage(facts: ApprovalFacts, { decidable = true 
         text: {
           type: 'mrkdwn',
           text: truncate(
-            `${isDeletion(facts) ? ':wastebasket:' : ':raised_hand:'} ${personMention(facts.requestedBy)} asks to *${verbOf(facts)}* ${escapeMrkdwn(who(facts))}`,
+            `${isDeletion(facts) ? ':wastebasket:' : ':raised_hand:'} ${personMention(facts.requestedBy)} asks to *${verbOf(facts)}* ${whoMrkdwn(facts)}`,
             3000,
           ),
         },
@@ -57,7 +60,7 @@ export function approvalRequestMessage(facts: ApprovalFacts, { decidable = true 
 
 /** Told to the requester in a DM: the request waits (with its link), or how it was decided. */
 export function requesterNotice(facts: ApprovalFacts, link: string | undefined): Message {
-  const opening = `Your request to ${verbOf(facts)} ${escapeMrkdwn(who(facts))}`;
+  const opening = `Your request to ${verbOf(facts)} ${whoMrkdwn(facts)}`;
   const where = link ? `<${link}|in the approvals channel>` : 'in `/users approvals` (no approvals channel is set)';
   const text =
     facts.state === 'pending' ? `${opening} waits for a second approver ${where} until ${slackDate(facts.expiresAt)}.` : `${opening}: ${outcomeText(facts)}`;
@@ -68,6 +71,7 @@ export function requesterNotice(facts: ApprovalFacts, link: string | undefined):
 }
 
 function policyLine(facts: ApprovalFacts): string {
+  if (facts.grantee) return 'Once approved, they can do everything in this organisation, approving requests included.';
   if (!isDeletion(facts)) return `Once approved, a job makes the change account by account, as \`/user ${verbOf(facts)}\` would, under the approver's grant.`;
   return facts.deletionPolicy === 'hard'
     ? ':warning: This organisation deletes for good: once approved, the account cannot be recovered.'
@@ -102,6 +106,7 @@ function decisionButtons(facts: ApprovalFacts): KnownBlock {
 }
 
 function undoLine(facts: ApprovalFacts): string {
+  if (facts.grantee) return 'The grant can be revoked later.';
   if (!isDeletion(facts)) return 'Each account can be changed back one by one.';
   return facts.deletionPolicy === 'hard' ? 'This cannot be undone.' : 'It can be restored for 30 days.';
 }
