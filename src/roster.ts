@@ -13,6 +13,7 @@ import { exportQueue } from '../jobs/exports.ts';
 import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
 import { approvalNotices, scheduleApprovalsPass } from '../jobs/approvalNotices.ts';
 import { homeViews } from '../jobs/homeViews.ts';
+import { queueJobHistory } from '../jobs/queueJobHistory.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
@@ -63,6 +64,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     alerts: helpdeskAlerts(queues, logger),
     approvals: approvalNotices(queues, logger),
     home: homeViews(queues, redis, config.REDIS_PREFIX, config.ROSTER_HOME_REFRESH_SECONDS * 1000, logger),
+    queueJobs: queueJobHistory(queues, logger),
   };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {

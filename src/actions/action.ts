@@ -82,6 +82,28 @@ export interface ApprovalNotices {
   decided(requestId: string): Promise<void>;
 }
 
+/** A job that lives only in the queue (an export, the inactivity sweep), as the Home tab lists it. */
+export interface QueueJobLine {
+  kind: 'export' | 'sweep';
+  state: 'waiting' | 'running' | 'done' | 'failed';
+  /** The export's filter in words, or the sweep's ("dry run" when it changes nothing). */
+  description: string;
+  /** Who asked (an export); null for a scheduled sweep. */
+  requestedBy: string | null;
+  at: Date;
+  /** Accounts exported or suspended, once done. */
+  accounts: number | null;
+}
+
+/** What the queue knows of its own jobs; jobs/ implements it. */
+export interface QueueJobHistory {
+  /**
+   * The latest exports (those `requestedBy` asked for; everyone's, and the sweeps, for null), newest first; empty when
+   * the queue does not answer at once, since nobody waits on Redis for a list.
+   */
+  recent(requestedBy: string | null): Promise<QueueJobLine[]>;
+}
+
 /** Keeps people's Home tabs in Slack current; jobs/ implements it. */
 export interface HomeViews {
   /** Something changed: the tabs opened lately are rebuilt soon, each at most once every few seconds. Never waits. */
@@ -101,6 +123,7 @@ export interface ActionServices {
   exports?: ExportQueue;
   approvals?: ApprovalNotices;
   home?: HomeViews;
+  queueJobs?: QueueJobHistory;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */

@@ -142,6 +142,17 @@ describe('the Home tab', () => {
     expect(homeText(rebuilt)).not.toContain('Bea Lockedout');
   });
 
+  it('lists exports and sweeps beside bulk jobs, with how they went', async () => {
+    await t.slash('export org:home-a', OWNER, { command: '/users' });
+    await expect.poll(() => t.slack.uploads().length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const sweep = await t.roster.queues.maintenance.add('inactivity-sweep', { dryRun: true });
+    await expect.poll(async () => (await t.roster.queues.maintenance.getJob(sweep.id!))?.finishedOn, { timeout: 20_000 }).toBeTruthy();
+    const text = homeText(await openHome(OWNER));
+    expect(text).toMatch(/\*export\* org:home-a · done · \d+ accounts · by <@U0HOMEOWN1>/);
+    expect(text).toContain('*dry run* · done');
+    expect(homeText(await openHome(ADMIN_A))).not.toContain('*export* org:home-a');
+  });
+
   it('stays within 100 blocks however much is waiting, and says how many more', async () => {
     for (let i = 0; i < 25; i++) await t.given.account({ firstName: `Many${i}`, lastName: 'Lockedout', organisationSlug: 'home-a', status: 'LOCKED_OUT' });
     const home = await openHome(OWNER);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countsByOrganisation, lockedOutAccounts, type LockedOutLine, type OrganisationCounts } from '../../db/homeOverview.ts';
 import { organisationsWithRole, strongest, type RosterRole } from '../../domain/roles.ts';
-import { defineAction } from '../action.ts';
+import { defineAction, type QueueJobLine } from '../action.ts';
 import { type BulkJobLine, recentBulkJobs } from '../accounts/bulk/listBulkJobs.ts';
 import { type PendingRequests, pendingRequests } from '../approvals/listApprovals.ts';
 
@@ -17,8 +17,9 @@ export interface HomeOverview {
   lockedOut: { accounts: (LockedOutLine & { mayUnlock: boolean })[]; total: number };
   /** Requests waiting in the organisations the caller administers; null for a caller who is no admin anywhere. */
   approvals: PendingRequests | null;
-  /** Running and recent jobs; null for a caller who is no admin anywhere. */
+  /** Running and recent jobs: bulk jobs, and the exports and sweeps the queue keeps; null for a caller who is no admin anywhere. */
   jobs: BulkJobLine[] | null;
+  queueJobs: QueueJobLine[] | null;
 }
 
 /**
@@ -51,6 +52,7 @@ export const homeOverview = defineAction({
       },
       approvals: isAdmin ? await pendingRequests(ctx.em, ctx.actor, administered) : null,
       jobs: isAdmin ? await recentBulkJobs(ctx.em, administered === null ? null : ctx.actor.id) : null,
+      queueJobs: isAdmin ? ((await ctx.services.queueJobs?.recent(administered === null ? null : ctx.actor.id)) ?? []) : null,
     };
   },
 });

@@ -1,5 +1,7 @@
 import type { HomeView, KnownBlock } from '@slack/types';
+import type { QueueJobLine } from '../../actions/action.ts';
 import type { HomeOverview } from '../../actions/home/homeOverview.ts';
+import { personMention } from '../../present/people.ts';
 import { statusWord } from '../../domain/accountFilter.ts';
 import { ACCOUNT_STATUSES, type AccountStatus } from '../../domain/statuses.ts';
 import { accountPickElement } from '../options/accountPick.ts';
@@ -45,7 +47,9 @@ export function homeView(overview: HomeOverview, now: Date): HomeView {
     { type: 'divider' },
     ...lockedOutBlocks(overview),
     ...(overview.approvals ? [{ type: 'divider' } as KnownBlock, ...approvalBlocks(overview.approvals)] : []),
-    ...(overview.jobs ? [{ type: 'divider' } as KnownBlock, header('Jobs'), ...bulkJobsReply(overview.jobs).blocks] : []),
+    ...(overview.jobs
+      ? [{ type: 'divider' } as KnownBlock, header('Jobs'), ...bulkJobsReply(overview.jobs).blocks, ...queueJobBlocks(overview.queueJobs ?? [])]
+      : []),
   ];
   return { type: 'home', blocks: blocks.slice(0, MAX_HOME_BLOCKS) };
 }
@@ -95,4 +99,16 @@ function approvalBlocks(approvals: NonNullable<HomeOverview['approvals']>): Know
     ...shown.flatMap((request) => approvalRequestMessage(request, { decidable: request.mayDecide }).blocks),
     ...more(shown.length, approvals.total, '`/users approvals` lists them'),
   ];
+}
+
+/** Exports and sweeps, one line each: what, how it went, and for whom. */
+function queueJobBlocks(jobs: readonly QueueJobLine[]): KnownBlock[] {
+  if (jobs.length === 0) return [];
+  const lines = jobs.map((job) => {
+    const what = job.kind === 'export' ? `*export* ${escapeMrkdwn(job.description)}` : `*${escapeMrkdwn(job.description)}*`;
+    const done = job.accounts !== null ? ` · ${job.accounts.toLocaleString('en')} accounts` : '';
+    const who = job.requestedBy ? ` · by ${personMention(job.requestedBy)}` : '';
+    return `${what} · ${job.state}${done}${who} · ${slackDate(job.at)}`;
+  });
+  return [section(lines.join('\n'), 'home-queue-jobs')];
 }
