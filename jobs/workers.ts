@@ -26,7 +26,13 @@ import {
   HELPDESK_QUEUE,
   type HelpdeskAlertData,
   type BulkRunData,
+  IMPORT_QUEUE,
+  IMPORT_CHECK_JOB,
+  IMPORT_TEMPLATE_JOB,
+  type ImportJobData,
 } from './queues.ts';
+import { type ImportDeps, processImportCheck, processImportTemplate } from './imports.ts';
+import type { TemplateRequest } from '../src/actions/action.ts';
 import { processBulkRun } from './bulkJobs.ts';
 import { processExport } from './exports.ts';
 import { type AlertMessages, processHelpdeskAlert } from './helpdeskAlerts.ts';
@@ -37,7 +43,7 @@ import type { Redis } from 'ioredis';
 /** How soon a killed bulk runner's job is noticed and run again (BullMQ's default is 30 s). */
 export const BULK_LOCK_MS = 5000;
 
-export interface WorkerDeps extends SweepDeps {
+export interface WorkerDeps extends SweepDeps, Pick<ImportDeps, 'importLimits' | 'importMessages'> {
   slack: WebClient;
   mailSettings: MailSettings;
   redis: Redis;
@@ -96,19 +102,30 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     stalledInterval: BULK_LOCK_MS,
   });
   const exports = new Worker<ExportRequest>(EXPORT_QUEUE, (job) => processExport(job, forJob(deps, EXPORT_QUEUE, job)), { connection, prefix, concurrency: 1 });
+  // A dry run renews its lock while it reads; one killed is noticed within BULK_LOCK_MS and reads the file again.
+  const imports = new Worker<ImportJobData>(
+    IMPORT_QUEUE,
+    async (job) => {
+      const jobDeps = forJob(deps, IMPORT_QUEUE, job);
+      if (job.name === IMPORT_CHECK_JOB) return processImportCheck(job as Job<{ jobId: string }>, jobDeps);
+      if (job.name === IMPORT_TEMPLATE_JOB) return processImportTemplate(job as Job<TemplateRequest>, jobDeps);
+      throw new Error(`unknown import job "${job.name}"`);
+    },
+    { connection, prefix, concurrency: 1, lockDuration: BULK_LOCK_MS, stalledInterval: BULK_LOCK_MS },
+  );
   const helpdesk = new Worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), {
     connection,
     prefix,
     concurrency: 1,
   });
-  for (const worker of [maintenance, slackNotify, mail, bulk, exports, helpdesk]) {
+  for (const worker of [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk]) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), helpdesk.close()]);
+      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), imports.close(), helpdesk.close()]);
     },
   };
 }

@@ -10,6 +10,7 @@ import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { bulkJobQueue } from '../jobs/bulkJobs.ts';
 import { exportQueue } from '../jobs/exports.ts';
+import { importQueue } from '../jobs/imports.ts';
 import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
@@ -24,6 +25,7 @@ import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
+import { importPreviewMessage } from './slack/blocks/importBlocks.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
 export interface Roster {
@@ -56,6 +58,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     mail: outboxMailQueue(queues, logger),
     bulkJobs: bulkJobQueue(queues, logger),
     exports: exportQueue(queues, logger),
+    imports: importQueue(queues, logger),
     alerts: helpdeskAlerts(queues, logger),
   };
 
@@ -75,7 +78,12 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     );
     slack = createSlackAdapter(
       config,
-      { services, actors: slackActorsFromDatabase(orm.em), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
+      {
+        services,
+        actors: slackActorsFromDatabase(orm.em),
+        sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE },
+        importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileMb: config.ROSTER_IMPORT_MAX_FILE_MB },
+      },
       [
         ...healthRoutes({
           postgres: () =>
@@ -105,6 +113,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         prefix: config.REDIS_PREFIX,
         helpdeskChannel: config.ROSTER_HELPDESK_CHANNEL,
         alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
+        importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileBytes: config.ROSTER_IMPORT_MAX_FILE_MB * 1024 * 1024 },
+        importMessages: { preview: importPreviewMessage },
         budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
       },
       redis,

@@ -73,6 +73,19 @@ export interface ExportQueue {
   start(request: ExportRequest): Promise<void>;
 }
 
+/** Where `/users import template` sends the template file. */
+export interface TemplateRequest {
+  requestedBy: string;
+  channel: string;
+}
+
+/** Runs an import's dry run, and sends the import template, in jobs (jobs/ implements it). */
+export interface ImportQueue {
+  /** Reads the file of an import that startImport created, checks every row and posts the dry run. */
+  check(jobId: string): Promise<void>;
+  template(request: TemplateRequest): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
@@ -82,6 +95,7 @@ export interface ActionServices {
   alerts?: LockoutAlerts;
   bulkJobs?: BulkJobQueue;
   exports?: ExportQueue;
+  imports?: ImportQueue;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */

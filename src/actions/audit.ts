@@ -33,6 +33,26 @@ export class AuditTrail {
   }
 
   /**
+   * Many events at once, written now in one statement, in the action's transaction (a chunk of an import applying a
+   * thousand rows): the same columns as `record`.
+   */
+  async recordMany(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const at = new Date();
+    const rows = entries.map((entry) => ({ at, ...actorColumns(this.#actor, this.#grant()), ...entryColumns(entry), outcome: 'done' }));
+    await this.#em.execute(
+      `insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome, target_type, target_id,
+         target_label, organisation_id, changes, reason, approval_id, job_id)
+       select e.at, e."actorType", e."actorId", e."actorRole", e."actorGrantOrganisationId", e.action, e.outcome, e."targetType", e."targetId",
+         e."targetLabel", e."organisationId", e.changes, e.reason, e."approvalId", e."jobId"
+       from jsonb_to_recordset(?::jsonb) as e(at timestamptz, "actorType" text, "actorId" text, "actorRole" text, "actorGrantOrganisationId" uuid,
+         action text, outcome text, "targetType" text, "targetId" text, "targetLabel" text, "organisationId" uuid, changes jsonb, reason text,
+         "approvalId" text, "jobId" text)`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /**
    * A refused attempt whose side effects stand and commit with it (a wrong password counts towards the lockout), unlike
    * a thrown refusal, which rolls the run back and is written on its own.
    */

@@ -25,12 +25,85 @@ export interface ClaimedItem {
   accountId: string;
 }
 
+/** A pending row of an import, as its dry run staged it. */
+export interface ClaimedRow {
+  seq: number;
+  data: Record<string, unknown>;
+}
+
 /** Up to `limit` pending items of the job, locked for this transaction; items another worker holds are skipped. */
 export function claimPendingItems(em: EntityManager, jobId: string, limit: number): Promise<ClaimedItem[]> {
-  return em.execute<ClaimedItem[]>(
-    `select seq, account_id as "accountId" from bulk_job_item where job_id = ? and state = 'pending' order by seq limit ? for update skip locked`,
-    [jobId, limit],
+  return claimPending<ClaimedItem>(em, jobId, limit, 'account_id as "accountId"');
+}
+
+/** The same for an import's rows, with what its dry run staged for each. */
+export function claimPendingRows(em: EntityManager, jobId: string, limit: number): Promise<ClaimedRow[]> {
+  return claimPending<ClaimedRow>(em, jobId, limit, 'data');
+}
+
+function claimPending<T>(em: EntityManager, jobId: string, limit: number, columns: string): Promise<T[]> {
+  return em.execute<T[]>(`select seq, ${columns} from bulk_job_item where job_id = ? and state = 'pending' order by seq limit ? for update skip locked`, [
+    jobId,
+    limit,
+  ]);
+}
+
+export interface StagedItem {
+  seq: number;
+  state: 'pending' | 'refused' | 'unchanged';
+  accountId: string | null;
+  data: Record<string, unknown>;
+  detail: string | null;
+}
+
+/** Adds items to a job in one statement; an item already there (a dry run read again after a crash) is kept as it was. */
+export async function stageJobItems(em: EntityManager, jobId: string, items: readonly StagedItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await em.execute(
+    `insert into bulk_job_item (job_id, seq, account_id, state, data, detail)
+     select ?, i.seq, i."accountId", i.state, i.data, i.detail
+     from jsonb_to_recordset(?::jsonb) as i(seq int, "accountId" uuid, state text, data jsonb, detail text)
+     on conflict (job_id, seq) do nothing`,
+    [jobId, JSON.stringify(items)],
   );
+}
+
+/** Updates items' outcomes in one statement (an import row's data is replaced when it says why the row failed). */
+export async function recordItemOutcomes(
+  em: EntityManager,
+  jobId: string,
+  outcomes: readonly { seq: number; state: string; accountId?: string | null; detail: string | null; data?: Record<string, unknown> }[],
+): Promise<void> {
+  if (outcomes.length === 0) return;
+  await em.execute(
+    `update bulk_job_item i set state = o.state, detail = o.detail, account_id = coalesce(o."accountId", i.account_id), data = coalesce(o.data, i.data)
+     from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text, "accountId" uuid, data jsonb) where i.job_id = ? and i.seq = o.seq`,
+    [JSON.stringify(outcomes), jobId],
+  );
+}
+
+/** A job's refused items after `afterSeq`, in order, with what each holds (an import row's errors). */
+export function refusedItems(em: EntityManager, jobId: string, afterSeq: number, limit: number): Promise<{ seq: number; detail: string | null; data: any }[]> {
+  return em.execute(`select seq, detail, data from bulk_job_item where job_id = ? and state = 'refused' and seq > ? order by seq limit ?`, [
+    jobId,
+    afterSeq,
+    limit,
+  ]);
+}
+
+/** How many of an import's pending rows its dry run found would create an account, and how many would update one. */
+export async function pendingVerdicts(em: EntityManager, jobId: string): Promise<{ create: number; update: number }> {
+  const [row] = await em.execute<{ create: string; update: string }[]>(
+    `select count(*) filter (where data->>'verdict' = 'create') as create, count(*) filter (where data->>'verdict' = 'update') as update
+     from bulk_job_item where job_id = ? and state = 'pending'`,
+    [jobId],
+  );
+  return { create: Number(row?.create ?? 0), update: Number(row?.update ?? 0) };
+}
+
+/** Forgets a job's items: an import discarded before it was applied leaves nothing of its file behind. */
+export async function discardJobItems(em: EntityManager, jobId: string): Promise<void> {
+  await em.execute(`delete from bulk_job_item where job_id = ?`, [jobId]);
 }
 
 export interface BulkAccountRow {
@@ -64,6 +137,7 @@ export function lockAccountsForBulk(em: EntityManager, accountIds: readonly stri
 
 export interface JobCounts {
   pending: number;
+  created: number;
   done: number;
   refused: number;
   unchanged: number;
@@ -73,15 +147,15 @@ export async function jobCounts(em: EntityManager, jobId: string): Promise<JobCo
   const rows = await em.execute<{ state: keyof JobCounts; n: string }[]>(`select state, count(*) as n from bulk_job_item where job_id = ? group by state`, [
     jobId,
   ]);
-  const counts: JobCounts = { pending: 0, done: 0, refused: 0, unchanged: 0 };
+  const counts: JobCounts = { pending: 0, created: 0, done: 0, refused: 0, unchanged: 0 };
   for (const row of rows) counts[row.state] = Number(row.n);
   return counts;
 }
 
-/** The first refusals of a job, for its summary: why each account was left as it was. */
+/** The first refusals of a job, for its summary: why each account (an import: each row) was left as it was. */
 export function jobRefusals(em: EntityManager, jobId: string, limit: number): Promise<{ label: string; detail: string }[]> {
   return em.execute(
-    `select coalesce(a.first_name || ' ' || a.last_name || ' <' || a.email || '>', i.account_id::text) as label, i.detail
+    `select case when i.data is not null then 'Row ' || i.seq else coalesce(a.first_name || ' ' || a.last_name || ' <' || a.email || '>', i.account_id::text) end as label, i.detail
      from bulk_job_item i left join account a on a.id = i.account_id where i.job_id = ? and i.state = 'refused' order by i.seq limit ?`,
     [jobId, limit],
   );

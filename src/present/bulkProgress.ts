@@ -11,21 +11,30 @@ export interface ProgressFacts {
   now: Date;
 }
 
-const n = (value: number) => value.toLocaleString('en');
+export const n = (value: number) => value.toLocaleString('en');
+
+/** Items with an outcome, whatever it was. */
+export const finishedItems = (counts: JobCounts): number => counts.created + counts.done + counts.refused + counts.unchanged;
 
 /** One progress message: a bar, done / refused / left, elapsed time and an estimate from the pace so far. */
 export function progressText({ doing, description, total, counts, startedAt, now }: ProgressFacts): string {
-  const finished = counts.done + counts.refused + counts.unchanged;
+  const { bar, left, timing } = progressLine(counts, total, startedAt, now);
+  return [
+    `${doing} ${n(total)} accounts (${description})`,
+    bar,
+    `${n(counts.done)} changed · ${n(counts.refused)} refused · ${n(counts.unchanged)} already so · ${n(left)} left · ${timing}`,
+  ].join('\n');
+}
+
+/** How far a job is: a bar with its share, how many items are left, and the time it took and may still take. */
+export function progressLine(counts: JobCounts, total: number, startedAt: Date, now: Date): { bar: string; left: number; timing: string } {
+  const finished = finishedItems(counts);
   const share = total ? finished / total : 1;
   const filled = Math.round(share * BAR_WIDTH);
   const elapsed = Math.max(0, (now.getTime() - startedAt.getTime()) / 1000);
   const left = total - finished;
   const estimate = finished && left ? `, about ${duration((elapsed / finished) * left)} to go` : '';
-  return [
-    `${doing} ${n(total)} accounts (${description})`,
-    `${'▓'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.floor(share * 100)}%`,
-    `${n(counts.done)} changed · ${n(counts.refused)} refused · ${n(counts.unchanged)} already so · ${n(left)} left · ${duration(elapsed)} elapsed${estimate}`,
-  ].join('\n');
+  return { bar: `${'▓'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.floor(share * 100)}%`, left, timing: `${duration(elapsed)} elapsed${estimate}` };
 }
 
 export interface SummaryFacts {
@@ -47,12 +56,20 @@ export function summaryText(summary: SummaryFacts): string {
     cancelled: `Cancelled ${summary.action} (${summary.description}) after ${duration(summary.seconds)}; ${n(counts.pending)} accounts were left as they were`,
     failed: `Stopped ${summary.action} (${summary.description}) after ${duration(summary.seconds)}: ${summary.failure ?? 'it could not go on'}; ${n(counts.pending)} accounts were left as they were`,
   }[summary.state];
-  const refused = summary.refusals.map((r) => `• ${r.label}: ${r.detail}`);
-  const more = counts.refused > summary.refusals.length ? [`…and ${n(counts.refused - summary.refusals.length)} more refused.`] : [];
-  return [`${head}.`, `${n(counts.done)} changed · ${n(counts.refused)} refused · ${n(counts.unchanged)} already so.`, ...refused, ...more].join('\n');
+  return [
+    `${head}.`,
+    `${n(counts.done)} changed · ${n(counts.refused)} refused · ${n(counts.unchanged)} already so.`,
+    ...refusalLines(summary, 'refused'),
+  ].join('\n');
 }
 
-function duration(seconds: number): string {
+/** The first refusals of a summary, one a line, and how many more there were. */
+export function refusalLines(summary: Pick<SummaryFacts, 'refusals' | 'counts'>, word: string): string[] {
+  const more = summary.counts.refused - summary.refusals.length;
+  return [...summary.refusals.map((r) => `• ${r.label}: ${r.detail}`), ...(more > 0 ? [`…and ${n(more)} more ${word}.`] : [])];
+}
+
+export function duration(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;

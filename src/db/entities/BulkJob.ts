@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export const BULK_JOB_STATES = ['running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
+/** `checking` and `previewed` are an import's dry run and its wait for Apply; bulk changes start `running`. */
+export const BULK_JOB_STATES = ['checking', 'previewed', 'running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
 
 /**
- * One change applied to many accounts (`/users bulk`). Its accounts are listed in bulk_job_item when it is confirmed,
- * so the selection does not move while the job runs, and each item records its own outcome: a worker killed
+ * One change applied to many accounts (`/users bulk`), or an import of a file's rows (`/users import`). A bulk
+ * change's accounts are listed in bulk_job_item when it is confirmed, an import's rows when its dry run reads the file,
+ * so what the job works on does not move while it runs, and each item records its own outcome: a worker killed
  * half-way leaves the items it did not finish pending, and whoever takes the job next finishes exactly those.
  */
 export const BulkJob = defineEntity({
@@ -15,9 +17,9 @@ export const BulkJob = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => randomUUID()),
-    /** The action applied to each account, e.g. `deactivate`. */
+    /** The action applied to each account, e.g. `deactivate`, or `import`. */
     action: p.string().length(64),
-    /** The action's own values besides the account (a role, a reason). */
+    /** The action's own values besides the account (a role, a reason; an import's organisation, file and columns). */
     params: p.json<Record<string, unknown>>(),
     /** The selection as the person described it, shown in progress messages and `/users jobs`. */
     description: p.string().length(500),
