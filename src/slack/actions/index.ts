@@ -11,11 +11,13 @@ import { answerTo, answering, showOutcome } from '../replies.ts';
 import { registerAccountListActions } from './accountList.ts';
 import { registerBulkActions } from './bulk.ts';
 import { registerHelpdeskAlertActions } from './helpdeskAlert.ts';
+import { registerImportActions } from './importActions.ts';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   registerAccountListActions(app, deps);
   registerBulkActions(app, deps);
   registerHelpdeskAlertActions(app, deps);
+  registerImportActions(app, deps);
 
   // "Open" next to one of several name matches: replace the list with that account's card.
   app.action<BlockButtonAction>('account.open', async ({ ack, body, action, client, context }) => {

@@ -4,8 +4,7 @@ import { SORT_FIELDS, statusWord } from '../../domain/accountFilter.ts';
 import { ACCOUNT_STATUSES } from '../../domain/statuses.ts';
 import { truncate } from './text.ts';
 
-export const USERS_NOT_YET =
-  'Import, export, bulk actions, jobs, approvals and audit in `/users` are not in this version of Roster yet. `/users list` lists accounts; `/user <who>` works on one.';
+export const USERS_NOT_YET = 'Approvals and audit in `/users` are not in this version of Roster yet. `/users list` lists accounts; `/user <who>` works on one.';
 
 /** Usage of /users: the list and its filters. */
 export function usersUsageLines(): string[] {
@@ -19,6 +18,8 @@ export function usersUsageLines(): string[] {
     `\`sort:<field>\` or \`sort:-<field>\` (descending): ${SORT_FIELDS.map((f) => `\`${f}\``).join(', ')}; default \`sort:last-name\``,
     'Other words match the start of a first name, last name, full name, username or email.',
     'Example: `/users list status:locked-out,suspended org:acme sort:-last-sign-in`',
+    '`/users import`: a form to share a CSV or XLSX file of accounts, checked in a dry run before Apply; `/users import template`: an example file',
+    '`/users export [filters] [format:csv|xlsx]`, `/users bulk <change> [filters] [--reason <text>]`, `/users jobs`: export, change many, running jobs',
     '`/users help`: this help',
   ];
 }
