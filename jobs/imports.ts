@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { type ImportQueue, runAction, type TemplateRequest } from '../src/actions/action.ts';
+import type { Readable } from 'node:stream';
+import { type ActionServices, type ImportQueue, runAction, type TemplateRequest } from '../src/actions/action.ts';
 import { slackActor, systemActor } from '../src/actions/actor.ts';
 import { finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
 import { classifyImport, IMPORT_CHECK_BATCH, UsernamesInFile } from '../src/actions/accounts/import/classifyImport.ts';
@@ -68,27 +69,9 @@ export async function processImportCheck(job: Job<{ jobId: string }>, deps: Impo
   await postProgressOnce(jobId, deps, checking);
   try {
     const file = await downloadSlackFile(deps.slack, params.fileId, { maxBytes: deps.importLimits.maxFileBytes });
-    const opened = await openImportFile(file.stream, { maxRows: deps.importLimits.maxRows });
-    const stage = batchStager(deps, actor, jobId, params, opened.columnNames);
-    let batch: ImportRow[] = [];
-    for await (const row of opened.rows) {
-      read++;
-      batch.push(row);
-      if (batch.length < IMPORT_CHECK_BATCH) continue;
-      if (!(await stage(batch))) return;
-      batch = [];
+    const preview = await checkImportFile(deps, actor, jobId, file.stream, deps.importLimits, async (rows) => {
+      read = rows;
       await maybeEditProgress(jobId, deps, checking);
-    }
-    if (!(await stage(batch))) return;
-    const preview = await runAction(deps, finishImportCheck, actor, {
-      jobId,
-      format: opened.format,
-      layoutName: opened.layoutName,
-      unknownColumns: opened.unknownColumns.slice(0, COLUMNS_LISTED).map((column) => column.slice(0, 200)),
-      ignoredColumns: opened.ignoredColumns
-        .slice(0, COLUMNS_LISTED)
-        .map(({ column, reason }) => ({ column: column.slice(0, 200), reason: reason.slice(0, 200) })),
-      columnNames: Object.fromEntries(Object.entries(opened.columnNames).map(([field, column]) => [field, column.slice(0, 200)])),
     });
     if (!preview) return;
     if (preview.counts.invalid > 0) await uploadErrorReport(deps, jobId);
@@ -102,10 +85,48 @@ export async function processImportCheck(job: Job<{ jobId: string }>, deps: Impo
 }
 
 /**
+ * The dry run once the file's bytes come: reads them as they stream, checks and stages every row a batch at a time
+ * (`read` is told how many rows so far after each), and ends the check. Null: the import was cancelled meanwhile.
+ */
+export async function checkImportFile(
+  services: ActionServices,
+  actor: Actor,
+  jobId: string,
+  source: Readable,
+  limits: { maxRows: number },
+  read: (rows: number) => Promise<void>,
+): Promise<ImportPreview | null> {
+  const params = importParamsSchema.parse((await services.orm.em.fork().findOneOrFail(BulkJob, { id: jobId })).params);
+  const opened = await openImportFile(source, limits);
+  const stage = batchStager(services, actor, jobId, params, opened.columnNames);
+  let rows = 0;
+  let batch: ImportRow[] = [];
+  for await (const row of opened.rows) {
+    rows++;
+    batch.push(row);
+    if (batch.length < IMPORT_CHECK_BATCH) continue;
+    if (!(await stage(batch))) return null;
+    batch = [];
+    await read(rows);
+  }
+  if (!(await stage(batch))) return null;
+  return runAction(services, finishImportCheck, actor, {
+    jobId,
+    format: opened.format,
+    layoutName: opened.layoutName,
+    unknownColumns: opened.unknownColumns.slice(0, COLUMNS_LISTED).map((column) => column.slice(0, 200)),
+    ignoredColumns: opened.ignoredColumns
+      .slice(0, COLUMNS_LISTED)
+      .map(({ column, reason }) => ({ column: column.slice(0, 200), reason: reason.slice(0, 200) })),
+    columnNames: Object.fromEntries(Object.entries(opened.columnNames).map(([field, column]) => [field, column.slice(0, 200)])),
+  });
+}
+
+/**
  * Checks and stages one batch of rows in file order; false once the import was cancelled. The usernames the file's
  * rows take are followed across batches, so a later row that would take an earlier row's is refused.
  */
-function batchStager(deps: ImportDeps, actor: Actor, jobId: string, params: ImportParams, columnNames: Record<string, string>) {
+function batchStager(deps: ActionServices, actor: Actor, jobId: string, params: ImportParams, columnNames: Record<string, string>) {
   const usernames = new UsernamesInFile();
   return async (batch: readonly ImportRow[]): Promise<boolean> => {
     if (batch.length === 0) return true;
