@@ -29,7 +29,8 @@ export interface ImportMatch {
 /**
  * Every account, in any organisation and deleted or not (emails and usernames are unique across the platform), whose
  * email or username is among those given: one statement for a whole batch of rows, each list passed as one JSON
- * parameter so the statement stays the same whatever the batch size. `lock`: the accounts stay locked until the
+ * parameter so the statement stays the same whatever the batch size. `= any(array(...))` lets the planner look each
+ * up in its unique index (a BitmapOr); `in (select ...)` scanned the whole table, slower with every account imported. `lock`: the accounts stay locked until the
  * transaction ends (an import applying its rows).
  */
 export async function findImportMatches(
@@ -47,7 +48,7 @@ export async function findImportMatches(
        a.auth_source, a.last_sign_in_at is not null as has_signed_in, a.failed_sign_ins, a.mfa_enrolled,
        o.deletion_policy, o.lockout_threshold
      from account a join organisation o on o.id = a.organisation_id
-     where a.email in (select jsonb_array_elements_text(?::jsonb)) or a.username in (select jsonb_array_elements_text(?::jsonb))
+     where a.email = any(array(select jsonb_array_elements_text(?::jsonb))) or a.username = any(array(select jsonb_array_elements_text(?::jsonb)))
      ${lock ? 'order by a.id for update of a' : ''}`,
     [JSON.stringify(emails), JSON.stringify(usernames)],
   );

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { claimPendingRows, recordItemOutcomes } from '../../../db/bulkJobs.ts';
 import type { ImportMatch } from '../../../db/importMatches.ts';
 import type { AccountStatus } from '../../../domain/statuses.ts';
-import type { AuditEntry, FieldChanges } from '../../audit.ts';
+import type { FieldChanges } from '../../audit.ts';
 import { accountLabel } from '../../auditTargets.ts';
 import { defineAction } from '../../action.ts';
 import type { ChunkResult } from '../bulk/applyBulkChunk.ts';
@@ -94,7 +94,7 @@ export const applyImportChunk = defineAction({
     const added = created.filter((account) => inserted.has(account.id));
     await updateAccounts(ctx.em, changed);
     for (const account of changed) outcomes.push({ seq: account.seq, state: 'done', accountId: account.id, detail: null });
-    await setMemberships(ctx.em, [...added, ...changed.filter((account) => account.groups !== null)]);
+    await setMemberships(ctx.em, [...added.filter((account) => account.groups.length > 0), ...changed.filter((account) => account.groups !== null)]);
 
     const target = (account: { id: string; firstName: string; lastName: string; email: string }) => ({
       type: 'account' as const,
@@ -103,9 +103,9 @@ export const applyImportChunk = defineAction({
       organisationId: organisation.id,
     });
     const reason = `imported from ${params.fileName}`.slice(0, 500);
-    await ctx.audit.recordMany([
-      ...added.map((account): AuditEntry => ({ action: 'import', target: target(account), changes: createdChanges(account), reason, jobId })),
-      ...changed.map((account): AuditEntry => ({ action: 'import', target: target(account), changes: account.changes, reason, jobId })),
+    await ctx.audit.recordMany({ action: 'import', reason, jobId }, [
+      ...added.map((account) => ({ target: target(account), changes: createdChanges(account) })),
+      ...changed.map((account) => ({ target: target(account), changes: account.changes })),
     ]);
     await queueMailToMany(
       ctx,
