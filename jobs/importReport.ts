@@ -10,7 +10,7 @@ import { uploadSlackFile } from './slackFiles.ts';
 /** Refused rows read per query while the report streams. */
 const REPORT_PAGE = 1000;
 
-export const ERROR_REPORT_HEADERS = ['row', 'column', 'reason'] as const;
+const ERROR_REPORT_HEADERS = ['row', 'column', 'reason'] as const;
 
 /** One line per problem of every refused row, in row order, a page at a time. */
 async function* reportLines(deps: ProgressDeps, jobId: string): AsyncGenerator<string[]> {

@@ -39,7 +39,7 @@ export function importQueue(queues: Queues, logger: Logger): ImportQueue {
 }
 
 /** How a dry run reads (the Slack adapter's blocks with Apply and Cancel, handed in at start-up so jobs need not know Block Kit). */
-export interface ImportMessages {
+interface ImportMessages {
   preview(preview: ImportPreview): JobMessage;
 }
 

@@ -20,7 +20,7 @@ export interface ProgressDeps extends ActionServices {
 export type JobMessage = { text: string; blocks?: KnownBlock[] };
 
 /** Where a job's one message is, once posted. */
-export interface MessagePlace {
+interface MessagePlace {
   channel?: string | null;
   messageTs?: string | null;
   requestedBy: string;

@@ -26,7 +26,7 @@ export interface ClaimedItem {
 }
 
 /** A pending row of an import, as its dry run staged it. */
-export interface ClaimedRow {
+interface ClaimedRow {
   seq: number;
   data: Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import type { JobCounts } from '../db/bulkJobs.ts';
 import { duration, n, progressLine, refusalLines, type SummaryFacts } from './bulkProgress.ts';
 
-export interface ImportFacts {
+interface ImportFacts {
   /** "accounts.csv into acme" */
   description: string;
   total: number;

@@ -67,13 +67,13 @@ export const classifyImport = defineAction({
   },
 });
 
-export function countVerdicts(verdicts: readonly ImportVerdict[]): ImportCheck['counts'] {
+function countVerdicts(verdicts: readonly ImportVerdict[]): ImportCheck['counts'] {
   const counts = { create: 0, update: 0, unchanged: 0, invalid: 0 };
   for (const verdict of verdicts) counts[verdict.outcome]++;
   return counts;
 }
 
-export interface ClassifiedRows {
+interface ClassifiedRows {
   verdicts: ImportVerdict[];
   /** The accounts the rows are about, by email. */
   byEmail: ReadonlyMap<string, ImportMatch>;

@@ -6,7 +6,7 @@ import { slugSchema } from '../../inputs.ts';
 import { organisationBySlug } from '../../organisations/organisations.ts';
 import { IMPORT_ACTION, type ImportParams, importLabel } from './importJob.ts';
 
-export interface StartedImport extends DoneOutcome {
+interface StartedImport extends DoneOutcome {
   jobId: string;
 }
 
