@@ -3,17 +3,18 @@ import type { Logger } from 'pino';
 import { type BulkJobQueue, runAction } from '../src/actions/action.ts';
 import { type Actor, slackActor, systemActor } from '../src/actions/actor.ts';
 import { applyBulkChunk, type ChunkResult } from '../src/actions/accounts/bulk/applyBulkChunk.ts';
-import { BULK_CHANGES } from '../src/actions/accounts/bulk/bulkChanges.ts';
+import { bulkHeadline } from '../src/actions/accounts/bulk/bulkChanges.ts';
 import { type BulkSummary, finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
 import { applyImportChunk } from '../src/actions/accounts/import/applyImportChunk.ts';
-import { IMPORT_ACTION } from '../src/actions/accounts/import/importJob.ts';
+import { IMPORT_ACTION, importParamsSchema } from '../src/actions/accounts/import/importJob.ts';
 import { jobCounts } from '../src/db/bulkJobs.ts';
 import { BulkJob, type IBulkJob } from '../src/db/entities/index.ts';
 import { RefusedError } from '../src/domain/errors.ts';
-import { progressText, summaryText } from '../src/present/bulkProgress.ts';
+import { progressText, type SummaryFacts, summaryText } from '../src/present/bulkProgress.ts';
 import { importProgressText, importSummaryText } from '../src/present/importProgress.ts';
+import { type ErrorReportLayout, refusedAccountsReport, shareErrorReport } from './bulkErrorReport.ts';
 import { handOff } from './handOff.ts';
-import { uploadErrorReport } from './importReport.ts';
+import { importRowsReport } from './importReport.ts';
 import { maybeEditProgress, postProgressOnce, type ProgressDeps, showFinal } from './progressMessages.ts';
 import { BULK_RUN_JOB, type BulkRunData, type Queues } from './queues.ts';
 
@@ -29,36 +30,33 @@ export function bulkJobQueue(queues: Queues, logger: Logger): BulkJobQueue {
   };
 }
 
-/** What differs between a bulk change and an import applying its rows: the chunk's action, and how progress reads. */
+/** What differs between a bulk change and an import applying its rows: the chunk's action, and how its messages and report read. */
 interface JobKind {
   applyChunk(deps: ProgressDeps, actor: Actor, jobId: string): Promise<ChunkResult>;
   progress(job: IBulkJob, counts: Awaited<ReturnType<typeof jobCounts>>): string;
-  summary(summary: BulkSummary & { failure?: string }): string;
-  /** Work after the summary is out (an import's error report). */
-  afterSummary?(deps: ProgressDeps, summary: BulkSummary): Promise<void>;
+  summary(summary: SummaryFacts): string;
+  report(job: IBulkJob, summary: BulkSummary): ErrorReportLayout;
 }
 
 const BULK_CHANGE_KIND: JobKind = {
   applyChunk: (deps, actor, jobId) => runAction(deps, applyBulkChunk, actor, { jobId }),
   progress: (job, counts) =>
     progressText({
-      doing: BULK_CHANGES[job.action]?.doing ?? job.action,
-      description: job.description,
+      headline: bulkHeadline(job.action, job.params.shown ?? '', job.total, job.description),
       total: job.total,
       counts,
       startedAt: job.createdAt,
       now: new Date(),
     }),
   summary: summaryText,
+  report: (_job, summary) => refusedAccountsReport(summary),
 };
 
 const IMPORT_KIND: JobKind = {
   applyChunk: (deps, actor, jobId) => runAction(deps, applyImportChunk, actor, { jobId }),
   progress: (job, counts) => importProgressText({ description: job.description, total: job.total, counts, startedAt: job.createdAt, now: new Date() }),
   summary: importSummaryText,
-  async afterSummary(deps, summary) {
-    if (summary.counts.refused > 0) await uploadErrorReport(deps, summary.jobId);
-  },
+  report: (job) => importRowsReport(importParamsSchema.parse(job.params).fileName),
 };
 
 /**
@@ -90,7 +88,7 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
   }
   const summary = await runAction(deps, finishBulkJob, systemActor('bulk'), { jobId, failure });
   if (!summary) return;
+  const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary, kind.report(bulkJob, summary)) : undefined;
   // The summary is posted once, by this runner only.
-  await showFinal(deps, summary, { text: kind.summary({ ...summary, failure }) });
-  await kind.afterSummary?.(deps, summary);
+  await showFinal(deps, summary, { text: kind.summary({ ...summary, failure, report }) });
 }

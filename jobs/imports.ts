@@ -12,11 +12,13 @@ import type { ImportRow } from '../src/actions/accounts/import/importRows.ts';
 import { type CheckedRow, stageImportRows } from '../src/actions/accounts/import/stageImportRows.ts';
 import { BulkJob } from '../src/db/entities/index.ts';
 import { RefusedError } from '../src/domain/errors.ts';
+import type { ErrorReportOutcome } from '../src/present/bulkProgress.ts';
 import { importCheckingText, importFileProblemText } from '../src/present/importProgress.ts';
 import type { Actor } from '../src/actions/actor.ts';
 import { importTemplate } from './accountExport.ts';
+import { shareErrorReport } from './bulkErrorReport.ts';
 import { handOff } from './handOff.ts';
-import { uploadErrorReport } from './importReport.ts';
+import { importRowsReport } from './importReport.ts';
 import { openImportFile } from './importFile.ts';
 import { type JobMessage, maybeEditProgress, postProgressOnce, type ProgressDeps, showFinal } from './progressMessages.ts';
 import { IMPORT_CHECK_JOB, IMPORT_TEMPLATE_JOB, type Queues } from './queues.ts';
@@ -40,7 +42,7 @@ export function importQueue(queues: Queues, logger: Logger): ImportQueue {
 
 /** How a dry run reads (the Slack adapter's blocks with Apply and Cancel, handed in at start-up so jobs need not know Block Kit). */
 interface ImportMessages {
-  preview(preview: ImportPreview): JobMessage;
+  preview(preview: ImportPreview, report?: ErrorReportOutcome): JobMessage;
 }
 
 export interface ImportDeps extends ProgressDeps {
@@ -74,8 +76,8 @@ export async function processImportCheck(job: Job<{ jobId: string }>, deps: Impo
       await maybeEditProgress(jobId, deps, checking);
     });
     if (!preview) return;
-    if (preview.counts.invalid > 0) await uploadErrorReport(deps, jobId);
-    await showFinal(deps, preview, deps.importMessages.preview(preview));
+    const report = preview.counts.invalid > 0 ? await shareErrorReport(deps, preview, importRowsReport(params.fileName)) : undefined;
+    await showFinal(deps, preview, deps.importMessages.preview(preview, report));
   } catch (error) {
     const sentence = error instanceof RefusedError ? error.userMessage : error instanceof SlackFileError ? error.message : undefined;
     if (sentence === undefined) throw error;

@@ -28,10 +28,26 @@ export type HelpdeskAlertData =
   | { accountId: string; organisationId: string; attempts: number; ip: string; at: string }
   | { accountId: string; by: string; at: string };
 
+/** Approval requests: posted in the approvals channel when asked, edited when decided or expired. */
+export const APPROVALS_QUEUE = 'approvals';
+export const APPROVAL_REQUESTED_JOB = 'approval-requested';
+export const APPROVAL_DECIDED_JOB = 'approval-decided';
+
+/** Only the request's id: what it says is read from Postgres when the message is made. */
+export interface ApprovalNoticeData {
+  requestId: string;
+}
+
+/** Home tabs rebuilt after changes: one job per refresh window, whoever asked within it. */
+export const HOME_QUEUE = 'home';
+export const HOME_REFRESH_JOB = 'home-refresh';
+
 export const INACTIVITY_SWEEP_JOB = 'inactivity-sweep';
 export const LOCK_EXPIRY_JOB = 'lock-expiry';
 export const LOCK_EXPIRY_PASS_JOB = 'lock-expiry-pass';
 export const LOCK_EXPIRY_PASS_SCHEDULER = 'lock-expiry-pass';
+export const APPROVALS_PASS_JOB = 'approvals-pass';
+export const APPROVALS_PASS_SCHEDULER = 'approvals-pass';
 export const INACTIVITY_SWEEP_SCHEDULER = 'nightly-inactivity-sweep';
 export const SEND_MAIL_JOB = 'send-mail';
 export const OUTBOX_PASS_JOB = 'outbox-pass';
@@ -77,6 +93,8 @@ export interface Queues {
   exports: Queue<ExportRequest>;
   imports: Queue<ImportJobData>;
   helpdesk: Queue<HelpdeskAlertData>;
+  approvals: Queue<ApprovalNoticeData>;
+  home: Queue<Record<string, never>>;
   close(): Promise<void>;
 }
 
@@ -112,7 +130,19 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  for (const queue of [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk]) {
+  const approvals = new Queue<ApprovalNoticeData>(APPROVALS_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  });
+  // A refresh is worth nothing once the next one is due: no retries, and nothing kept.
+  const home = new Queue<Record<string, never>>(HOME_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+  });
+  const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
+  for (const queue of all) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
   return {
@@ -123,8 +153,10 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     exports,
     imports,
     helpdesk,
+    approvals,
+    home,
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), imports.close(), helpdesk.close()]);
+      await Promise.all(all.map((queue) => queue.close()));
     },
   };
 }

@@ -30,9 +30,17 @@ import {
   IMPORT_CHECK_JOB,
   IMPORT_TEMPLATE_JOB,
   type ImportJobData,
+  APPROVALS_PASS_JOB,
+  APPROVALS_QUEUE,
+  type ApprovalNoticeData,
+  HOME_QUEUE,
 } from './queues.ts';
 import { type ImportDeps, processImportCheck, processImportTemplate } from './imports.ts';
 import type { TemplateRequest } from '../src/actions/action.ts';
+import { processHomeRefresh } from './homeViews.ts';
+import type { HomeOverview } from '../src/actions/home/homeOverview.ts';
+import type { HomeView } from '@slack/types';
+import { type ApprovalMessages, processApprovalNotice, processApprovalsPass } from './approvalNotices.ts';
 import { processBulkRun } from './bulkJobs.ts';
 import { processExport } from './exports.ts';
 import { type AlertMessages, processHelpdeskAlert } from './helpdeskAlerts.ts';
@@ -52,6 +60,9 @@ export interface WorkerDeps extends SweepDeps, Pick<ImportDeps, 'importLimits' |
   budget: SlackBudget;
   helpdeskChannel: string | undefined;
   alertMessages: AlertMessages;
+  approvalsChannel: string | undefined;
+  approvalMessages: ApprovalMessages;
+  homeView(overview: HomeOverview, now: Date): HomeView;
 }
 
 export interface Workers {
@@ -71,6 +82,7 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
       if (job.name === INACTIVITY_SWEEP_JOB) return processInactivitySweep(job as Job<InactivitySweepData>, jobDeps);
       if (job.name === LOCK_EXPIRY_JOB) return processLockExpiry(job as Job<LockExpiryData>, jobDeps);
       if (job.name === LOCK_EXPIRY_PASS_JOB) return processLockExpiryPass(job, jobDeps);
+      if (job.name === APPROVALS_PASS_JOB) return processApprovalsPass(jobDeps);
       throw new Error(`unknown maintenance job "${job.name}"`);
     },
     { connection, prefix, concurrency: 1 },
@@ -118,14 +130,21 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     prefix,
     concurrency: 1,
   });
-  for (const worker of [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk]) {
+  const approvals = new Worker<ApprovalNoticeData>(APPROVALS_QUEUE, (job) => processApprovalNotice(job, forJob(deps, APPROVALS_QUEUE, job)), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  const home = new Worker(HOME_QUEUE, () => processHomeRefresh(deps), { connection, prefix, concurrency: 1 });
+  const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
+  for (const worker of all) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));
   }
   return {
     // close() waits for running jobs to finish; jobs that were not started stay in the queue.
     async close() {
-      await Promise.all([maintenance.close(), slackNotify.close(), mail.close(), bulk.close(), exports.close(), imports.close(), helpdesk.close()]);
+      await Promise.all(all.map((worker) => worker.close()));
     },
   };
 }

@@ -58,6 +58,8 @@ export const configSchema = z.object({
   ROSTER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(25),
   ROSTER_OUTBOX_PASS_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ROSTER_LOCK_EXPIRY_PASS_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  ROSTER_APPROVALS_PASS_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ROSTER_HOME_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   ROSTER_SLACK_UPDATES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(45),
   SMTP_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^smtps?$/, error: 'must be a URL such as smtp://user:password@mail.example.com:587' }).optional()),
   MAIL_FROM: z.string().regex(/@/, 'must be a sender address such as "Roster <roster@example.com>"').default('Roster <roster@localhost>'),

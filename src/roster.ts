@@ -12,6 +12,8 @@ import { bulkJobQueue } from '../jobs/bulkJobs.ts';
 import { exportQueue } from '../jobs/exports.ts';
 import { importQueue } from '../jobs/imports.ts';
 import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
+import { approvalNotices, scheduleApprovalsPass } from '../jobs/approvalNotices.ts';
+import { homeViews } from '../jobs/homeViews.ts';
 import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
@@ -25,6 +27,8 @@ import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
+import { approvalRequestMessage, requesterNotice } from './slack/blocks/approvalRequest.ts';
+import { homeView } from './slack/blocks/home.ts';
 import { importPreviewMessage } from './slack/blocks/importBlocks.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
@@ -60,6 +64,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     exports: exportQueue(queues, logger),
     imports: importQueue(queues, logger),
     alerts: helpdeskAlerts(queues, logger),
+    approvals: approvalNotices(queues, logger),
+    home: homeViews(queues, redis, config.REDIS_PREFIX, config.ROSTER_HOME_REFRESH_SECONDS * 1000, logger),
   };
 
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
@@ -115,6 +121,9 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
         importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileBytes: config.ROSTER_IMPORT_MAX_FILE_MB * 1024 * 1024 },
         importMessages: { preview: importPreviewMessage },
+        approvalsChannel: config.ROSTER_APPROVALS_CHANNEL,
+        approvalMessages: { request: approvalRequestMessage, toRequester: requesterNotice },
+        homeView,
         budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
       },
       redis,
@@ -125,6 +134,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         scheduleRecurringJobs(queues, config.ROSTER_SWEEP_CRON, config.ROSTER_TIMEZONE),
         scheduleOutboxPass(queues, config.ROSTER_OUTBOX_PASS_SECONDS * 1000),
         scheduleLockExpiryPass(queues, config.ROSTER_LOCK_EXPIRY_PASS_SECONDS * 1000),
+        scheduleApprovalsPass(queues, config.ROSTER_APPROVALS_PASS_SECONDS * 1000),
       ]),
       logger,
     );

@@ -1,8 +1,9 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { findAccountByRef } from '../db/accountLookup.ts';
+import { approvalTarget } from '../db/approvalRequests.ts';
 import type { GroupCard } from '../db/groupCards.ts';
 import type { Orm } from '../db/orm.ts';
 import { RefusedError } from '../domain/errors.ts';
@@ -86,6 +87,22 @@ export interface ImportQueue {
   template(request: TemplateRequest): Promise<void>;
 }
 
+/** Tells people about approval requests (the approvals channel, the requester's DM); jobs/ implements it. */
+export interface ApprovalNotices {
+  /** A new request: posted in the approvals channel, and its requester sent the link. */
+  requested(requestId: string): Promise<void>;
+  /** A request decided or expired: its message edited in place, and its requester told. */
+  decided(requestId: string): Promise<void>;
+}
+
+/** Keeps people's Home tabs in Slack current; jobs/ implements it. */
+export interface HomeViews {
+  /** Something changed: the tabs opened lately are rebuilt soon, each at most once every few seconds. Never waits. */
+  changed(): void;
+  /** Someone opened their Home tab: it is kept current from now on. */
+  opened(slackUserId: string): Promise<void>;
+}
+
 /** What actions may reach besides the database; the web and worker processes both provide it. */
 export interface ActionServices {
   orm: Orm;
@@ -96,6 +113,8 @@ export interface ActionServices {
   bulkJobs?: BulkJobQueue;
   exports?: ExportQueue;
   imports?: ImportQueue;
+  approvals?: ApprovalNotices;
+  home?: HomeViews;
 }
 
 /** Shown once, to the person who asked only (a temporary password). */
@@ -282,6 +301,7 @@ export async function runAction<Input extends z.ZodType, Output>(
     for (const followUp of followUps) {
       await followUp().catch((error: unknown) => services.logger.error({ err: error, action: action.name }, 'follow-up after commit failed'));
     }
+    if (!action.readOnly) services.home?.changed();
     return output;
   } catch (error) {
     if (error instanceof UncheckedGrantError) services.logger.fatal({ err: error, action: action.name, actor: actor.id }, error.message);
@@ -303,13 +323,15 @@ export async function runAction<Input extends z.ZodType, Output>(
  */
 async function namedTarget(services: ActionServices, rawInput: unknown): Promise<AuditTarget | undefined> {
   const ref = (rawInput as { account?: unknown } | null)?.account;
-  if (typeof ref !== 'string' || !ref.trim()) return namedGroup(rawInput);
+  if (typeof ref !== 'string' || !ref.trim()) return namedGroup(services, rawInput);
   const account = await findAccountByRef(services.orm.em.fork(), ref.trim().slice(0, 320));
   return account ? accountTarget(account) : { type: 'account', id: null, label: ref.slice(0, 500), organisationId: null };
 }
 
-/** A group action refused before its group is loaded keeps the group as typed. */
-function namedGroup(rawInput: unknown): AuditTarget | undefined {
+/** A group action refused before its group is loaded keeps the group as typed; a decision, the request's account. */
+async function namedGroup(services: ActionServices, rawInput: unknown): Promise<AuditTarget | undefined> {
+  const request = (rawInput as { request?: unknown } | null)?.request;
+  if (typeof request === 'string' && z.uuid().safeParse(request).success) return (await approvalTarget(services.orm.em.fork(), request)) ?? undefined;
   const group = (rawInput as { group?: unknown } | null)?.group;
   return typeof group === 'string' && group.trim() ? { type: 'group', id: null, label: group.trim().slice(0, 500), organisationId: null } : undefined;
 }

@@ -28,6 +28,12 @@ export const accountRefSchema = z.string().trim().min(1, 'say which account: an 
 /** `--reason <text>`: why, kept in the audit trail and shown on the card. */
 export const reasonSchema = z.string().trim().min(1).max(500).optional();
 
+/** `--reason <text>` where a reason is required: a request a second person decides on says why. */
+export const requiredReasonSchema = z.string('say why: --reason <text>').trim().min(1, 'say why: --reason <text>').max(500);
+
+/** Names one request of the approvals queue. */
+export const approvalRequestIdSchema = z.uuid('must be the ID of an approval request');
+
 /** The version the caller saw; a different one means someone else changed the account meanwhile. */
 export const expectedVersionSchema = z.number().int().positive().optional();
 

@@ -1,7 +1,9 @@
 import type { AnyAction, CardAction, TypedAction } from './action.ts';
 import { autoUnlock } from './accounts/autoUnlock.ts';
 import { setAutoUnlock } from './organisations/setAutoUnlock.ts';
+import { setApprovals } from './organisations/setApprovals.ts';
 import { applyBulkChunk } from './accounts/bulk/applyBulkChunk.ts';
+import { bulkJobRefusals } from './accounts/bulk/bulkJobRefusals.ts';
 import { cancelBulkJob } from './accounts/bulk/cancelBulkJob.ts';
 import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
 import { listBulkJobs } from './accounts/bulk/listBulkJobs.ts';
@@ -59,6 +61,13 @@ import { signIn } from './accounts/signIn.ts';
 import { createApiToken } from './access/createApiToken.ts';
 import { listApiTokens } from './access/listApiTokens.ts';
 import { revokeApiToken } from './access/revokeApiToken.ts';
+import { requestDeletion } from './approvals/requestDeletion.ts';
+import { requestBulkChange } from './approvals/requestBulkChange.ts';
+import { approveRequest, rejectRequest } from './approvals/decideRequest.ts';
+import { expireRequests } from './approvals/expireRequests.ts';
+import { listApprovals } from './approvals/listApprovals.ts';
+import { restoreAccount } from './accounts/restoreAccount.ts';
+import { purgeDeletedAccounts } from './accounts/purgeDeletedAccounts.ts';
 
 /** The actions people type (`/user <verb> ...` in Slack, `roster user <verb> ...` in the CLI), in the order help lists them. */
 export const typedActions: readonly TypedAction[] = [
@@ -69,6 +78,8 @@ export const typedActions: readonly TypedAction[] = [
   unlockAccount,
   deactivateAccount,
   reactivateAccount,
+  requestDeletion,
+  restoreAccount,
   resetMfa,
   resetPassword,
   sendInvite,
@@ -98,6 +109,7 @@ export const cardActions: readonly CardAction[] = [
   unlockAccount,
   deactivateAccount,
   reactivateAccount,
+  restoreAccount,
   resetMfa,
   resetPassword,
   sendInvite,
@@ -120,6 +132,7 @@ export const registry: readonly AnyAction[] = [
   searchGroupsAction,
   createOrganisation,
   setAutoUnlock,
+  setApprovals,
   autoUnlock,
   sweepInactiveAccounts,
   expireLock,
@@ -131,6 +144,7 @@ export const registry: readonly AnyAction[] = [
   startBulkJob,
   applyBulkChunk,
   finishBulkJob,
+  bulkJobRefusals,
   cancelBulkJob,
   listBulkJobs,
   exportAccounts,
@@ -139,6 +153,12 @@ export const registry: readonly AnyAction[] = [
   setPassword,
   openMfaEnrolment,
   enrolMfa,
+  requestBulkChange,
+  approveRequest,
+  rejectRequest,
+  listApprovals,
+  expireRequests,
+  purgeDeletedAccounts,
   ...typedActions,
 ];
 

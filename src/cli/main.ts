@@ -10,6 +10,7 @@ import { listAccounts } from '../actions/accounts/listAccounts.ts';
 import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { createOrganisation } from '../actions/organisations/createOrganisation.ts';
 import { setAutoUnlock } from '../actions/organisations/setAutoUnlock.ts';
+import { setApprovals } from '../actions/organisations/setApprovals.ts';
 import { commandUsage } from '../actions/commandArgs.ts';
 import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
@@ -30,6 +31,9 @@ const USAGE = `usage: npm run roster -- <command>
   grant <SlackUserId> <viewer|helpdesk|admin|owner> [--org <slug>]
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required] [--auto-unlock-minutes N]
   org auto-unlock <slug> <minutes|off>              unlock lockouts by themselves after that long (off: only people do)
+  org approvals <slug> [--approvers owners|admins] [--hours N] [--bulk-deactivate-over N|off]
+                                                     who decides approval requests, how long they wait (default: owners, 24 h),
+                                                     and above how many accounts a bulk deactivate needs approval too
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
@@ -87,7 +91,19 @@ export function plan(argv: string[]): Run {
         const input = { organisation: slug, minutes: minutes === 'off' ? null : positiveInt(minutes, 'the minutes') };
         return async (_orm, services) => (await runAction(services, setAutoUnlock, actor, input)).message;
       }
-      if (sub !== 'create') throw new UsageError('org takes: create, auto-unlock');
+      if (sub === 'approvals') {
+        const { positionals, values } = parse(more, { approvers: { type: 'string' }, hours: { type: 'string' }, 'bulk-deactivate-over': { type: 'string' } });
+        if (positionals.length !== 1)
+          throw new UsageError('org approvals takes a slug, then --approvers owners|admins, --hours N, --bulk-deactivate-over N|off');
+        const input = {
+          organisation: positionals[0],
+          approvers: values.approvers,
+          hours: positiveInt(values.hours, '--hours'),
+          bulkDeactivateOver: values['bulk-deactivate-over'],
+        };
+        return async (_orm, services) => (await runAction(services, setApprovals, actor, input)).message;
+      }
+      if (sub !== 'create') throw new UsageError('org takes: create, auto-unlock, approvals');
       const { positionals, values } = parse(more, {
         name: { type: 'string' },
         'auto-unlock-minutes': { type: 'string' },

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccountRole, GroupRole } from '../domain/accounts.ts';
 import type { AccountStatus } from '../domain/statuses.ts';
 
 /** A WHERE clause over `account a`, with its parameters (`?` placeholders), that selects the accounts of a job. */
@@ -82,15 +83,6 @@ export async function recordItemOutcomes(
   );
 }
 
-/** A job's refused items after `afterSeq`, in order, with what each holds (an import row's errors). */
-export function refusedItems(em: EntityManager, jobId: string, afterSeq: number, limit: number): Promise<{ seq: number; detail: string | null; data: any }[]> {
-  return em.execute(`select seq, detail, data from bulk_job_item where job_id = ? and state = 'refused' and seq > ? order by seq limit ?`, [
-    jobId,
-    afterSeq,
-    limit,
-  ]);
-}
-
 /** How many of an import's pending rows its dry run found would create an account, and how many would update one. */
 export async function pendingVerdicts(em: EntityManager, jobId: string): Promise<{ create: number; update: number }> {
   const [row] = await em.execute<{ create: string; update: string }[]>(
@@ -152,28 +144,73 @@ export async function jobCounts(em: EntityManager, jobId: string): Promise<JobCo
   return counts;
 }
 
-/** The first refusals of a job, for its summary: why each account (an import: each row) was left as it was. */
-export function jobRefusals(em: EntityManager, jobId: string, limit: number): Promise<{ label: string; detail: string }[]> {
+export interface RefusedItem {
+  seq: number;
+  /** Null for an import row that names no account. */
+  accountId: string | null;
+  /** Null when the item has no account: purged since, or an import row that names none. */
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  detail: string;
+  /** An import row's problems, each with its column as the file names it; null for an account. */
+  rowErrors: { column: string; reason: string }[] | null;
+}
+
+/** A job's refused items after `afterSeq`, in the order they were listed (an import's, by row), with why each was left as it was. */
+export function jobRefusals(em: EntityManager, jobId: string, afterSeq: number, limit: number): Promise<RefusedItem[]> {
   return em.execute(
-    `select case when i.data is not null then 'Row ' || i.seq else coalesce(a.first_name || ' ' || a.last_name || ' <' || a.email || '>', i.account_id::text) end as label, i.detail
-     from bulk_job_item i left join account a on a.id = i.account_id where i.job_id = ? and i.state = 'refused' order by i.seq limit ?`,
-    [jobId, limit],
+    `select i.seq, i.account_id as "accountId", a.email, a.first_name as "firstName", a.last_name as "lastName", i.detail,
+       i.data->'errors' as "rowErrors"
+     from bulk_job_item i left join account a on a.id = i.account_id
+     where i.job_id = ? and i.state = 'refused' and i.seq > ? order by i.seq limit ?`,
+    [jobId, afterSeq, limit],
   );
+}
+
+/**
+ * Where an account stands for a role or group change: its role, its role in the target group of its organisation
+ * (`groupIds` holds one per organisation; null: not a member) and whether it owns that group.
+ */
+const PLACE_COLUMNS = `a.role, (select m.role from membership m where m.account_id = a.id and m.group_id = any(?::uuid[])) as "memberAs",
+  exists (select 1 from account_group tg where tg.id = any(?::uuid[]) and tg.owner_id = a.id) as "ownsTargetGroup"`;
+
+export interface AccountPlaceRow {
+  id: string;
+  role: AccountRole;
+  memberAs: GroupRole | null;
+  ownsTargetGroup: boolean;
+}
+
+/** The claimed accounts' places for a role or group change (the chunk has locked their rows already). */
+export function accountPlaces(em: EntityManager, accountIds: readonly string[], groupIds: readonly string[]): Promise<AccountPlaceRow[]> {
+  return em.execute(`select a.id, ${PLACE_COLUMNS} from account a where a.id = any(?::uuid[])`, [
+    uuidArray(groupIds),
+    uuidArray(groupIds),
+    uuidArray(accountIds),
+  ]);
 }
 
 /** The selected accounts grouped by everything a bulk change decides on, with how many share each. */
 export function selectionProfile(
   em: EntityManager,
   where: SqlWhere,
-): Promise<(Omit<BulkAccountRow, 'id' | 'firstName' | 'lastName' | 'email'> & { count: string })[]> {
+  groupIds: readonly string[],
+): Promise<(Omit<BulkAccountRow, 'id' | 'firstName' | 'lastName' | 'email'> & Omit<AccountPlaceRow, 'id'> & { count: string })[]> {
   return em.execute(
     `select a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn", a.failed_sign_ins as "failedSignIns",
        a.mfa_enrolled as "mfaEnrolled", a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
-       o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups", count(*) as count
+       o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups",
+       ${PLACE_COLUMNS}, count(*) as count
      from account a join organisation o on o.id = a.organisation_id where ${where.sql}
-     group by 1, 2, 3, 4, 5, 6, 7, 8, 9`,
-    where.params,
+     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+    [uuidArray(groupIds), uuidArray(groupIds), ...where.params],
   );
+}
+
+/** A Postgres array literal of UUIDs, for `= any(?::uuid[])`. */
+function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
 }
 
 /** The first accounts of a selection, as a preview names them. */

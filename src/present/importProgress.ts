@@ -1,5 +1,5 @@
 import type { JobCounts } from '../db/bulkJobs.ts';
-import { duration, n, progressLine, refusalLines, type SummaryFacts } from './bulkProgress.ts';
+import { duration, n, progressLine, refusalLines, reportLines, type SummaryFacts } from './bulkProgress.ts';
 
 interface ImportFacts {
   /** "accounts.csv into acme" */
@@ -42,8 +42,12 @@ export function importSummaryText(summary: SummaryFacts): string {
     cancelled: `Cancelled the import of ${summary.description} after ${duration(summary.seconds)}; ${n(counts.pending)} rows were left as they were`,
     failed: `Stopped the import of ${summary.description} after ${duration(summary.seconds)}: ${summary.failure ?? 'it could not go on'}; ${n(counts.pending)} rows were left as they were`,
   }[summary.state];
-  const report = counts.refused ? ['The error report in the thread lists every row that failed, with its column and why.'] : [];
-  return [`${head}.`, `${outcomes(counts)}.`, ...refusalLines(summary, 'failed'), ...report].join('\n');
+  return [
+    `${head}.`,
+    `${outcomes(counts)}.`,
+    ...reportLines(summary.report, 'every row that failed, with its column and why'),
+    ...refusalLines(summary, 'failed'),
+  ].join('\n');
 }
 
 /** A file the import cannot read at all. */

@@ -11,6 +11,7 @@ import { registerCommands } from './commands/index.ts';
 import { registerEvents } from './events/index.ts';
 import { registerOptions } from './options/index.ts';
 import { registerViews } from './views/index.ts';
+import { registerHome } from './home.ts';
 import type { ListenerDeps } from './context.ts';
 
 export interface SlackAdapter {
@@ -43,7 +44,9 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   const app = new App({ receiver, token: config.SLACK_BOT_TOKEN, clientOptions, logger });
 
   app.use(async ({ context, body, next }) => {
-    const slackUser = (body as { user_id?: string; user?: { id?: string } }).user_id ?? (body as { user?: { id?: string } }).user?.id;
+    // A command names its user user_id, an interaction user.id, an event (Home opened) event.user.
+    const slackUser =
+      (body as { user_id?: string }).user_id ?? (body as { user?: { id?: string } }).user?.id ?? (body as { event?: { user?: string } }).event?.user;
     await withLogFields({ requestId: randomUUID(), slackUser }, async () => {
       if (slackUser) context.actor = await deps.actors.actorFor(slackUser);
       await next();
@@ -57,6 +60,7 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   registerOptions(app, deps);
   registerViews(app, deps);
   registerEvents(app, deps);
+  registerHome(app, deps);
 
   return {
     async start() {

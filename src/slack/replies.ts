@@ -7,6 +7,9 @@ import { lookupAccount } from '../actions/accounts/lookupAccount.ts';
 import { groupInfo } from '../actions/groups/groupInfo.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { groupCardReply } from './blocks/groupCard.ts';
+import type { GroupCard } from '../db/groupCards.ts';
+import { organisationsWithRole } from '../domain/roles.ts';
+import { addToGroup } from '../actions/groups/addToGroup.ts';
 import { type CardReader, cardReply } from './blocks/lookupReply.ts';
 import { secretReply } from './blocks/secretReply.ts';
 import { slackDate } from './blocks/text.ts';
@@ -94,12 +97,16 @@ export async function accountMessage(services: ActionServices, { actor, reader }
 
 /** What happened above the group's current card (a deleted group leaves the sentence); a read shows the card alone. */
 async function groupMessage(services: ActionServices, actor: Actor, outcome: GroupOutcome): Promise<Message> {
-  if (outcome.card) return groupCardReply(outcome.card);
+  const manageable = (card: GroupCard) => organisationsWithRole(actor.grants, MANAGES_GROUPS)?.includes(card.organisation.id) ?? true;
+  if (outcome.card) return groupCardReply(outcome.card, { manageable: manageable(outcome.card) });
   const read = outcome.groupId ? await readable(runAction(services, groupInfo, actor, { group: outcome.groupId })) : undefined;
   return read?.card
-    ? groupCardReply(read.card, doneLine(actor, outcome.message))
+    ? groupCardReply(read.card, { outcome: doneLine(actor, outcome.message), manageable: manageable(read.card) })
     : { text: outcome.message, blocks: sentenceBlocks(outcome.message, ':white_check_mark:') };
 }
+
+/** Who may use a group card's Add member… and Change owner…: whoever may add members (changing the owner needs the same). */
+const MANAGES_GROUPS = addToGroup.requires;
 
 function doneLine(actor: Actor, message: string): string {
   return `:white_check_mark: ${message} (<@${actor.id}>, ${slackDate(new Date())})`;

@@ -117,6 +117,32 @@ describe('setting up an organisation from the terminal', () => {
     ]);
   });
 
+  it('`org approvals` lets admins decide requests, sets how long they wait and when a bulk deactivate needs approval, audited once; a bad value changes nothing', async () => {
+    const set = await rosterAudited('org', 'approvals', 'acme', '--approvers', 'admins', '--hours', '48', '--bulk-deactivate-over', '100');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain(
+      'Deletions, and bulk deactivations of more than 100 accounts, in acme wait for approval, decided by its owners and admins (never by the requester); a request expires after 48 hours.',
+    );
+    const { rows } = await db.query(`select approvers, approval_hours, bulk_deactivate_approval_over from organisation where slug = 'acme'`);
+    expect(rows).toEqual([{ approvers: 'admins', approval_hours: 48, bulk_deactivate_approval_over: 100 }]);
+    expect(set.audit).toMatchObject([
+      {
+        action: 'org-approvals',
+        outcome: 'done',
+        changes: {
+          approvers: { before: 'owners', after: 'admins' },
+          approvalHours: { before: 24, after: 48 },
+          bulkDeactivateApprovalOver: { before: null, after: 100 },
+        },
+      },
+    ]);
+
+    const bad = await roster('org', 'approvals', 'acme', '--approvers', 'everyone');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('must be owners or admins');
+    expect((await db.query(`select approvers from organisation where slug = 'acme'`)).rows).toEqual([{ approvers: 'admins' }]);
+  });
+
   it('`user create` invites the person, stores the email in lower case, and audits it once as the CLI', async () => {
     expect(userCreate.stderr).toBe('');
     expect(userCreate.code).toBe(0);

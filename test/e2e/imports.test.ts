@@ -123,6 +123,7 @@ describe('/users import', () => {
     expect(preview).toContain("read as Roster's own template");
     expect(preview).toContain('To create: *2* · to update: *1* · unchanged: *1* · invalid: *4*');
     expect(preview).toContain('Columns not recognised, so not imported: `Favourite colour`');
+    expect(preview).toContain('The error report in this thread lists the 4 invalid rows');
     expect(preview).toContain('import.apply');
     expect(await accountsOf('imp')).toHaveLength(2);
 
@@ -145,6 +146,7 @@ describe('/users import', () => {
     expect(summary).toContain('Imported people.csv into imp');
     expect(summary).toContain('2 created · 1 updated · 1 unchanged · 4 failed');
     expect(summary).toContain('Row 4: EMAIL: must be an email address');
+    expect(summary).toContain("Error report attached in this message's thread: people-errors.csv");
 
     const accounts = await accountsOf('imp');
     expect(accounts.map((a) => [a.email, a.firstName, a.lastName, a.role, a.status])).toEqual([
@@ -171,6 +173,10 @@ describe('/users import', () => {
     const jobs = blocksText(await t.slash('jobs', ADMIN, { command: '/users' }));
     expect(jobs).toContain('people.csv into imp');
     expect(jobs).toContain('done');
+    // The Home tab's jobs are the same list.
+    expect((await t.send.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0IMPHOME', tab: 'home', event_ts: '1.1' })).status).toBe(200);
+    const home = await t.slack.waitFor('views.publish', (c) => c.args.user_id === ADMIN, 10_000);
+    expect(blocksText({ ...home, args: { blocks: home.args.view.blocks } })).toContain('*import* people.csv into imp · done');
   });
 
   it('imports a file shared in the app’s DM with the word import, inviting the new accounts when asked', async () => {

@@ -64,7 +64,7 @@ afterAll(() => t?.stop());
 describe('the card’s More actions menu', () => {
   it('lists each role’s account actions that have no button, after the buttons', async () => {
     const ann = await t.given.account({ firstName: 'Ann', lastName: 'Menu' });
-    const admin = ['audit', 'lock', 'reset-password', 'role', 'username', 'email', 'group-add', 'group-remove', 'group-role'];
+    const admin = ['audit', 'lock', 'delete', 'reset-password', 'role', 'username', 'email', 'group-add', 'group-remove', 'group-role'];
     expect(menuActions(await slash(ann.email, VIEWER))).toEqual(['audit']);
     expect(menuActions(await slash(ann.email, HELPDESK))).toEqual(['audit', 'reset-password']);
     expect(menuActions(await slash(ann.email, ADMIN))).toEqual(admin);
@@ -81,7 +81,7 @@ describe('the card’s More actions menu', () => {
       'More actions…',
     ]);
     const options = menuOf(card).options;
-    expect(options.slice(0, 4).map((o: any) => o.text.text)).toEqual(['Audit', 'Lock…', 'Reset password…', 'Role…']);
+    expect(options.slice(0, 4).map((o: any) => o.text.text)).toEqual(['Audit', 'Lock…', 'Delete…', 'Reset password…']);
     expect(options[0].value).toBe(`audit|${ann.id}:1`);
   });
 

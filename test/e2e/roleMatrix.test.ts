@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type AnyAction, defineAction, runAction, UncheckedGrantError } from '../../src/actions/action.ts';
 import { accountActionFields } from '../../src/actions/formFields.ts';
 import { registry, typedActions } from '../../src/actions/registry.ts';
-import { Account, ApiToken, BulkJob, BulkJobItem, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
+import { Account, ApiToken, ApprovalRequest, BulkJob, BulkJobItem, Feature, Group, Membership, Organisation } from '../../src/db/entities/index.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
 import { ROSTER_ROLES, roleIncludes, type RosterRole } from '../../src/domain/roles.ts';
 import { blocksText } from '../support/slackReplies.ts';
@@ -60,7 +60,7 @@ describe('against another organisation', () => {
     await t.given.organisation('cross-a');
     const b = await t.given.organisation('cross-b');
     for (const caller of LIMITED) await t.given.grant(caller.userId, caller.role, 'cross-a');
-    await t.given.account({ firstName: 'Crossorg', lastName: 'Alpha', organisationSlug: 'cross-a' });
+    const alpha = await t.given.account({ firstName: 'Crossorg', lastName: 'Alpha', organisationSlug: 'cross-a' });
     const beta = await t.given.account({ firstName: 'Crossorg', lastName: 'Beta', organisationSlug: 'cross-b' });
     const em = t.roster.orm.em.fork();
     const [orgA, orgB] = await Promise.all(['cross-a', 'cross-b'].map((slug) => em.findOneOrFail(Organisation, { slug })));
@@ -81,6 +81,19 @@ describe('against another organisation', () => {
     const jobOfB = em.create(BulkJob, { action: 'lock', params: {}, description: 'org:cross-b', requestedBy: 'U0CROSSBADM', total: 1, channel: null });
     for (const caller of LIMITED)
       em.create(BulkJob, { action: 'lock', params: {}, description: 'Crossorg Group A', requestedBy: caller.userId, total: 0, channel: null });
+    // A deletion request in each organisation, asked by someone else (so A's list has A's, and a decision is possible).
+    const requestOf = (organisation: typeof orgA, account: typeof alpha) =>
+      em.create(ApprovalRequest, {
+        organisation: organisation!,
+        kind: 'delete',
+        accountId: account.id,
+        subject: { name: `${account.firstName} ${account.lastName}`, email: account.email, username: account.username, status: 'ACTIVE', role: 'user' },
+        reason: 'crossorg test',
+        requestedBy: 'U0CROSSREQ',
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+    requestOf(orgA, alpha);
+    const requestOfB = requestOf(orgB, beta);
     await em.flush();
     em.create(BulkJobItem, { job: jobOfB, seq: 1, accountId: beta.id });
     await em.flush();
@@ -91,7 +104,12 @@ describe('against another organisation', () => {
       group: 'Crossorg Group B',
       groups: [groupB.id],
       filter: 'org:cross-b',
+      // A bulk change that takes a group: B's, which no grant of A's finds.
+      change: 'add-to-group',
+      value: 'Crossorg Group B',
       jobId: jobOfB.id,
+      request: requestOfB.id,
+      reason: 'crossorg test',
       organisation: 'cross-b',
       query: 'crossorg',
       slackUserId: 'U0CROSSTGT',

@@ -5,12 +5,18 @@
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResult } from '../../src/actions/accounts/sweepInactiveAccounts.ts';
-import { INACTIVITY_SWEEP_JOB, INACTIVITY_SWEEP_SCHEDULER, LOCK_EXPIRY_PASS_SCHEDULER, type InactivitySweepData } from '../../jobs/queues.ts';
+import {
+  INACTIVITY_SWEEP_JOB,
+  INACTIVITY_SWEEP_SCHEDULER,
+  LOCK_EXPIRY_PASS_SCHEDULER,
+  APPROVALS_PASS_SCHEDULER,
+  type InactivitySweepData,
+} from '../../jobs/queues.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 /** Each once on the maintenance queue, however many processes set them: the nightly sweep and the lock-expiry pass. */
-const MAINTENANCE_SCHEDULERS = [INACTIVITY_SWEEP_SCHEDULER, LOCK_EXPIRY_PASS_SCHEDULER].sort();
+const MAINTENANCE_SCHEDULERS = [INACTIVITY_SWEEP_SCHEDULER, LOCK_EXPIRY_PASS_SCHEDULER, APPROVALS_PASS_SCHEDULER].sort();
 
 const REPORTS_CHANNEL = 'C0REPORTS';
 /** Only on 29 February, so that the real schedule never fires in the middle of a test run. */

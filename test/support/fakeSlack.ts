@@ -260,6 +260,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         if (!args.channel) return refuse('channel_not_found');
         if (!args.ts) return refuse('message_not_found');
         return ok({ channel: args.channel, ts: args.ts, text: args.text ?? '' });
+      case 'chat.getPermalink':
+        if (!args.channel) return refuse('channel_not_found');
+        if (!args.message_ts) return refuse('message_not_found');
+        return ok({ channel: args.channel, permalink: `https://fake.slack.test/archives/${args.channel}/p${String(args.message_ts).replace('.', '')}` });
       case 'chat.postEphemeral':
         if (!args.channel) return refuse('channel_not_found');
         if (!args.user) return refuse('user_not_found');

@@ -1,5 +1,5 @@
 import { findAccountByRef } from '../../db/accountLookup.ts';
-import type { IAccount } from '../../db/entities/index.ts';
+import { Group, type IAccount } from '../../db/entities/index.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { transition, type LifecycleEvent, type TransitionResult } from '../../domain/statuses.ts';
 import type { AccountOutcome, ActionContext, Secret } from '../action.ts';
@@ -33,8 +33,23 @@ export async function loadAccount(ctx: ActionContext, ref: string, { expectedVer
  */
 export async function loadLiveAccount(ctx: ActionContext, ref: string, options: LoadOptions = {}): Promise<IAccount> {
   const account = await loadAccount(ctx, ref, options);
-  if (account.status === 'DELETED') throw new RefusedError(`${fullName(account)} is DELETED; restore it first.`, 'invalid-state');
+  if (account.status === 'DELETED') throw new RefusedError(deletedUntilRestored(fullName(account)), 'invalid-state');
   return account;
+}
+
+/** Refuses to take away an account that owns groups: each group needs another owner first. */
+export async function requireNoOwnedGroups(ctx: ActionContext, account: IAccount): Promise<void> {
+  const owned = await ctx.em.find(Group, { owner: account.id }, { fields: ['name'], orderBy: { name: 'asc' } });
+  if (owned.length === 0) return;
+  throw new RefusedError(
+    `${fullName(account)} owns ${owned.map((g) => `“${g.name}”`).join(', ')}; give ${owned.length === 1 ? 'that group' : 'those groups'} another owner first.`,
+    'invalid-state',
+  );
+}
+
+/** Why a soft-deleted account takes no change but a status change: `who` is its name ("The account" where none is at hand). */
+export function deletedUntilRestored(who: string): string {
+  return `${who} is DELETED; restore it first.`;
 }
 
 export function fullName(account: Pick<IAccount, 'firstName' | 'lastName'>): string {
@@ -66,7 +81,8 @@ export function snapshot(account: IAccount): Snapshot {
   return Object.fromEntries(AUDITED.map((field) => [field, account[field]])) as Snapshot;
 }
 
-function transitionOf(account: IAccount, event: LifecycleEvent): TransitionResult {
+/** Where the event takes the account now, as the status machine decides with the organisation's rules; throws its sentence. */
+export function lifecycleOutcome(account: IAccount, event: LifecycleEvent): TransitionResult {
   return transition(account.status, event, {
     deletionPolicy: account.organisation.deletionPolicy,
     authSource: account.authSource,
@@ -79,12 +95,12 @@ function transitionOf(account: IAccount, event: LifecycleEvent): TransitionResul
 
 /** Throws the status machine's sentence when the event does not apply to the account now; changes nothing. */
 export function requireLifecycle(account: IAccount, event: LifecycleEvent): void {
-  transitionOf(account, event);
+  lifecycleOutcome(account, event);
 }
 
 /** Moves the account through the status machine, or throws the machine's sentence. */
 export function applyLifecycle(account: IAccount, event: LifecycleEvent, reason?: string | null): void {
-  const result = transitionOf(account, event);
+  const result = lifecycleOutcome(account, event);
   if (result.to === 'PURGED') throw new Error(`${event} purges; purging is not done through applyLifecycle`);
   if (result.to !== account.status) {
     account.status = result.to;
@@ -94,12 +110,13 @@ export function applyLifecycle(account: IAccount, event: LifecycleEvent, reason?
   account.failedSignIns = result.failedSignIns;
 }
 
-/** One audit event with the fields that changed since `before`. */
-export function auditAccountChange(ctx: ActionContext, action: string, account: IAccount, before: Snapshot, reason?: string): void {
+/** One audit event with the fields that changed since `before` (and the approval request it carried out, if any). */
+export function auditAccountChange(ctx: ActionContext, action: string, account: IAccount, before: Snapshot, reason?: string, approvalId?: string): void {
   ctx.audit.record({
     action,
     target: accountTarget(account),
     changes: changedFields(before, snapshot(account), AUDITED),
     reason,
+    approvalId,
   });
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AuditEvent, type IAuditEvent } from '../../db/entities/index.ts';
-import { defineAction, type ReportOutcome } from '../action.ts';
+import { deletedAccountByEmail } from '../../db/approvalRequests.ts';
+import { normaliseLogin } from '../../domain/accounts.ts';
+import { RefusedError } from '../../domain/errors.ts';
+import { type ActionContext, defineAction, type ReportOutcome } from '../action.ts';
 import { fullName, loadAccount } from './account.ts';
 import { accountRefSchema } from '../inputs.ts';
 
@@ -16,7 +19,7 @@ export const accountHistory = defineAction({
   command: { usage: '<who> [--page <n>]', positional: ['account'], flags: { page: { field: 'page', type: 'string' } }, synonyms: ['history'] },
   input: z.object({ account: accountRefSchema, page: z.coerce.number().int().min(1).max(10_000).default(1) }),
   async run(ctx, { account: ref, page }): Promise<ReportOutcome> {
-    const account = await loadAccount(ctx, ref);
+    const account = await historySubject(ctx, ref);
     const [events, total] = await ctx.em.findAndCount(
       AuditEvent,
       { targetId: account.id },
@@ -24,13 +27,26 @@ export const accountHistory = defineAction({
     );
     const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
     const lines = events.map(historyLine);
-    const footer =
-      page < pages ? `Page ${page} of ${pages}: \`/user audit ${account.username} --page ${page + 1}\` for older events.` : `Page ${page} of ${pages}.`;
-    const message =
-      total === 0 ? `${fullName(account)} has no recorded history yet.` : [`History of ${fullName(account)}, newest first:`, ...lines, footer].join('\n');
+    const footer = page < pages ? `Page ${page} of ${pages}: \`/user audit ${account.ref} --page ${page + 1}\` for older events.` : `Page ${page} of ${pages}.`;
+    const message = total === 0 ? `${account.name} has no recorded history yet.` : [`History of ${account.name}, newest first:`, ...lines, footer].join('\n');
     return { kind: 'report', message };
   },
 });
+
+/** The account whose trail is read: a live or soft-deleted one, or, by its email, one purged since (its events remain). */
+async function historySubject(ctx: ActionContext, ref: string): Promise<{ id: string; name: string; ref: string }> {
+  try {
+    const account = await loadAccount(ctx, ref);
+    return { id: account.id, name: fullName(account), ref: account.username };
+  } catch (error) {
+    const purged =
+      error instanceof RefusedError && error.code === 'not-found' && ref.includes('@') ? await deletedAccountByEmail(ctx.em, normaliseLogin(ref)) : null;
+    if (!purged) throw error;
+    ctx.aboutTarget({ type: 'account', id: purged.accountId, label: `${purged.name} <${normaliseLogin(ref)}>`, organisationId: purged.organisationId });
+    ctx.authorize(purged.organisationId);
+    return { id: purged.accountId, name: purged.name, ref: normaliseLogin(ref) };
+  }
+}
 
 function historyLine(event: IAuditEvent): string {
   const when = `${event.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

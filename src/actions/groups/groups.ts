@@ -73,25 +73,60 @@ async function findGroup(ctx: ActionContext, ref: string, lookup: GroupLookup): 
     if (byId) return byId;
   }
   const exact = await ctx.em.find(Group, { ...scope, $or: [{ name: ref }, { externalId: ref }] }, options);
-  const tiers: IGroup[][] = [exact.filter((g) => g.name === ref), exact.filter((g) => g.externalId === ref)];
-  if (exact.length === 0) tiers.push(await ctx.em.find(Group, { ...scope, name: { $ilike: escapeLike(ref) } }, options));
-  const matches = tiers.find((tier) => tier.length > 0) ?? [];
-  if (matches.length === 0) {
-    throw new RefusedError(
-      `No group matches ${quoted(ref)}${organisation ? ` in ${organisation.slug}` : ''}. Name a group by its name (in quotes if it has spaces) or its external ID.`,
-      'not-found',
-    );
-  }
-  if (matches.length > 1) {
-    const organisationsMatched = new Set(matches.map((g) => g.organisation.id));
-    throw new RefusedError(
-      organisationsMatched.size > 1
-        ? `${quoted(ref)} names groups in ${matches.map((g) => g.organisation.slug).join(', ')}; say which with --org <slug>.`
-        : `${quoted(ref)} matches ${matches.map((g) => quoted(g.name)).join(', ')}; type the name exactly as it is written.`,
-      'invalid-input',
-    );
-  }
+  const matches = namedBy(ref, exact.length ? exact : await ctx.em.find(Group, { ...scope, name: { $ilike: escapeLike(ref) } }, options));
+  if (matches.length === 0) throw new RefusedError(noGroupMatches(ref, organisation?.slug), 'not-found');
+  if (matches.length > 1) throw new RefusedError(severalGroupsMatch(ref, matches), 'invalid-input');
   return matches[0]!;
+}
+
+/**
+ * The groups `ref` names among `candidates` (groups whose name matches it in any case, or whose external ID is it):
+ * those with exactly that name, else those with that external ID, else those whose name matches in another case.
+ */
+function namedBy<G extends Pick<IGroup, 'name' | 'externalId'>>(ref: string, candidates: readonly G[]): G[] {
+  const tiers = [candidates.filter((g) => g.name === ref), candidates.filter((g) => g.externalId === ref), [...candidates]];
+  return tiers.find((tier) => tier.length > 0) ?? [];
+}
+
+/** Why a group name finds nothing; `where` is the organisation looked in, or none for every organisation the grant covers. */
+export function noGroupMatches(ref: string, where?: string): string {
+  return `No group matches ${quoted(ref)}${where ? ` in ${where}` : ''}. Name a group by its name (in quotes if it has spaces) or its external ID.`;
+}
+
+function severalGroupsMatch(ref: string, matches: readonly IGroup[]): string {
+  return new Set(matches.map((g) => g.organisation.id)).size > 1
+    ? `${quoted(ref)} names groups in ${matches.map((g) => g.organisation.slug).join(', ')}; say which with --org <slug>.`
+    : `${quoted(ref)} matches ${matches.map((g) => quoted(g.name)).join(', ')}; type the name exactly as it is written.`;
+}
+
+/** A group `ref` names in one organisation, or why it names none there (several groups whose names differ only in case). */
+export type GroupInOrganisation = { group: { id: string; name: string } } | { refused: string };
+
+/**
+ * The group `ref` names in each of these organisations (null: every one), as loadGroup finds a group within an
+ * account's organisation: by ID, exact name, external ID, then name in any case. Organisations where it names no
+ * group are left out. A change to accounts of several organisations takes each account's group from its own.
+ */
+export async function groupInEachOrganisation(
+  ctx: ActionContext,
+  ref: string,
+  organisationIds: readonly string[] | null,
+): Promise<Map<string, GroupInOrganisation>> {
+  const byId = z.uuid().safeParse(ref).success ? [{ id: ref.toLowerCase() }] : [];
+  const candidates = await ctx.em.find(
+    Group,
+    { ...(organisationIds ? { organisation: { $in: [...organisationIds] } } : {}), $or: [...byId, { name: { $ilike: escapeLike(ref) } }, { externalId: ref }] },
+    { populate: ['organisation'], orderBy: { name: 'asc' } },
+  );
+  const found = new Map<string, GroupInOrganisation>();
+  for (const organisationId of new Set(candidates.map((g) => g.organisation.id))) {
+    const inOrganisation = candidates.filter((g) => g.organisation.id === organisationId);
+    const byItsId = inOrganisation.filter((g) => g.id === ref.toLowerCase());
+    const matches = byItsId.length ? byItsId : namedBy(ref, inOrganisation);
+    if (matches.length === 1) found.set(organisationId, { group: { id: matches[0]!.id, name: matches[0]!.name } });
+    else if (matches.length > 1) found.set(organisationId, { refused: severalGroupsMatch(ref, matches) });
+  }
+  return found;
 }
 
 /** Refuses a name that another group of the organisation already has, in any case. */

@@ -8,6 +8,11 @@ import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '..
 import { accountTarget } from '../auditTargets.ts';
 
 /** Takes an account out of a group. A group is never left without its owner being a member: move ownership first. */
+/** Why the group's owner cannot leave it: `who` is the account's name ("The account" where none is at hand). */
+export function ownerCannotLeave(who: string, groupName: string): string {
+  return `${who} owns ${quoted(groupName)}; give it another owner first (group-owner ${quoted(groupName)} <who>).`;
+}
+
 export const removeFromGroup = defineAction({
   name: 'group-remove',
   describedAs: 'changing group membership',
@@ -23,12 +28,7 @@ export const removeFromGroup = defineAction({
     const group = await loadGroup(ctx, groupRef, { within: account.organisation });
     const membership = await ctx.em.findOne(Membership, { account, group });
     if (!membership) throw new RefusedError(`${fullName(account)} is not in ${quoted(group.name)}.`, 'invalid-state');
-    if (group.owner?.id === account.id) {
-      throw new RefusedError(
-        `${fullName(account)} owns ${quoted(group.name)}; give it another owner first (group-owner ${quoted(group.name)} <who>).`,
-        'invalid-state',
-      );
-    }
+    if (group.owner?.id === account.id) throw new RefusedError(ownerCannotLeave(fullName(account), group.name), 'invalid-state');
     ctx.em.remove(membership);
     ctx.audit.record({
       action: 'group-remove',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type DoneOutcome, defineAction } from '../action.ts';
 import { slugSchema } from '../inputs.ts';
-import { organisationBySlug } from './organisations.ts';
+import { loadOrganisation } from './organisations.ts';
 
 /** Minutes an organisation may wait at most before a lockout ends by itself: a week. */
 const MAX_AUTO_UNLOCK_MINUTES = 7 * 24 * 60;
@@ -15,15 +15,7 @@ export const setAutoUnlock = defineAction({
   requires: 'owner',
   input: z.object({ organisation: slugSchema, minutes: autoUnlockMinutesSchema.nullable() }),
   async run(ctx, { organisation: slug, minutes }): Promise<DoneOutcome> {
-    const organisation = await organisationBySlug(ctx.em, slug);
-    const target = {
-      type: 'organisation' as const,
-      id: organisation.id,
-      label: `${organisation.name} (${organisation.slug})`,
-      organisationId: organisation.id,
-    };
-    ctx.aboutTarget(target);
-    ctx.authorize(organisation.id);
+    const { organisation, target } = await loadOrganisation(ctx, slug);
     const before = organisation.autoUnlockMinutes ?? null;
     organisation.autoUnlockMinutes = minutes;
     if (before !== minutes) ctx.audit.record({ action: 'org-auto-unlock', target, changes: { autoUnlockMinutes: { before, after: minutes } } });

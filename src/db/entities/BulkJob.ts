@@ -4,6 +4,17 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 /** `checking` and `previewed` are an import's dry run and its wait for Apply; bulk changes start `running`. */
 export const BULK_JOB_STATES = ['checking', 'previewed', 'running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
 
+/** What a bulk job was given besides its accounts. */
+export interface BulkJobParams {
+  reason?: string;
+  /** The role or group the change takes, as it was given (a group by name, external ID or ID). */
+  value?: string;
+  /** That value as messages show it: `manager`, `“Field Crew North”`. */
+  shown?: string;
+  /** An import's own values, read with `importParamsSchema`. */
+  [imported: string]: unknown;
+}
+
 /**
  * One change applied to many accounts (`/users bulk`), or an import of a file's rows (`/users import`). A bulk
  * change's accounts are listed in bulk_job_item when it is confirmed, an import's rows when its dry run reads the file,
@@ -17,10 +28,10 @@ export const BulkJob = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => randomUUID()),
-    /** The action applied to each account, e.g. `deactivate`, or `import`. */
+    /** The change applied to each account, by its name in `/users bulk`: `deactivate`, `role`, `add-to-group` ...; or `import`. */
     action: p.string().length(64),
-    /** The action's own values besides the account (a role, a reason; an import's organisation, file and columns). */
-    params: p.json<Record<string, unknown>>(),
+    /** The change's own values besides the accounts: a reason, a role or a group; an import's organisation, file and columns. */
+    params: p.json<BulkJobParams>(),
     /** The selection as the person described it, shown in progress messages and `/users jobs`. */
     description: p.string().length(500),
     requestedBy: p.string().length(64),

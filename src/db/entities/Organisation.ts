@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { APPROVER_POLICIES } from '../../domain/approvals.ts';
 import { DELETION_POLICIES } from '../../domain/statuses.ts';
 
 export const DEFAULT_ORGANISATION_SLUG = 'default';
@@ -19,6 +20,12 @@ export const Organisation = defineEntity({
     mfaRequired: p.boolean().default(false),
     /** A locked-out account unlocks by itself this many minutes after it locked out; null: only a person unlocks it. */
     autoUnlockMinutes: p.integer().nullable(),
+    /** Who approves the organisation's deletion requests besides its owners. */
+    approvers: p.enum(APPROVER_POLICIES).default('owners'),
+    /** How long a request waits for a decision before it expires. */
+    approvalHours: p.integer().default(24),
+    /** A bulk deactivate of more of its accounts than this waits for approval; null: never. */
+    bulkDeactivateApprovalOver: p.integer().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

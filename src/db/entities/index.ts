@@ -14,6 +14,7 @@ export { ApiToken, type IApiToken } from './ApiToken.ts';
 export { BulkJob, type IBulkJob } from './BulkJob.ts';
 export { BulkJobItem, type IBulkJobItem } from './BulkJobItem.ts';
 export { HelpdeskAlert, type IHelpdeskAlert } from './HelpdeskAlert.ts';
+export { ApprovalRequest, type IApprovalRequest, type ApprovalSubject, type ApprovalSelection } from './ApprovalRequest.ts';
 
 import { Organisation } from './Organisation.ts';
 import { Account } from './Account.ts';
@@ -31,6 +32,7 @@ import { ApiToken } from './ApiToken.ts';
 import { BulkJob } from './BulkJob.ts';
 import { BulkJobItem } from './BulkJobItem.ts';
 import { HelpdeskAlert } from './HelpdeskAlert.ts';
+import { ApprovalRequest } from './ApprovalRequest.ts';
 
 export const entities = [
   Organisation,
@@ -49,4 +51,5 @@ export const entities = [
   BulkJob,
   BulkJobItem,
   HelpdeskAlert,
+  ApprovalRequest,
 ];

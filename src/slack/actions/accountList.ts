@@ -6,7 +6,10 @@ import { RefusedError } from '../../domain/errors.ts';
 import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { exportAccounts } from '../../actions/accounts/exportAccounts.ts';
 import { ACCOUNT_LIST_ACTIONS, LIST_BULK_ACTION_ID, LIST_EXPORT_ACTION_ID } from '../blocks/accountList.ts';
-import { bulkPreviewReply } from '../blocks/bulk.ts';
+import { bulkPreviewReply, bulkValueModal } from '../blocks/bulk.ts';
+import { bulkChangeTakes } from '../../actions/accounts/bulk/bulkChanges.ts';
+import { bulkValueMetadata } from '../views/modalMetadata.ts';
+import { openModal } from '../views/openAccountModals.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
 import { showList } from '../commands/users.ts';
 import { type ListenerDeps, requestCaller } from '../context.ts';
@@ -45,14 +48,26 @@ export function registerAccountListActions(app: App, deps: ListenerDeps): void {
     });
   });
 
-  // "Change them all…" on a list: the preview of that change over the same selection, with its Confirm button.
+  // "Change them all…" on a list: the preview of that change over the same selection, with its Confirm button; a
+  // change that takes a role or group asks which first, in a modal (its trigger_id lasts 3 s: nothing is read before).
   app.action<BlockStaticSelectAction>(LIST_BULK_ACTION_ID, async ({ ack, body, action, client, context }) => {
     await ack();
     const { services } = deps;
-    const answer = answerTo(client, services.logger, body.user.id, actionPlace(body));
+    const place = actionPlace(body);
+    const answer = answerTo(client, services.logger, body.user.id, place);
     await answering(answer, services.logger, async () => {
       const chosen = bulkChoice.safeParse(parseJson(action.selected_option?.value ?? ''));
       if (!chosen.success) throw new RefusedError('That menu option is not one Roster knows; type `/users list` again.', 'invalid-input');
+      const takes = bulkChangeTakes(chosen.data.c);
+      if (takes) {
+        const request = { change: chosen.data.c, filter: chosen.data.f };
+        await openModal(
+          client,
+          body.trigger_id,
+          bulkValueModal({ ...request, takes, description: chosen.data.f || 'every status but deactivated' }, bulkValueMetadata(request, place)),
+        );
+        return;
+      }
       const { actor } = requestCaller(deps, context);
       await answer.privately(bulkPreviewReply(await runAction(services, previewBulkJob, actor, { change: chosen.data.c, filter: chosen.data.f })));
     });

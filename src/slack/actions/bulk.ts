@@ -2,6 +2,7 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { runAction } from '../../actions/action.ts';
 import { cancelBulkJob } from '../../actions/accounts/bulk/cancelBulkJob.ts';
 import { startBulkJob } from '../../actions/accounts/bulk/startBulkJob.ts';
+import { requestBulkChange } from '../../actions/approvals/requestBulkChange.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { BULK_CANCEL_ACTION_ID, BULK_CONFIRM_ACTION_ID, parseBulkConfirmValue } from '../blocks/bulk.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
@@ -19,7 +20,10 @@ export function registerBulkActions(app: App, deps: ListenerDeps): void {
       const asked = parseBulkConfirmValue(action.value ?? '');
       if (!asked) throw new RefusedError('That button is not one Roster knows; ask for the preview again.', 'invalid-input');
       const { actor } = requestCaller(deps, context);
-      const started = await runAction(services, startBulkJob, actor, { ...asked, channel: body.channel?.id });
+      // A change that needs approval is asked for, not started: a second person's Approve starts its job.
+      const { approval, ...request } = asked;
+      const input = { ...request, channel: body.channel?.id };
+      const started = approval ? await runAction(services, requestBulkChange, actor, input) : await runAction(services, startBulkJob, actor, input);
       await answer.replace({ text: started.message, blocks: sentenceBlocks(started.message, ':hourglass_flowing_sand:') });
     });
   });

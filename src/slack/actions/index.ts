@@ -11,6 +11,7 @@ import { answerTo, answering, showOutcome } from '../replies.ts';
 import { registerAccountListActions } from './accountList.ts';
 import { registerBulkActions } from './bulk.ts';
 import { registerHelpdeskAlertActions } from './helpdeskAlert.ts';
+import { registerApprovalActions } from './approvals.ts';
 import { registerImportActions } from './importActions.ts';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
@@ -18,6 +19,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   registerBulkActions(app, deps);
   registerHelpdeskAlertActions(app, deps);
   registerImportActions(app, deps);
+  registerApprovalActions(app, deps);
 
   // "Open" next to one of several name matches: replace the list with that account's card.
   app.action<BlockButtonAction>('account.open', async ({ ack, body, action, client, context }) => {

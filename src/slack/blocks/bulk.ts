@@ -1,17 +1,23 @@
-import type { KnownBlock } from '@slack/types';
+import type { ExternalSelect, KnownBlock, ModalView, StaticSelect } from '@slack/types';
 import type { BulkJobLine } from '../../actions/accounts/bulk/listBulkJobs.ts';
 import type { BulkPreview } from '../../actions/accounts/bulk/previewBulkJob.ts';
+import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { finishedItems } from '../../present/bulkProgress.ts';
 import { escapeMrkdwn, truncate } from './text.ts';
 
 export const BULK_CONFIRM_ACTION_ID = 'bulk.confirm';
 export const BULK_CANCEL_ACTION_ID = 'bulk.cancel';
+/** The modal that asks which role or group before the preview of a change chosen on a list. */
+export const BULK_VALUE_CALLBACK_ID = 'bulk.value';
+export const BULK_VALUE_BLOCK_ID = 'bulk-value';
+/** Its group picker: an external select, since an organisation may have thousands of groups. */
+export const BULK_GROUP_PICK_ACTION_ID = 'bulk.value.group';
 
 const n = (value: number) => value.toLocaleString('en');
 
 /** The preview of a bulk change, with a Confirm button that asks once more before anything changes. */
 export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: KnownBlock[] } {
-  const head = `${preview.doing} ${n(preview.total)} accounts (${preview.description})`;
+  const head = preview.headline;
   const refused = preview.refusals.slice(0, 5).map((r) => `• ${n(r.count)} refused: ${escapeMrkdwn(r.reason)}`);
   const lines = [
     `*${escapeMrkdwn(head)}?*`,
@@ -19,8 +25,12 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
     ...refused,
   ];
   const sample = preview.sample.map((s) => `• ${escapeMrkdwn(s.label)} (${s.status})`).join('\n');
-  const value = JSON.stringify({ c: preview.change, f: preview.filter, r: preview.reason });
-  const canConfirm = preview.changes > 0 && !preview.tooMany && value.length <= 2000;
+  const value = JSON.stringify({ c: preview.change, v: preview.value, f: preview.filter, r: preview.reason, a: preview.needsApproval ? 1 : undefined });
+  const missingReason = preview.needsApproval && !preview.reason;
+  const canConfirm = preview.changes > 0 && !preview.tooMany && !missingReason && value.length <= 2000;
+  const approvalNote = missingReason
+    ? 'This change waits for a second person, who is told why: ask again with `--reason <text>`.'
+    : 'Confirm asks a second person to approve; nothing changes until they do.';
   return {
     text: head,
     blocks: [
@@ -31,6 +41,7 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
       ...(preview.tooMany
         ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Too many accounts for one bulk change: narrow the filter.' }] } as KnownBlock]
         : []),
+      ...(preview.needsApproval ? [{ type: 'context', block_id: 'bulk-approval', elements: [{ type: 'mrkdwn', text: approvalNote }] } as KnownBlock] : []),
       ...(canConfirm
         ? [
             {
@@ -59,6 +70,35 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
   };
 }
 
+/**
+ * Asks which role (a menu of the roles) or which group (a picker that searches as you type) a change chosen on a
+ * list takes; submitting it shows the change's preview, with its Confirm button.
+ */
+export function bulkValueModal(request: { change: string; takes: 'role' | 'group'; description: string }, privateMetadata: string): ModalView {
+  const plain = (text: string) => ({ type: 'plain_text' as const, text });
+  const element: StaticSelect | ExternalSelect =
+    request.takes === 'role'
+      ? { type: 'static_select', action_id: 'bulk.value.role', options: ACCOUNT_ROLES.map((role) => ({ text: plain(role), value: role })) }
+      : { type: 'external_select', action_id: BULK_GROUP_PICK_ACTION_ID, placeholder: plain('Group name or external ID'), min_query_length: 0 };
+  const what = `*${escapeMrkdwn(request.change)}* over the list's accounts (${escapeMrkdwn(request.description)})`;
+  return {
+    type: 'modal',
+    callback_id: BULK_VALUE_CALLBACK_ID,
+    title: plain(request.takes === 'role' ? 'Which role?' : 'Which group?'),
+    submit: plain('Preview'),
+    close: plain('Cancel'),
+    private_metadata: privateMetadata,
+    blocks: [
+      {
+        type: 'section',
+        block_id: 'bulk-value-about',
+        text: { type: 'mrkdwn', text: truncate(`${what}: a preview comes next, and nothing changes until you confirm it.`, 3000) },
+      },
+      { type: 'input', block_id: BULK_VALUE_BLOCK_ID, label: plain(request.takes === 'role' ? 'Role' : 'Group'), element },
+    ],
+  };
+}
+
 /** Jobs that a Cancel stops (running) or discards (an import before Apply). */
 const CANCELLABLE = new Set(['checking', 'previewed', 'running']);
 
@@ -73,7 +113,7 @@ export function bulkJobsReply(jobs: readonly BulkJobLine[]): { text: string; blo
     text: `${jobs.length} bulk jobs`,
     blocks: jobs.map((job, i): KnownBlock => {
       const finished = finishedItems(job.counts);
-      const text = `*${escapeMrkdwn(job.action)}* ${escapeMrkdwn(job.description)} · ${job.state} · ${n(finished)} of ${n(job.total)} done (${n(job.counts.refused)} refused) · by <@${job.requestedBy}>`;
+      const text = `*${escapeMrkdwn(job.change)}* ${escapeMrkdwn(job.description)} · ${job.state} · ${n(finished)} of ${n(job.total)} done (${n(job.counts.refused)} refused) · by <@${job.requestedBy}>`;
       return {
         type: 'section',
         block_id: `bulk-job-${i}`,
@@ -86,11 +126,21 @@ export function bulkJobsReply(jobs: readonly BulkJobLine[]): { text: string; blo
   };
 }
 
-export function parseBulkConfirmValue(value: string): { change: string; filter: string; reason?: string } | null {
+/**
+ * What a preview's Confirm asks for; `approval`: the preview said a second person must approve, so Confirm asks for
+ * it (the start refuses such a change anyway, whatever a button says).
+ */
+export function parseBulkConfirmValue(value: string): { change: string; value?: string; filter: string; reason?: string; approval: boolean } | null {
   try {
-    const parsed = JSON.parse(value) as { c?: unknown; f?: unknown; r?: unknown };
+    const parsed = JSON.parse(value) as { c?: unknown; v?: unknown; f?: unknown; r?: unknown; a?: unknown };
     if (typeof parsed.c !== 'string' || typeof parsed.f !== 'string') return null;
-    return { change: parsed.c, filter: parsed.f, ...(typeof parsed.r === 'string' ? { reason: parsed.r } : {}) };
+    return {
+      change: parsed.c,
+      ...(typeof parsed.v === 'string' ? { value: parsed.v } : {}),
+      filter: parsed.f,
+      ...(typeof parsed.r === 'string' ? { reason: parsed.r } : {}),
+      approval: parsed.a === 1,
+    };
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { escapeMrkdwn, slackDate, truncate } from './text.ts';
 import type { LockoutFacts } from '../../present/lockoutFacts.ts';
+import { personMention } from '../../present/people.ts';
 
 export const HELPDESK_UNLOCK_ACTION_ID = 'helpdesk.unlock';
 export const HELPDESK_LOOKUP_ACTION_ID = 'helpdesk.lookup';
@@ -15,30 +16,36 @@ export function lockoutAlert(facts: LockoutFacts): { text: string; blocks: Known
       {
         type: 'actions',
         block_id: 'lockout-actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: HELPDESK_UNLOCK_ACTION_ID,
-            style: 'primary',
-            text: { type: 'plain_text', text: 'Unlock' },
-            value: facts.accountId,
-            confirm: {
-              title: { type: 'plain_text', text: 'Unlock this account?' },
-              text: { type: 'plain_text', text: truncate(`Unlock ${who}? They can sign in again at once. This is recorded in the audit trail.`, 300) },
-              confirm: { type: 'plain_text', text: 'Unlock' },
-              deny: { type: 'plain_text', text: 'Cancel' },
-            },
-          },
-          { type: 'button', action_id: HELPDESK_LOOKUP_ACTION_ID, text: { type: 'plain_text', text: 'Look up' }, value: facts.accountId },
-        ],
+        elements: [unlockButton(facts.accountId, who), lookUpButton(facts.accountId)],
       },
     ],
   };
 }
 
+/** Unlock (helpdesk and above), asking first: the alert's, and Home's beside each locked-out account. */
+export function unlockButton(accountId: string, who: string): Button {
+  return {
+    type: 'button',
+    action_id: HELPDESK_UNLOCK_ACTION_ID,
+    style: 'primary',
+    text: { type: 'plain_text', text: 'Unlock' },
+    value: accountId,
+    confirm: {
+      title: { type: 'plain_text', text: 'Unlock this account?' },
+      text: { type: 'plain_text', text: truncate(`Unlock ${who}? They can sign in again at once. This is recorded in the audit trail.`, 300) },
+      confirm: { type: 'plain_text', text: 'Unlock' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    },
+  };
+}
+
+export function lookUpButton(accountId: string): Button {
+  return { type: 'button', action_id: HELPDESK_LOOKUP_ACTION_ID, text: { type: 'plain_text', text: 'Look up' }, value: accountId };
+}
+
 /** The same alert once someone unlocked the account: no buttons left to press, and who did it when. */
 export function resolvedLockoutAlert(facts: LockoutFacts, unlockedBy: string, at: Date): { text: string; blocks: KnownBlock[] } {
-  const by = /^[UW][A-Z0-9]+$/.test(unlockedBy) ? `<@${unlockedBy}>` : escapeMrkdwn(unlockedBy);
+  const by = personMention(unlockedBy);
   return {
     text: `${facts.name} <${facts.email}> was unlocked`,
     blocks: [

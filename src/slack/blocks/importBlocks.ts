@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ImportPreview } from '../../actions/accounts/import/finishImportCheck.ts';
 import type { ImportForm } from '../../actions/accounts/import/importForms.ts';
+import type { ErrorReportOutcome } from '../../present/bulkProgress.ts';
 import type { Message } from '../delivery.ts';
 import { input, option, organisationInput, plain } from './accountModals.ts';
 import { escapeMrkdwn, truncate } from './text.ts';
@@ -55,8 +56,8 @@ export function importModal(form: ImportForm, privateMetadata: string, limits: {
   };
 }
 
-/** The dry run of an import: what it would do, the columns it did not read, and Apply / Cancel. */
-export function importPreviewMessage(preview: ImportPreview): Message {
+/** The dry run of an import: what it would do, the columns it did not read, where its error report is, and Apply / Cancel. */
+export function importPreviewMessage(preview: ImportPreview, report?: ErrorReportOutcome): Message {
   const { counts } = preview;
   const head = `Dry run of ${preview.fileName} for ${preview.organisation}: ${n(preview.rows)} rows`;
   const lines = [
@@ -71,7 +72,7 @@ export function importPreviewMessage(preview: ImportPreview): Message {
     ...(preview.ignoredColumns.length
       ? [`Columns left out: ${preview.ignoredColumns.map((c) => `\`${escapeMrkdwn(c.column)}\` (${escapeMrkdwn(c.reason)})`).join(', ')}`]
       : []),
-    ...(counts.invalid ? [`The error report in this thread lists the ${n(counts.invalid)} invalid rows: row number, column and reason.`] : []),
+    ...(report ? [reportSentence(report, counts.invalid)] : []),
   ];
   const blocks: KnownBlock[] = [
     { type: 'section', block_id: 'import-preview', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } },
@@ -105,4 +106,9 @@ export function importPreviewMessage(preview: ImportPreview): Message {
     ],
   });
   return { text: head, blocks };
+}
+
+function reportSentence(report: ErrorReportOutcome, invalid: number): string {
+  if ('failed' in report) return `The error report could not be shared: ${escapeMrkdwn(report.failed)}`;
+  return `The error report in this thread lists the ${n(invalid)} invalid rows: row number, column and reason.`;
 }

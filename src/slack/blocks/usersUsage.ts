@@ -1,10 +1,14 @@
 import type { KnownBlock } from '@slack/types';
+import { BULK_CHANGE_NAMES, bulkChangeTakes } from '../../actions/accounts/bulk/bulkChanges.ts';
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { SORT_FIELDS, statusWord } from '../../domain/accountFilter.ts';
 import { ACCOUNT_STATUSES } from '../../domain/statuses.ts';
 import { truncate } from './text.ts';
 
-export const USERS_NOT_YET = 'Approvals and audit in `/users` are not in this version of Roster yet. `/users list` lists accounts; `/user <who>` works on one.';
+/** A subcommand that is still to come says so, rather than being read as a filter. */
+export function usersNotYet(subcommand: string): string {
+  return `\`/users ${subcommand}\` is not in this version of Roster yet. \`/users help\` shows what is; \`/user <who>\` works on one account.`;
+}
 
 /** Usage of /users: the list and its filters. */
 export function usersUsageLines(): string[] {
@@ -18,8 +22,10 @@ export function usersUsageLines(): string[] {
     `\`sort:<field>\` or \`sort:-<field>\` (descending): ${SORT_FIELDS.map((f) => `\`${f}\``).join(', ')}; default \`sort:last-name\``,
     'Other words match the start of a first name, last name, full name, username or email.',
     'Example: `/users list status:locked-out,suspended org:acme sort:-last-sign-in`',
-    '`/users import`: a form to share a CSV or XLSX file of accounts, checked in a dry run before Apply; `/users import template`: an example file',
-    '`/users export [filters] [format:csv|xlsx]`, `/users bulk <change> [filters] [--reason <text>]`, `/users jobs`: export, change many, running jobs',
+    '`/users import` (admin): a form to share a CSV or XLSX file of accounts, checked in a dry run before Apply; `/users import template`: an example file',
+    `\`/users bulk <change> [filters] [--reason <text>]\` (admin): a preview, then Confirm, of one change to every account the filters select; changes: ${bulkChangeUsage()}`,
+    '`/users export [filters] [format:csv|xlsx]` (admin): the accounts as a file; `/users jobs`: your running and recent bulk jobs and imports',
+    '`/users approvals`: the deletion requests that wait for a decision, with Approve / Reject',
     '`/users help`: this help',
   ];
 }
@@ -29,4 +35,14 @@ export function usersUsageBlocks(problem?: string): KnownBlock[] {
     ...(problem ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, 3000) } } as KnownBlock] : []),
     { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(usersUsageLines().join('\n'), 3000) } },
   ];
+}
+
+/** `deactivate`, …, `role <user|manager|administrator>`, `add-to-group <group>` (a group's name in quotes when it has spaces). */
+function bulkChangeUsage(): string {
+  const after = { role: ` <${ACCOUNT_ROLES.join('|')}>`, group: ' <group>' };
+  const changes = BULK_CHANGE_NAMES.map((name) => {
+    const takes = bulkChangeTakes(name);
+    return `\`${name}${takes ? after[takes] : ''}\``;
+  });
+  return `${changes.join(', ')} (quote group names with spaces: \`"Field Crew"\`)`;
 }

@@ -1,18 +1,20 @@
 import type { App } from '@slack/bolt';
 import type { Actor } from '../../actions/actor.ts';
-import { BULK_CHANGE_NAMES } from '../../actions/accounts/bulk/bulkChanges.ts';
+import { BULK_CHANGE_NAMES, bulkChangeTakes } from '../../actions/accounts/bulk/bulkChanges.ts';
 import { listBulkJobs } from '../../actions/accounts/bulk/listBulkJobs.ts';
 import { startBulkJob } from '../../actions/accounts/bulk/startBulkJob.ts';
 import { organisationsWithRole } from '../../domain/roles.ts';
 import { exportAccounts } from '../../actions/accounts/exportAccounts.ts';
 import { previewBulkJob } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { bulkJobsReply, bulkPreviewReply } from '../blocks/bulk.ts';
+import { pendingRequestsReply } from '../blocks/approvalRequest.ts';
+import { listApprovals } from '../../actions/approvals/listApprovals.ts';
 import { runAction } from '../../actions/action.ts';
 import { type AccountPage, listAccounts } from '../../actions/accounts/listAccounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { accountListReply } from '../blocks/accountList.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
-import { USERS_NOT_YET, usersUsageBlocks } from '../blocks/usersUsage.ts';
+import { usersNotYet, usersUsageBlocks } from '../blocks/usersUsage.ts';
 import { type ListenerDeps, requestCaller } from '../context.ts';
 import type { Message } from '../delivery.ts';
 import { type Answer, answerTo, answering } from '../replies.ts';
@@ -20,12 +22,13 @@ import { plainCommandText } from './parseUserCommand.ts';
 import { requestImportTemplate } from '../../actions/accounts/import/importForms.ts';
 import { openImportModal } from '../views/importAccounts.ts';
 
-const NOT_YET = new Set(['approvals', 'audit']);
+const NOT_YET = new Set(['audit']);
 const HELP = new Set(['help', '-h', '--help', '?']);
 
 /**
  * `/users` alone or `/users list [filters]` lists accounts; any other words are taken as a filter too
- * (`/users status:locked-out`). `import`, `export`, `bulk` and `jobs` work on many accounts; the subcommands still to
+ * (`/users status:locked-out`). `import`, `export`, `bulk` and `jobs` work on many accounts, `approvals` lists the
+ * requests that wait for a decision; the subcommands still to
  * come answer honestly that they are not here yet.
  */
 export function registerUsersCommand(app: App, deps: ListenerDeps): void {
@@ -90,8 +93,13 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
         await answer.privately(bulkJobsReply(await runAction(services, listBulkJobs, requestCaller(deps, context).actor, {})));
         return;
       }
+      if (sub === 'approvals') {
+        await answer.privately(pendingRequestsReply(await runAction(services, listApprovals, requestCaller(deps, context).actor, {})));
+        return;
+      }
       if (NOT_YET.has(sub)) {
-        await answer.privately({ text: USERS_NOT_YET, blocks: sentenceBlocks(USERS_NOT_YET, ':construction:') });
+        const sentence = usersNotYet(sub);
+        await answer.privately({ text: sentence, blocks: sentenceBlocks(sentence, ':construction:') });
         return;
       }
       const filter = sub === 'list' ? rest.join(' ') : text;
@@ -108,14 +116,28 @@ function exportRequest(text: string): { filter: string; format?: string } {
   return { filter: words.filter((word) => word !== format).join(' '), ...(format ? { format: format.slice('format:'.length).toLowerCase() } : {}) };
 }
 
-/** `<change> [filters] [--reason <text>]` after `/users bulk`: the reason may be quoted; the rest is the filter. */
-function bulkRequest(text: string): { change: string; filter: string; reason?: string } | null {
-  const reason = /\s--reason\s+(?:"([^"]*)"|“([^”]*)”|(\S+))/.exec(` ${text}`);
+/** One word, or several in straight or curly quotes. */
+const WORD = '(?:"([^"]*)"|“([^”]*)”|(\\S+))';
+
+/**
+ * `<change> [<role or group>] [filters] [--reason <text>]` after `/users bulk`: the reason and a group may be quoted;
+ * a role or group follows the changes that take one; the rest is the filter.
+ */
+function bulkRequest(text: string): { change: string; value?: string; filter: string; reason?: string } | null {
+  const reason = new RegExp(`\\s--reason\\s+${WORD}`).exec(` ${text}`);
   const rest = reason ? ` ${text}`.replace(reason[0], '').trim() : text.trim();
-  const [change, ...filter] = rest.split(/\s+/).filter(Boolean);
-  if (!change) return null;
-  const because = reason ? (reason[1] ?? reason[2] ?? reason[3]) : undefined;
-  return { change: change.toLowerCase(), filter: filter.join(' '), ...(because ? { reason: because } : {}) };
+  const [, named, afterChange = ''] = /^(\S+)\s*(.*)$/s.exec(rest) ?? [];
+  if (!named) return null;
+  const change = named.toLowerCase();
+  const taken = bulkChangeTakes(change) ? new RegExp(`^${WORD}\\s*(.*)$`, 's').exec(afterChange) : null;
+  const value = taken ? wordOf(taken) : undefined;
+  const filter = (taken ? taken[4]! : afterChange).split(/\s+/).filter(Boolean).join(' ');
+  const because = reason ? wordOf(reason) : undefined;
+  return { change, ...(value ? { value } : {}), filter, ...(because ? { reason: because } : {}) };
+}
+
+function wordOf(match: RegExpExecArray): string | undefined {
+  return match[1] ?? match[2] ?? match[3];
 }
 
 /**

@@ -3,7 +3,7 @@ import { runAction } from '../../actions/action.ts';
 import { startImport } from '../../actions/accounts/import/startImport.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
-import type { ListenerDeps } from '../context.ts';
+import { type ListenerDeps, requestActor } from '../context.ts';
 import { answerTo, answering } from '../replies.ts';
 
 const HINT =
@@ -21,7 +21,7 @@ function importWords(text: string): { organisation?: string; sendInvitations: bo
  * follows in the DM. A file shared without the word is answered with how to import it.
  */
 export function registerImportFileShare(app: App, deps: ListenerDeps): void {
-  app.event('message', async ({ event, client }) => {
+  app.event('message', async ({ event, client, context }) => {
     if (event.channel_type !== 'im' || event.subtype !== 'file_share' || !event.files?.length) return;
     const { services } = deps;
     const answer = answerTo(client, services.logger, event.user, { channel: event.channel });
@@ -33,8 +33,12 @@ export function registerImportFileShare(app: App, deps: ListenerDeps): void {
       }
       const [file, ...more] = event.files!;
       if (more.length > 0) throw new RefusedError('Share one file at a time to import it; nothing was imported.', 'invalid-input');
-      const actor = await deps.actors.actorFor(event.user);
-      await runAction(services, startImport, actor, { fileId: file!.id, fileName: file!.name ?? file!.id, channel: event.channel, ...importWords(text) });
+      await runAction(services, startImport, requestActor(context), {
+        fileId: file!.id,
+        fileName: file!.name ?? file!.id,
+        channel: event.channel,
+        ...importWords(text),
+      });
     });
   });
 }

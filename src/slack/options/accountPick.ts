@@ -11,11 +11,14 @@ export const ACCOUNT_PICK_ACTION_ID = 'account.pick';
 /** Slack's limit on an option's text. */
 export const OPTION_TEXT_LIMIT = 75;
 
-/** The picker element for a modal's input block; its options come from `accountOptions`. */
-export function accountPickElement(placeholder = 'Name, username or email'): ExternalSelect {
+/**
+ * The picker element wherever Roster asks for a person (a modal's input, the Home tab's "Find an account"); its
+ * options come from `accountOptions`.
+ */
+export function accountPickElement(placeholder = 'Name, username or email', actionId = ACCOUNT_PICK_ACTION_ID): ExternalSelect {
   return {
     type: 'external_select',
-    action_id: ACCOUNT_PICK_ACTION_ID,
+    action_id: actionId,
     placeholder: { type: 'plain_text', text: placeholder },
     min_query_length: 1,
   };

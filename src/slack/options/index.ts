@@ -1,11 +1,13 @@
 import type { App } from '@slack/bolt';
 import type { PlainTextOption } from '@slack/types';
 import { requestActor, type ListenerDeps } from '../context.ts';
+import { HOME_FIND_ACTION_ID } from '../blocks/home.ts';
 import { ACCOUNT_PICK_ACTION_ID, accountOptions } from './accountPick.ts';
 
 /** External select menus: Slack asks for options (block_suggestion) as the user types, and waits at most 3 seconds. */
 export function registerOptions(app: App, deps: ListenerDeps): void {
-  app.options(ACCOUNT_PICK_ACTION_ID, async ({ ack, body, context }) => {
+  // The modals' account picker and the Home tab's "Find an account" offer the same accounts.
+  app.options(new RegExp(`^(${ACCOUNT_PICK_ACTION_ID}|${HOME_FIND_ACTION_ID})$`.replaceAll('.', '\\.')), async ({ ack, body, context }) => {
     const { services } = deps;
     let options: PlainTextOption[] = [];
     try {

@@ -28,6 +28,30 @@ export function readEditMetadata(metadata: string): { accountId: string; version
   return parsed.success && target ? { accountId: target.accountId, version: target.expectedVersion, place: toPlace(parsed.data) } : null;
 }
 
+const groupSchema = placeSchema.extend({ group: z.uuid() });
+
+/** A group card's form carries the group's ID and where the card is. */
+export function groupMetadata(groupId: string, place: ReplyPlace): string {
+  return fitMetadata({ group: groupId, ...placeFields(place) });
+}
+
+export function readGroupMetadata(metadata: string): { groupId: string; place: ReplyPlace } | null {
+  const parsed = groupSchema.safeParse(parseJson(metadata));
+  return parsed.success ? { groupId: parsed.data.group, place: toPlace(parsed.data) } : null;
+}
+
+const bulkValueSchema = placeSchema.extend({ do: z.string().max(64), f: z.string().max(1000) });
+
+/** The modal asking which role or group carries the change chosen on a list, that list's filter, and where the list is. */
+export function bulkValueMetadata(request: { change: string; filter: string }, place: ReplyPlace): string {
+  return fitMetadata({ do: request.change, f: request.filter, ...placeFields(place) });
+}
+
+export function readBulkValueMetadata(metadata: string): { change: string; filter: string; place: ReplyPlace } | null {
+  const parsed = bulkValueSchema.safeParse(parseJson(metadata));
+  return parsed.success ? { change: parsed.data.do, filter: parsed.data.f, place: toPlace(parsed.data) } : null;
+}
+
 /**
  * A card in a channel is reached by chat.update and ephemeral messages there, which do not expire; its response_url
  * (30 minutes, 5 uses) may have by the time the form is submitted, so only an ephemeral card keeps one.

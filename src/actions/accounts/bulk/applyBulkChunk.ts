@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { claimPendingItems, lockAccountsForBulk, recordItemOutcomes } from '../../../db/bulkJobs.ts';
+import { accountPlaces, claimPendingItems, lockAccountsForBulk, recordItemOutcomes } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { defineAction } from '../../action.ts';
+import type { FieldChanges } from '../../audit.ts';
 import { accountLabel } from '../../auditTargets.ts';
 import { queueMailToMany } from '../mail.ts';
-import { BULK_CHANGES, decideBulkChange } from './bulkChanges.ts';
+import { decideBulkChange, targetGroupIds } from './bulkChanges.ts';
+import { bulkTarget } from './bulkRequest.ts';
 
 /** Accounts changed per transaction: short row locks, and a killed worker loses at most one chunk (then redone). */
 export const BULK_CHUNK_SIZE = 1000;
@@ -38,8 +40,8 @@ export const applyBulkChunk = defineAction({
     if (!job) throw new RefusedError('That bulk job does not exist.', 'not-found');
     if (job.requestedBy !== ctx.actor.id) throw new RefusedError('Only the person who started a bulk job runs its changes.', 'forbidden');
     if (job.cancelRequestedAt || job.finishedAt) return { claimed: 0, done: 0, refused: 0, unchanged: 0, finished: true };
-    const change = BULK_CHANGES[job.action];
-    if (!change) throw new Error(`bulk job ${jobId} has an unknown change "${job.action}"`);
+    // A group is found again by the name it was given, in the organisations the grant covers now.
+    const target = await bulkTarget(ctx, job.action, job.params.value, scope);
 
     const items = await claimPendingItems(ctx.em, jobId, chunkSize);
     if (items.length === 0) return { claimed: 0, done: 0, refused: 0, unchanged: 0, finished: true };
@@ -51,49 +53,47 @@ export const applyBulkChunk = defineAction({
         )
       ).map((row) => [row.id, row]),
     );
+    // A role or group change also reads where each account stands: its role, its place in the group.
+    const placed =
+      target.kind === 'status'
+        ? []
+        : await accountPlaces(
+            ctx.em,
+            items.map((item) => item.accountId),
+            targetGroupIds(target),
+          );
+    const places = new Map(placed.map((row) => [row.id, row]));
     const reason = typeof job.params.reason === 'string' ? job.params.reason : null;
 
     const outcomes: Outcome[] = [];
-    const changed: {
-      id: string;
-      before: string;
-      status: string;
-      failed: number;
-      changes: Record<string, { before: unknown; after: unknown }>;
-      label: string;
-      organisationId: string;
-    }[] = [];
+    const changed: ({ id: string; changes: FieldChanges; label: string; organisationId: string } & Record<string, unknown>)[] = [];
     for (const item of items) {
       const account = accounts.get(item.accountId);
-      const decided = account ? decideBulkChange(change, account, scope) : { refused: 'the account no longer exists.' };
+      const decided = account ? decideBulkChange(target, { ...account, ...places.get(account.id) }, scope) : { refused: 'the account no longer exists.' };
       if ('refused' in decided) outcomes.push({ seq: item.seq, state: 'refused', detail: decided.refused.slice(0, 500) });
       else if ('unchanged' in decided) outcomes.push({ seq: item.seq, state: 'unchanged', detail: null });
       else {
         outcomes.push({ seq: item.seq, state: 'done', detail: null });
-        changed.push({
-          id: account!.id,
-          before: account!.status,
-          status: decided.to,
-          failed: decided.failedSignIns,
-          changes: decided.changes,
-          label: accountLabel(account!),
-          organisationId: account!.organisationId,
-        });
+        changed.push({ id: account!.id, changes: decided.changes, label: accountLabel(account!), organisationId: account!.organisationId, ...decided.values });
       }
     }
 
     const now = new Date();
     const grant = ctx.grant!;
-    if (changed.length) {
+    if (changed.length && target.kind === 'status') {
+      const change = target.change;
       await ctx.em.execute(
         `with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, before text, status text, failed int, changes jsonb, label text, "organisationId" uuid)),
-         changed as (
+         updated as (
            update account a set status = v.status,
              status_changed_at = case when v.status <> v.before then ?::timestamptz else a.status_changed_at end,
              status_reason = case when v.status <> v.before then ? else a.status_reason end,
              failed_sign_ins = v.failed, updated_at = ?, version = a.version + 1 ${change.alsoSets}
-           from v where a.id = v.id returning a.id
-         )
+           from v where a.id = v.id and v.status <> 'PURGED' returning a.id
+         ),
+         -- A deletion where the organisation deletes hard removes the row; its audit event keeps the name and email.
+         purged as (delete from account a using v where a.id = v.id and v.status = 'PURGED' returning a.id),
+         changed as (select id from updated union all select id from purged)
          insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
            target_type, target_id, target_label, organisation_id, changes, reason, job_id)
          select ?, ?, ?, ?, ?::uuid, ?, 'done', 'account', v.id::text, v.label, v."organisationId", v.changes, ?, ?
@@ -114,16 +114,42 @@ export const applyBulkChunk = defineAction({
         ],
       );
     }
+    if (changed.length && target.kind !== 'status') {
+      await ctx.em.execute(placeChangeStatement(target.change.writes), [
+        JSON.stringify(changed),
+        now,
+        ctx.actor.kind,
+        ctx.actor.id,
+        grant.role,
+        grant.organisationId,
+        target.change.single.name,
+        reason,
+        jobId,
+      ]);
+    }
     await recordItemOutcomes(ctx.em, jobId, outcomes);
     // Mail goes through the outbox in this same transaction, as the single actions send it: the workers send each
     // row with a link of its own, and the outbox pass sends any whose job was lost.
-    if (change.mail)
+    if (target.kind === 'status' && target.change.mail)
       await queueMailToMany(
         ctx,
         changed.map((row) => row.id),
-        change.mail,
+        target.change.mail,
       );
     const count = (state: Outcome['state']) => outcomes.filter((o) => o.state === state).length;
     return { claimed: items.length, done: count('done'), refused: count('refused'), unchanged: count('unchanged'), finished: false };
   },
 });
+
+/**
+ * A role or group change to a chunk's accounts, with one audit event (the single action's) for each account it
+ * changed, in one statement: `writes` makes the change over `v` and returns the IDs of the accounts it changed.
+ */
+function placeChangeStatement(writes: string): string {
+  return `with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, role text, "groupId" uuid, changes jsonb, label text, "organisationId" uuid)),
+    changed as (${writes})
+    insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
+      target_type, target_id, target_label, organisation_id, changes, reason, job_id)
+    select ?, ?, ?, ?, ?::uuid, ?, 'done', 'account', v.id::text, v.label, v."organisationId", v.changes, ?, ?
+    from v join changed on changed.id = v.id`;
+}

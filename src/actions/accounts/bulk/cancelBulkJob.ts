@@ -4,6 +4,7 @@ import { discardJobItems } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { type DoneOutcome, defineAction } from '../../action.ts';
+import { bulkChangeTitle } from './bulkChanges.ts';
 
 /**
  * Asks a running bulk job to stop at its next chunk; what it changed so far stays changed, and its summary says so.
@@ -23,6 +24,7 @@ export const cancelBulkJob = defineAction({
     if (!job || (job.requestedBy !== ctx.actor.id && scope !== null)) throw new RefusedError('There is no such bulk job of yours.', 'not-found');
     if (job.finishedAt) throw new RefusedError(`That job has already ${job.state === 'cancelled' ? 'been cancelled' : 'finished'}.`, 'invalid-state');
     const unapplied = job.state === 'checking' || job.state === 'previewed';
+    const title = bulkChangeTitle(job.action, job.params.shown);
     if (!job.cancelRequestedAt) {
       job.cancelRequestedAt = new Date();
       job.state = unapplied ? 'cancelled' : 'cancelling';
@@ -32,11 +34,11 @@ export const cancelBulkJob = defineAction({
       }
       ctx.audit.record({
         action: 'bulk-cancel',
-        target: { type: 'job', id: job.id, label: `${job.action} ${job.description}`.slice(0, 500), organisationId: null },
+        target: { type: 'job', id: job.id, label: `${title} ${job.description}`.slice(0, 500), organisationId: null },
         jobId,
       });
     }
-    if (unapplied) return { kind: 'done', message: `The ${job.action} of ${job.description} is cancelled: nothing of it was imported.` };
-    return { kind: 'done', message: `The ${job.action} job (${job.description}) stops after the accounts it is changing now; its summary says what was done.` };
+    if (unapplied) return { kind: 'done', message: `The ${title} of ${job.description} is cancelled: nothing of it was imported.` };
+    return { kind: 'done', message: `The ${title} job (${job.description}) stops after the accounts it is changing now; its summary says what was done.` };
   },
 });

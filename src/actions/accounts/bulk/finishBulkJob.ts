@@ -1,14 +1,20 @@
 import { z } from 'zod';
-import { discardJobItems, jobCounts, jobRefusals, type JobCounts } from '../../../db/bulkJobs.ts';
+import { discardJobItems, jobCounts, jobRefusals, type JobCounts, type RefusedItem } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { defineAction } from '../../action.ts';
+import { accountLabel } from '../../auditTargets.ts';
+import { IMPORT_ACTION } from '../import/importJob.ts';
+import { bulkChangeTitle } from './bulkChanges.ts';
 
 /** Refusals a summary names; the rest are counted. */
 const REFUSALS_SHOWN = 10;
 
 export interface BulkSummary {
   jobId: string;
+  /** The change's name in `/users bulk`: `unlock`, `role`, `add-to-group`. */
   action: string;
+  /** The change as people read it: `unlock`, `role manager`, `add-to-group “Field Crew”`. */
+  change: string;
   description: string;
   state: 'done' | 'cancelled' | 'failed';
   total: number;
@@ -54,7 +60,7 @@ export const finishBulkJob = defineAction({
     const counts = await jobCounts(ctx.em, jobId);
     ctx.audit.record({
       action: 'bulk-finish',
-      target: { type: 'job', id: jobId, label: `${job.action} ${job.description}`.slice(0, 500), organisationId: null },
+      target: { type: 'job', id: jobId, label: `${bulkChangeTitle(job.action, job.params.shown)} ${job.description}`.slice(0, 500), organisationId: null },
       changes: {
         state: { before: closed.before, after: closed.state },
         ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, { before: null, after: n }])),
@@ -65,11 +71,12 @@ export const finishBulkJob = defineAction({
     return {
       jobId,
       action: job.action,
+      change: bulkChangeTitle(job.action, job.params.shown),
       description: job.description,
       state: closed.state,
       total: job.total,
       counts,
-      refusals: await jobRefusals(ctx.em, jobId, REFUSALS_SHOWN),
+      refusals: (await jobRefusals(ctx.em, jobId, 0, REFUSALS_SHOWN)).map((item) => ({ label: refusedLabel(job.action, item), detail: item.detail })),
       channel: job.channel ?? null,
       messageTs: job.messageTs ?? null,
       requestedBy: job.requestedBy,
@@ -77,3 +84,9 @@ export const finishBulkJob = defineAction({
     };
   },
 });
+
+/** Who a refusal is about: an import's row by its number, an account by its name and email (a purged one by its ID). */
+function refusedLabel(action: string, item: RefusedItem): string {
+  if (action === IMPORT_ACTION) return `Row ${item.seq}`;
+  return item.email ? accountLabel({ firstName: item.firstName ?? '', lastName: item.lastName ?? '', email: item.email }) : (item.accountId ?? '');
+}

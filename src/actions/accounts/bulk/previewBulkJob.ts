@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { selectionWhereInScope } from '../../../db/accountList.ts';
-import { accountFilterText } from '../../../domain/accountFilter.ts';
-import { selectAccounts } from '../accountSelection.ts';
 import { selectionProfile, selectionSample } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
-import { reasonSchema } from '../../inputs.ts';
-import { BULK_CHANGE_NAMES, BULK_CHANGES, decideBulkChange } from './bulkChanges.ts';
+import { bulkApproval } from '../../approvals/bulkApproval.ts';
+import { bulkHeadline, decideBulkChange, targetGroupIds } from './bulkChanges.ts';
+import { bulkRequestFields, resolveBulkRequest } from './bulkRequest.ts';
 import { MAX_BULK_ACCOUNTS } from './startBulkJob.ts';
 
 /** Accounts a preview names. */
@@ -13,7 +11,10 @@ const SAMPLE_SIZE = 10;
 
 export interface BulkPreview {
   change: string;
-  doing: string;
+  /** The role or group the change takes, as it was given. */
+  value?: string;
+  /** "Locking 12 accounts (org:acme)". */
+  headline: string;
   filter: string;
   description: string;
   reason?: string;
@@ -24,6 +25,8 @@ export interface BulkPreview {
   refusals: { reason: string; count: number }[];
   sample: { label: string; status: string }[];
   tooMany: boolean;
+  /** Confirm asks for a second person's approval rather than starting the job (a deletion). */
+  needsApproval: boolean;
 }
 
 /**
@@ -35,31 +38,25 @@ export const previewBulkJob = defineAction({
   describedAs: 'changing many accounts at once',
   requires: 'admin',
   readOnly: true,
-  input: z.object({
-    change: z.enum(BULK_CHANGE_NAMES as [string, ...string[]], { error: `must be one of ${BULK_CHANGE_NAMES.join(', ')}` }),
-    filter: z.string().trim().max(500).default(''),
-    reason: reasonSchema,
-  }),
-  async run(ctx, { change: name, filter, reason }): Promise<BulkPreview> {
-    const change = BULK_CHANGES[name]!;
-    const scope = ctx.organisationsInScope();
-    const { filter: parsed, selection: chosen } = await selectAccounts(ctx.em, filter, scope);
-    const selection = { ...selectionWhereInScope(chosen), description: accountFilterText(parsed) || 'every status but deactivated' };
+  input: z.object(bulkRequestFields),
+  async run(ctx, { change: name, value, filter, reason }): Promise<BulkPreview> {
+    const { scope, target, selection } = await resolveBulkRequest(ctx, { change: name, value, filter });
     const refusals = new Map<string, number>();
     let total = 0;
     let changes = 0;
     let unchanged = 0;
-    for (const group of await selectionProfile(ctx.em, selection)) {
+    for (const group of await selectionProfile(ctx.em, selection, targetGroupIds(target))) {
       const count = Number(group.count);
       total += count;
-      const decided = decideBulkChange(change, group, scope);
+      const decided = decideBulkChange(target, group, scope);
       if ('refused' in decided) refusals.set(decided.refused, (refusals.get(decided.refused) ?? 0) + count);
       else if ('unchanged' in decided) unchanged += count;
       else changes += count;
     }
     return {
       change: name,
-      doing: change.doing,
+      ...(value ? { value } : {}),
+      headline: bulkHeadline(name, target.shown, total, selection.description),
       filter,
       description: selection.description,
       ...(reason ? { reason } : {}),
@@ -69,6 +66,7 @@ export const previewBulkJob = defineAction({
       refusals: [...refusals].map(([why, count]) => ({ reason: why, count })).sort((a, b) => b.count - a.count),
       sample: await selectionSample(ctx.em, selection, SAMPLE_SIZE),
       tooMany: total > MAX_BULK_ACCOUNTS,
+      needsApproval: (await bulkApproval(ctx.em, name, selection)).needed,
     };
   },
 });

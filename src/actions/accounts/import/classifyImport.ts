@@ -4,7 +4,7 @@ import { findGroupNames, findImportMatches, type ImportMatch } from '../../../db
 import { ACCOUNT_ROLES, defaultUsername } from '../../../domain/accounts.ts';
 import { type Grant, mayRead } from '../../../domain/roles.ts';
 import type { AccountStatus } from '../../../domain/statuses.ts';
-import { BULK_CHANGES, type BulkChange, decideBulkChange } from '../bulk/bulkChanges.ts';
+import { BULK_CHANGES, decideStatusChange, type StatusChange } from '../bulk/bulkChanges.ts';
 import { defineAction } from '../../action.ts';
 import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../../inputs.ts';
 import { organisationBySlug } from '../../organisations/organisations.ts';
@@ -188,14 +188,15 @@ const STATUS_CHANGES: Partial<Record<AccountStatus, (from: AccountStatus) => str
 export function statusChange(
   wanted: AccountStatus,
   account: ImportMatch,
-): { change: BulkChange; to: AccountStatus; failedSignIns: number } | { refused: string } {
+): { change: StatusChange; to: AccountStatus; failedSignIns: number } | { refused: string } {
   const name = STATUS_CHANGES[wanted]?.(account.status);
-  if (!name) return { refused: `an import makes an existing account ACTIVE, SUSPENDED or DEACTIVATED, not ${wanted}` };
-  const change = BULK_CHANGES[name]!;
-  const decided = decideBulkChange(change, { ...account, ownsGroups: account.ownedGroups.length > 0 }, null);
+  const change = name ? BULK_CHANGES[name] : undefined;
+  if (change?.kind !== 'status') return { refused: `an import makes an existing account ACTIVE, SUSPENDED or DEACTIVATED, not ${wanted}` };
+  const decided = decideStatusChange(change, { ...account, ownsGroups: account.ownedGroups.length > 0 });
   if ('refused' in decided) return { refused: decided.refused.replace(/\.$/, '') };
-  if ('unchanged' in decided || decided.to !== wanted) return { refused: `the status machine does not make a ${account.status} account ${wanted} by ${name}` };
-  return { change, to: decided.to, failedSignIns: decided.failedSignIns };
+  if ('unchanged' in decided || decided.values.status !== wanted)
+    return { refused: `the status machine does not make a ${account.status} account ${wanted} by ${name}` };
+  return { change, to: wanted, failedSignIns: decided.values.failed };
 }
 
 /** What a row would change on its account; a column the file does not have changes nothing. */
