@@ -6,13 +6,37 @@ import { systemActor } from '../src/actions/actor.ts';
 import { bulkJobRefusals, REFUSALS_PAGE_SIZE } from '../src/actions/accounts/bulk/bulkJobRefusals.ts';
 import type { BulkSummary } from '../src/actions/accounts/bulk/finishBulkJob.ts';
 import type { RefusedItem } from '../src/db/bulkJobs.ts';
+import type { ErrorReportOutcome } from '../src/present/bulkProgress.ts';
 import { safeCsvStringifier } from './safeSpreadsheets.ts';
 import { SlackFileError, uploadSlackFile } from './slackFiles.ts';
 
-export const ERROR_REPORT_HEADERS: readonly string[] = ['Email', 'Name', 'Reason'];
+/** How a job's error report reads: its columns, the lines each refused item gives, and the file it is shared as. */
+export interface ErrorReportLayout {
+  headers: readonly string[];
+  lines(item: RefusedItem): string[][];
+  filename: string;
+  title: string;
+  initialComment: string;
+}
 
-/** A bulk job's refused accounts, a page at a time, in the order the job listed them. */
-async function* refusedAccounts(services: ActionServices, jobId: string): AsyncGenerator<RefusedItem> {
+/** Where the report goes: the thread of the job's one message (or the DM of whoever started it). */
+type ReportPlace = Pick<BulkSummary, 'jobId' | 'channel' | 'messageTs' | 'requestedBy'>;
+
+/** A bulk change's report: a line per refused account (a purged one keeps its ID). */
+export function refusedAccountsReport(summary: Pick<BulkSummary, 'action' | 'change' | 'description' | 'counts'>): ErrorReportLayout {
+  return {
+    headers: ['Email', 'Name', 'Reason'],
+    lines: (item) => [
+      [item.email ?? '', item.email === null ? `(account ${item.accountId}, since purged)` : `${item.firstName} ${item.lastName}`, item.detail],
+    ],
+    filename: `roster-bulk-${summary.action}-refused-${new Date().toISOString().slice(0, 10)}.csv`,
+    title: `Refused: ${summary.change} (${summary.description})`.slice(0, 250),
+    initialComment: `Error report: the ${summary.counts.refused.toLocaleString('en')} refused accounts, and why each was left as it was.`,
+  };
+}
+
+/** A job's refused items, a page at a time, in the order the job listed them. */
+async function* refusedItems(services: ActionServices, jobId: string): AsyncGenerator<RefusedItem> {
   let afterSeq = 0;
   for (;;) {
     const page = await runAction(services, bulkJobRefusals, systemActor('bulk'), { jobId, afterSeq });
@@ -22,14 +46,11 @@ async function* refusedAccounts(services: ActionServices, jobId: string): AsyncG
   }
 }
 
-/** Writes the error report as CSV to `out`: a line per refused account (a purged one keeps its ID), every cell safe against formulas. */
-export async function writeErrorReport(refusals: AsyncIterable<RefusedItem>, out: Writable): Promise<void> {
+/** Writes the error report as CSV to `out`, every cell safe against formulas. */
+async function writeErrorReport(layout: ErrorReportLayout, refusals: AsyncIterable<RefusedItem>, out: Writable): Promise<void> {
   async function* records() {
-    yield ERROR_REPORT_HEADERS;
-    for await (const item of refusals) {
-      const name = item.email === null ? `(account ${item.accountId}, since purged)` : `${item.firstName} ${item.lastName}`;
-      yield [item.email ?? '', name, item.detail];
-    }
+    yield layout.headers;
+    for await (const item of refusals) yield* layout.lines(item);
   }
   await pipeline(Readable.from(records()), safeCsvStringifier(), out);
 }
@@ -39,28 +60,27 @@ export interface ErrorReportDeps extends ActionServices {
 }
 
 /**
- * Shares a finished job's error report where its summary is, in the summary's thread, streamed a page at a time. A
- * report Slack does not take is said in the summary instead of failing the job: its changes are all made.
+ * Shares a job's error report in its message's thread, streamed a page at a time. A report Slack does not take is
+ * said in the message instead of failing the job: its changes are all made.
  */
-export async function shareErrorReport(deps: ErrorReportDeps, summary: BulkSummary): Promise<{ filename: string } | { failed: string }> {
-  const filename = `roster-bulk-${summary.action}-refused-${new Date().toISOString().slice(0, 10)}.csv`;
+export async function shareErrorReport(deps: ErrorReportDeps, place: ReportPlace, layout: ErrorReportLayout): Promise<ErrorReportOutcome> {
   const file = new PassThrough();
   try {
     await Promise.all([
-      writeErrorReport(refusedAccounts(deps, summary.jobId), file),
+      writeErrorReport(layout, refusedItems(deps, place.jobId), file),
       uploadSlackFile(deps.slack, {
-        to: summary.channel ?? summary.requestedBy,
-        filename,
-        title: `Refused: ${summary.change} (${summary.description})`.slice(0, 250),
-        initialComment: `Error report: the ${summary.counts.refused.toLocaleString('en')} refused accounts, and why each was left as it was.`,
-        ...(summary.channel && summary.messageTs ? { threadTs: summary.messageTs } : {}),
+        to: place.channel ?? place.requestedBy,
+        filename: layout.filename,
+        title: layout.title,
+        initialComment: layout.initialComment,
+        ...(place.channel && place.messageTs ? { threadTs: place.messageTs } : {}),
         content: file,
       }),
     ]);
-    return { filename };
+    return { filename: layout.filename };
   } catch (error) {
     file.destroy();
-    deps.logger.warn({ err: error, bulkJobId: summary.jobId }, 'could not share the error report');
+    deps.logger.warn({ err: error, bulkJobId: place.jobId }, 'could not share the error report');
     return { failed: error instanceof SlackFileError ? error.message : 'Slack did not take the file.' };
   }
 }

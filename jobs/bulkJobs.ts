@@ -1,27 +1,25 @@
-import type { WebClient } from '@slack/web-api';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type ActionServices, type BulkJobQueue, runAction } from '../src/actions/action.ts';
-import { slackActor, systemActor } from '../src/actions/actor.ts';
-import { applyBulkChunk } from '../src/actions/accounts/bulk/applyBulkChunk.ts';
+import { type BulkJobQueue, runAction } from '../src/actions/action.ts';
+import { type Actor, slackActor, systemActor } from '../src/actions/actor.ts';
+import { applyBulkChunk, type ChunkResult } from '../src/actions/accounts/bulk/applyBulkChunk.ts';
 import { bulkHeadline } from '../src/actions/accounts/bulk/bulkChanges.ts';
-import { finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
+import { type BulkSummary, finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
+import { applyImportChunk } from '../src/actions/accounts/import/applyImportChunk.ts';
+import { IMPORT_ACTION, importParamsSchema } from '../src/actions/accounts/import/importJob.ts';
 import { jobCounts } from '../src/db/bulkJobs.ts';
-import { BulkJob } from '../src/db/entities/index.ts';
+import { BulkJob, type IBulkJob } from '../src/db/entities/index.ts';
 import { RefusedError } from '../src/domain/errors.ts';
-import { progressText, summaryText } from '../src/present/bulkProgress.ts';
-import { shareErrorReport } from './bulkErrorReport.ts';
+import { progressText, type SummaryFacts, summaryText } from '../src/present/bulkProgress.ts';
+import { importProgressText, importSummaryText } from '../src/present/importProgress.ts';
+import { type ErrorReportLayout, refusedAccountsReport, shareErrorReport } from './bulkErrorReport.ts';
 import { handOff } from './handOff.ts';
+import { importRowsReport } from './importReport.ts';
+import { maybeEditProgress, postProgressOnce, type ProgressDeps, showFinal } from './progressMessages.ts';
 import { BULK_RUN_JOB, type BulkRunData, type Queues } from './queues.ts';
-import type { SlackBudget } from './slackBudget.ts';
 
 /** Runner jobs per bulk job: two worker processes take chunks of the same job side by side. */
 export const BULK_RUNNERS = 2;
-/** A job's progress message is edited at most this often, and less when the shared budget is short. */
-export const PROGRESS_EVERY_MS = 1000;
-/** How long the final summary may wait for the shared budget before it goes out regardless. */
-const SUMMARY_WAIT_MS = 60_000;
 
 export function bulkJobQueue(queues: Queues, logger: Logger): BulkJobQueue {
   return {
@@ -32,29 +30,53 @@ export function bulkJobQueue(queues: Queues, logger: Logger): BulkJobQueue {
   };
 }
 
-export interface BulkRunDeps extends ActionServices {
-  slack: WebClient;
-  redis: Redis;
-  prefix: string;
-  budget: SlackBudget;
+/** What differs between a bulk change and an import applying its rows: the chunk's action, and how its messages and report read. */
+interface JobKind {
+  applyChunk(deps: ProgressDeps, actor: Actor, jobId: string): Promise<ChunkResult>;
+  progress(job: IBulkJob, counts: Awaited<ReturnType<typeof jobCounts>>): string;
+  summary(summary: SummaryFacts): string;
+  report(job: IBulkJob, summary: BulkSummary): ErrorReportLayout;
 }
+
+const BULK_CHANGE_KIND: JobKind = {
+  applyChunk: (deps, actor, jobId) => runAction(deps, applyBulkChunk, actor, { jobId }),
+  progress: (job, counts) =>
+    progressText({
+      headline: bulkHeadline(job.action, job.params.shown ?? '', job.total, job.description),
+      total: job.total,
+      counts,
+      startedAt: job.createdAt,
+      now: new Date(),
+    }),
+  summary: summaryText,
+  report: (_job, summary) => refusedAccountsReport(summary),
+};
+
+const IMPORT_KIND: JobKind = {
+  applyChunk: (deps, actor, jobId) => runAction(deps, applyImportChunk, actor, { jobId }),
+  progress: (job, counts) => importProgressText({ description: job.description, total: job.total, counts, startedAt: job.createdAt, now: new Date() }),
+  summary: importSummaryText,
+  report: (job) => importRowsReport(importParamsSchema.parse(job.params).fileName),
+};
 
 /**
  * One runner of a bulk job: takes chunks as the person who started the job (their grant read again each time) until
  * none is left or the job is cancelled, editing the job's one progress message as the shared budget allows. The
  * runner that finds the job complete posts the summary, once.
  */
-export async function processBulkRun(job: Job<BulkRunData>, deps: BulkRunDeps): Promise<void> {
+export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps): Promise<void> {
   const { jobId } = job.data;
   const em = deps.orm.em.fork();
   const bulkJob = await em.findOne(BulkJob, { id: jobId });
   if (!bulkJob || bulkJob.finishedAt) return;
+  const kind = bulkJob.action === IMPORT_ACTION ? IMPORT_KIND : BULK_CHANGE_KIND;
+  const progress = async () => kind.progress(bulkJob, await jobCounts(deps.orm.em.fork(), jobId));
   const actor = await slackActor(deps.orm.em, bulkJob.requestedBy);
-  await postProgressOnce(jobId, deps);
+  await postProgressOnce(jobId, deps, progress);
   let failure: string | undefined;
   for (;;) {
     try {
-      const chunk = await runAction(deps, applyBulkChunk, actor, { jobId });
+      const chunk = await kind.applyChunk(deps, actor, jobId);
       if (chunk.finished) break;
       deps.logger.debug({ bulkJobId: jobId, ...chunk }, 'bulk chunk applied');
     } catch (error) {
@@ -62,64 +84,11 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: BulkRunDeps): 
       failure = error.userMessage;
       break;
     }
-    await maybeEditProgress(jobId, deps);
+    await maybeEditProgress(jobId, deps, progress);
   }
   const summary = await runAction(deps, finishBulkJob, systemActor('bulk'), { jobId, failure });
   if (!summary) return;
-  const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary) : undefined;
-  const text = summaryText({ ...summary, failure, report });
-  // The summary is posted once, by this runner only: it waits for the shared budget, and rides out a 429 itself.
-  await deps.budget.take(SUMMARY_WAIT_MS);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await showProgress(deps, summary.channel, summary.messageTs, summary.requestedBy, text);
-      return;
-    } catch (error) {
-      const retryAfter = (error as { retryAfter?: number }).retryAfter;
-      if (retryAfter === undefined || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-    }
-  }
-}
-
-/** The first runner to get here posts the progress message; the others find it posted. */
-async function postProgressOnce(jobId: string, deps: BulkRunDeps): Promise<void> {
-  const claimed = await deps.redis.set(`${deps.prefix}:bulk-progress-posted:${jobId}`, '1', 'EX', 7 * 24 * 3600, 'NX');
-  if (claimed !== 'OK') return;
-  const em = deps.orm.em.fork();
-  const job = await em.findOneOrFail(BulkJob, { id: jobId });
-  const text = await currentProgress(jobId, deps);
-  const channel = job.channel ?? job.requestedBy;
-  const posted = await deps.slack.chat.postMessage({ channel, text }).catch(() => deps.slack.chat.postMessage({ channel: job.requestedBy, text }));
-  await em.nativeUpdate(BulkJob, { id: jobId }, { channel: posted.channel ?? channel, messageTs: posted.ts ?? null });
-}
-
-/** At most once a second per job, and only when the shared budget has a call to spare: a later edit shows the same. */
-async function maybeEditProgress(jobId: string, deps: BulkRunDeps): Promise<void> {
-  const due = await deps.redis.set(`${deps.prefix}:bulk-progress-edited:${jobId}`, '1', 'PX', PROGRESS_EVERY_MS, 'NX');
-  if (due !== 'OK' || !(await deps.budget.tryTake())) return;
-  const job = await deps.orm.em.fork().findOne(BulkJob, { id: jobId });
-  if (!job?.messageTs || !job.channel) return;
-  await showProgress(deps, job.channel, job.messageTs, job.requestedBy, await currentProgress(jobId, deps)).catch((error: unknown) =>
-    deps.logger.warn({ err: error, bulkJobId: jobId }, 'could not edit the progress message; the next edit shows the same'),
-  );
-}
-
-async function currentProgress(jobId: string, deps: BulkRunDeps): Promise<string> {
-  const em = deps.orm.em.fork();
-  const job = await em.findOneOrFail(BulkJob, { id: jobId });
-  return progressText({
-    headline: bulkHeadline(job.action, job.params.shown ?? '', job.total, job.description),
-    total: job.total,
-    counts: await jobCounts(em, jobId),
-    startedAt: job.createdAt,
-    now: new Date(),
-  });
-}
-
-async function showProgress(deps: BulkRunDeps, channel: string | null, ts: string | null, requestedBy: string, text: string): Promise<void> {
-  // Plain text: names and filters are shown as typed, with nothing read as formatting.
-  const blocks = [{ type: 'section' as const, text: { type: 'plain_text' as const, text: text.slice(0, 3000), emoji: false } }];
-  if (channel && ts) await deps.slack.chat.update({ channel, ts, text: text.slice(0, 3000), blocks });
-  else await deps.slack.chat.postMessage({ channel: channel ?? requestedBy, text: text.slice(0, 3000), blocks });
+  const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary, kind.report(bulkJob, summary)) : undefined;
+  // The summary is posted once, by this runner only.
+  await showFinal(deps, summary, { text: kind.summary({ ...summary, failure, report }) });
 }

@@ -2,9 +2,9 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import { ImportRowReader, type ImportCandidate, type ImportRow, type RowError } from '../src/actions/accounts/importRows.ts';
+import { ImportRowReader, type ImportCandidate, type ImportRow, type RowError } from '../src/actions/accounts/import/importRows.ts';
 import { RefusedError } from '../src/domain/errors.ts';
-import { ENTRA_VERSION_LINE, planColumns, type ColumnPlan, type LayoutId } from '../src/domain/importLayouts.ts';
+import { ENTRA_VERSION_LINE, planColumns, type ColumnPlan, type ImportField, type LayoutId } from '../src/domain/importLayouts.ts';
 
 /** The longest line (CSV) or cell (XLSX) an import reads: a row of Roster's columns is a few hundred bytes. */
 export const IMPORT_MAX_LINE_BYTES = 64 * 1024;
@@ -30,6 +30,8 @@ export interface OpenedImport {
   layoutName: string;
   unknownColumns: string[];
   ignoredColumns: { column: string; reason: string }[];
+  /** The column of each field the file carries, as the file names it. */
+  columnNames: Partial<Record<ImportField, string>>;
   /**
    * Every data row, in order, read as it streams: a candidate or its errors. Fails with an ImportFileError when the
    * file has no data rows, more than `maxRows`, an over-long line, or broken CSV quoting.
@@ -76,6 +78,7 @@ export async function openImportFile(source: Readable, limits: ImportFileLimits)
     layoutName: plan.layoutName,
     unknownColumns: plan.unknownColumns,
     ignoredColumns: plan.ignoredColumns,
+    columnNames: Object.fromEntries(Object.entries(plan.fields).map(([field, index]) => [field, headers[index]!.replace(/^\uFEFF/, '').trim()])),
     rows: dataRows(iterator, plan, headers, limits.maxRows),
   };
 }

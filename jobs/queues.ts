@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { ExportRequest } from '../src/actions/action.ts';
+import type { ExportRequest, TemplateRequest } from '../src/actions/action.ts';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -14,6 +14,10 @@ export const BULK_QUEUE = 'bulk';
 /** Exports (`/users export`): one job each, which streams the accounts into a file and uploads it to Slack. */
 export const EXPORT_QUEUE = 'export';
 export const EXPORT_JOB = 'export';
+/** Imports (`/users import`): one dry-run job per file (download, check every row, stage them), and the template. */
+export const IMPORT_QUEUE = 'import';
+export const IMPORT_CHECK_JOB = 'import-check';
+export const IMPORT_TEMPLATE_JOB = 'import-template';
 /** Lockout alerts in the helpdesk channel: posted when an account locks out, edited when someone unlocks it. */
 export const HELPDESK_QUEUE = 'helpdesk';
 export const LOCKED_OUT_JOB = 'locked-out';
@@ -78,12 +82,16 @@ export interface BulkRunData {
   jobId: string;
 }
 
+/** An import's dry run (the import's bulk job id, the rest is in Postgres), or the template's upload. */
+export type ImportJobData = { jobId: string } | TemplateRequest;
+
 export interface Queues {
   maintenance: Queue<MaintenanceData>;
   slackNotify: Queue<SlackNotification>;
   mail: Queue<MailJobData>;
   bulk: Queue<BulkRunData>;
   exports: Queue<ExportRequest>;
+  imports: Queue<ImportJobData>;
   helpdesk: Queue<HelpdeskAlertData>;
   approvals: Queue<ApprovalNoticeData>;
   home: Queue<Record<string, never>>;
@@ -111,6 +119,12 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
   });
   // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
   const exports = new Queue<ExportRequest>(EXPORT_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
+  // A dry run killed half-way reads its file again; the rows it staged stay as they were.
+  const imports = new Queue<ImportJobData>(IMPORT_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
+  });
   const helpdesk = new Queue<HelpdeskAlertData>(HELPDESK_QUEUE, {
     connection,
     prefix,
@@ -127,7 +141,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     prefix,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   });
-  const all = [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home];
+  const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
   for (const queue of all) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));
   }
@@ -137,6 +151,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, logg
     mail,
     bulk,
     exports,
+    imports,
     helpdesk,
     approvals,
     home,

@@ -26,11 +26,17 @@ import {
   HELPDESK_QUEUE,
   type HelpdeskAlertData,
   type BulkRunData,
+  IMPORT_QUEUE,
+  IMPORT_CHECK_JOB,
+  IMPORT_TEMPLATE_JOB,
+  type ImportJobData,
   APPROVALS_PASS_JOB,
   APPROVALS_QUEUE,
   type ApprovalNoticeData,
   HOME_QUEUE,
 } from './queues.ts';
+import { type ImportDeps, processImportCheck, processImportTemplate } from './imports.ts';
+import type { TemplateRequest } from '../src/actions/action.ts';
 import { processHomeRefresh } from './homeViews.ts';
 import type { HomeOverview } from '../src/actions/home/homeOverview.ts';
 import type { HomeView } from '@slack/types';
@@ -45,7 +51,7 @@ import type { Redis } from 'ioredis';
 /** How soon a killed bulk runner's job is noticed and run again (BullMQ's default is 30 s). */
 export const BULK_LOCK_MS = 5000;
 
-export interface WorkerDeps extends SweepDeps {
+export interface WorkerDeps extends SweepDeps, Pick<ImportDeps, 'importLimits' | 'importMessages'> {
   slack: WebClient;
   mailSettings: MailSettings;
   redis: Redis;
@@ -108,6 +114,17 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     stalledInterval: BULK_LOCK_MS,
   });
   const exports = new Worker<ExportRequest>(EXPORT_QUEUE, (job) => processExport(job, forJob(deps, EXPORT_QUEUE, job)), { connection, prefix, concurrency: 1 });
+  // A dry run renews its lock while it reads; one killed is noticed within BULK_LOCK_MS and reads the file again.
+  const imports = new Worker<ImportJobData>(
+    IMPORT_QUEUE,
+    async (job) => {
+      const jobDeps = forJob(deps, IMPORT_QUEUE, job);
+      if (job.name === IMPORT_CHECK_JOB) return processImportCheck(job as Job<{ jobId: string }>, jobDeps);
+      if (job.name === IMPORT_TEMPLATE_JOB) return processImportTemplate(job as Job<TemplateRequest>, jobDeps);
+      throw new Error(`unknown import job "${job.name}"`);
+    },
+    { connection, prefix, concurrency: 1, lockDuration: BULK_LOCK_MS, stalledInterval: BULK_LOCK_MS },
+  );
   const helpdesk = new Worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), {
     connection,
     prefix,
@@ -119,7 +136,7 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
     concurrency: 1,
   });
   const home = new Worker(HOME_QUEUE, () => processHomeRefresh(deps), { connection, prefix, concurrency: 1 });
-  const all = [maintenance, slackNotify, mail, bulk, exports, helpdesk, approvals, home];
+  const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
   for (const worker of all) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error }, 'worker error'));

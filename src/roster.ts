@@ -10,6 +10,7 @@ import { scheduleOutboxPass } from '../jobs/outboxPass.ts';
 import { outboxMailQueue } from '../jobs/sendMail.ts';
 import { bulkJobQueue } from '../jobs/bulkJobs.ts';
 import { exportQueue } from '../jobs/exports.ts';
+import { importQueue } from '../jobs/imports.ts';
 import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
 import { approvalNotices, scheduleApprovalsPass } from '../jobs/approvalNotices.ts';
 import { homeViews } from '../jobs/homeViews.ts';
@@ -29,6 +30,7 @@ import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
 import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
 import { approvalRequestMessage, requesterNotice } from './slack/blocks/approvalRequest.ts';
 import { homeView } from './slack/blocks/home.ts';
+import { importPreviewMessage } from './slack/blocks/importBlocks.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
 
 export interface Roster {
@@ -61,6 +63,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     mail: outboxMailQueue(queues, logger),
     bulkJobs: bulkJobQueue(queues, logger),
     exports: exportQueue(queues, logger),
+    imports: importQueue(queues, logger),
     alerts: helpdeskAlerts(queues, logger),
     approvals: approvalNotices(queues, logger),
     home: homeViews(queues, redis, config.REDIS_PREFIX, config.ROSTER_HOME_REFRESH_SECONDS * 1000, logger),
@@ -83,7 +86,12 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     );
     slack = createSlackAdapter(
       config,
-      { services, actors: slackActorsFromDatabase(orm.em), sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE } },
+      {
+        services,
+        actors: slackActorsFromDatabase(orm.em),
+        sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE },
+        importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileMb: config.ROSTER_IMPORT_MAX_FILE_MB },
+      },
       [
         ...healthRoutes({
           postgres: () =>
@@ -113,6 +121,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         prefix: config.REDIS_PREFIX,
         helpdeskChannel: config.ROSTER_HELPDESK_CHANNEL,
         alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
+        importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileBytes: config.ROSTER_IMPORT_MAX_FILE_MB * 1024 * 1024 },
+        importMessages: { preview: importPreviewMessage },
         approvalsChannel: config.ROSTER_APPROVALS_CHANNEL,
         approvalMessages: { request: approvalRequestMessage, toRequester: requesterNotice },
         homeView,

@@ -74,6 +74,19 @@ export interface ExportQueue {
   start(request: ExportRequest): Promise<void>;
 }
 
+/** Where `/users import template` sends the template file. */
+export interface TemplateRequest {
+  requestedBy: string;
+  channel: string;
+}
+
+/** Runs an import's dry run, and sends the import template, in jobs (jobs/ implements it). */
+export interface ImportQueue {
+  /** Reads the file of an import that startImport created, checks every row and posts the dry run. */
+  check(jobId: string): Promise<void>;
+  template(request: TemplateRequest): Promise<void>;
+}
+
 /** Tells people about approval requests (the approvals channel, the requester's DM); jobs/ implements it. */
 export interface ApprovalNotices {
   /** A new request: posted in the approvals channel, and its requester sent the link. */
@@ -121,6 +134,7 @@ export interface ActionServices {
   alerts?: LockoutAlerts;
   bulkJobs?: BulkJobQueue;
   exports?: ExportQueue;
+  imports?: ImportQueue;
   approvals?: ApprovalNotices;
   home?: HomeViews;
   queueJobs?: QueueJobHistory;

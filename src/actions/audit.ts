@@ -33,6 +33,33 @@ export class AuditTrail {
   }
 
   /**
+   * Events of one kind about many targets at once, written now in one statement, in the action's transaction (a chunk
+   * of an import applying a thousand rows): the same columns as `record`, what they share passed once.
+   */
+  async recordMany(shared: Omit<AuditEntry, 'target' | 'changes'>, each: readonly Required<Pick<AuditEntry, 'target' | 'changes'>>[]): Promise<void> {
+    if (each.length === 0) return;
+    const actor = actorColumns(this.#actor, this.#grant());
+    await this.#em.execute(
+      `insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome, target_type, target_id,
+         target_label, organisation_id, changes, reason, approval_id, job_id)
+       select ?, ?, ?, ?, ?::uuid, ?, 'done', e."targetType", e."targetId", e."targetLabel", e."organisationId", e.changes, ?, ?, ?
+       from jsonb_to_recordset(?::jsonb) as e("targetType" text, "targetId" text, "targetLabel" text, "organisationId" uuid, changes jsonb)`,
+      [
+        new Date(),
+        actor.actorType,
+        actor.actorId,
+        actor.actorRole,
+        actor.actorGrantOrganisationId,
+        shared.action,
+        shared.reason ?? null,
+        shared.approvalId ?? null,
+        shared.jobId ?? null,
+        JSON.stringify(each.map(targetColumns)),
+      ],
+    );
+  }
+
+  /**
    * A refused attempt whose side effects stand and commit with it (a wrong password counts towards the lockout), unlike
    * a thrown refusal, which rolls the run back and is written on its own.
    */
@@ -78,13 +105,20 @@ function actorColumns(actor: Actor, acting: Grant | undefined) {
 function entryColumns(entry: AuditEntry) {
   return {
     action: entry.action,
-    targetType: entry.target?.type ?? null,
-    targetId: entry.target?.id ?? null,
-    targetLabel: entry.target?.label?.slice(0, 500) ?? null,
-    organisationId: entry.target?.organisationId ?? null,
-    changes: entry.changes && Object.keys(entry.changes).length > 0 ? entry.changes : null,
+    ...targetColumns(entry),
     reason: entry.reason ?? null,
     approvalId: entry.approvalId ?? null,
     jobId: entry.jobId ?? null,
+  };
+}
+
+/** The columns that say what an event is about and what changed. */
+function targetColumns({ target, changes }: Pick<AuditEntry, 'target' | 'changes'>) {
+  return {
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    targetLabel: target?.label?.slice(0, 500) ?? null,
+    organisationId: target?.organisationId ?? null,
+    changes: changes && Object.keys(changes).length > 0 ? changes : null,
   };
 }

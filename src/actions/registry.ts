@@ -12,7 +12,12 @@ import { startBulkJob } from './accounts/bulk/startBulkJob.ts';
 import { exportAccounts, exportPage } from './accounts/exportAccounts.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
-import { classifyImport } from './accounts/classifyImport.ts';
+import { classifyImport } from './accounts/import/classifyImport.ts';
+import { startImport } from './accounts/import/startImport.ts';
+import { stageImportRows } from './accounts/import/stageImportRows.ts';
+import { finishImportCheck } from './accounts/import/finishImportCheck.ts';
+import { applyImport } from './accounts/import/applyImport.ts';
+import { applyImportChunk } from './accounts/import/applyImportChunk.ts';
 import { createAccount } from './accounts/createAccount.ts';
 import { createOrganisation } from './organisations/createOrganisation.ts';
 import { deactivateAccount } from './accounts/deactivateAccount.ts';
@@ -116,7 +121,12 @@ export const registry: readonly AnyAction[] = [
   lookupAccount,
   searchAccountsAction,
   listAccounts,
+  startImport,
   classifyImport,
+  stageImportRows,
+  finishImportCheck,
+  applyImport,
+  applyImportChunk,
   createAccount,
   editAccount,
   searchGroupsAction,

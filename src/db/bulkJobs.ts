@@ -26,12 +26,76 @@ export interface ClaimedItem {
   accountId: string;
 }
 
+/** A pending row of an import, as its dry run staged it. */
+interface ClaimedRow {
+  seq: number;
+  data: Record<string, unknown>;
+}
+
 /** Up to `limit` pending items of the job, locked for this transaction; items another worker holds are skipped. */
 export function claimPendingItems(em: EntityManager, jobId: string, limit: number): Promise<ClaimedItem[]> {
-  return em.execute<ClaimedItem[]>(
-    `select seq, account_id as "accountId" from bulk_job_item where job_id = ? and state = 'pending' order by seq limit ? for update skip locked`,
-    [jobId, limit],
+  return claimPending<ClaimedItem>(em, jobId, limit, 'account_id as "accountId"');
+}
+
+/** The same for an import's rows, with what its dry run staged for each. */
+export function claimPendingRows(em: EntityManager, jobId: string, limit: number): Promise<ClaimedRow[]> {
+  return claimPending<ClaimedRow>(em, jobId, limit, 'data');
+}
+
+function claimPending<T>(em: EntityManager, jobId: string, limit: number, columns: string): Promise<T[]> {
+  return em.execute<T[]>(`select seq, ${columns} from bulk_job_item where job_id = ? and state = 'pending' order by seq limit ? for update skip locked`, [
+    jobId,
+    limit,
+  ]);
+}
+
+export interface StagedItem {
+  seq: number;
+  state: 'pending' | 'refused' | 'unchanged';
+  accountId: string | null;
+  data: Record<string, unknown>;
+  detail: string | null;
+}
+
+/** Adds items to a job in one statement; an item already there (a dry run read again after a crash) is kept as it was. */
+export async function stageJobItems(em: EntityManager, jobId: string, items: readonly StagedItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await em.execute(
+    `insert into bulk_job_item (job_id, seq, account_id, state, data, detail)
+     select ?, i.seq, i."accountId", i.state, i.data, i.detail
+     from jsonb_to_recordset(?::jsonb) as i(seq int, "accountId" uuid, state text, data jsonb, detail text)
+     on conflict (job_id, seq) do nothing`,
+    [jobId, JSON.stringify(items)],
   );
+}
+
+/** Updates items' outcomes in one statement (an import row's data is replaced when it says why the row failed). */
+export async function recordItemOutcomes(
+  em: EntityManager,
+  jobId: string,
+  outcomes: readonly { seq: number; state: string; accountId?: string | null; detail: string | null; data?: Record<string, unknown> }[],
+): Promise<void> {
+  if (outcomes.length === 0) return;
+  await em.execute(
+    `update bulk_job_item i set state = o.state, detail = o.detail, account_id = coalesce(o."accountId", i.account_id), data = coalesce(o.data, i.data)
+     from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text, "accountId" uuid, data jsonb) where i.job_id = ? and i.seq = o.seq`,
+    [JSON.stringify(outcomes), jobId],
+  );
+}
+
+/** How many of an import's pending rows its dry run found would create an account, and how many would update one. */
+export async function pendingVerdicts(em: EntityManager, jobId: string): Promise<{ create: number; update: number }> {
+  const [row] = await em.execute<{ create: string; update: string }[]>(
+    `select count(*) filter (where data->>'verdict' = 'create') as create, count(*) filter (where data->>'verdict' = 'update') as update
+     from bulk_job_item where job_id = ? and state = 'pending'`,
+    [jobId],
+  );
+  return { create: Number(row?.create ?? 0), update: Number(row?.update ?? 0) };
+}
+
+/** Forgets a job's items: an import discarded before it was applied leaves nothing of its file behind. */
+export async function discardJobItems(em: EntityManager, jobId: string): Promise<void> {
+  await em.execute(`delete from bulk_job_item where job_id = ?`, [jobId]);
 }
 
 export interface BulkAccountRow {
@@ -65,6 +129,7 @@ export function lockAccountsForBulk(em: EntityManager, accountIds: readonly stri
 
 export interface JobCounts {
   pending: number;
+  created: number;
   done: number;
   refused: number;
   unchanged: number;
@@ -74,25 +139,29 @@ export async function jobCounts(em: EntityManager, jobId: string): Promise<JobCo
   const rows = await em.execute<{ state: keyof JobCounts; n: string }[]>(`select state, count(*) as n from bulk_job_item where job_id = ? group by state`, [
     jobId,
   ]);
-  const counts: JobCounts = { pending: 0, done: 0, refused: 0, unchanged: 0 };
+  const counts: JobCounts = { pending: 0, created: 0, done: 0, refused: 0, unchanged: 0 };
   for (const row of rows) counts[row.state] = Number(row.n);
   return counts;
 }
 
 export interface RefusedItem {
   seq: number;
-  accountId: string;
-  /** Null once the account is purged. */
+  /** Null for an import row that names no account. */
+  accountId: string | null;
+  /** Null when the item has no account: purged since, or an import row that names none. */
   email: string | null;
   firstName: string | null;
   lastName: string | null;
   detail: string;
+  /** An import row's problems, each with its column as the file names it; null for an account. */
+  rowErrors: { column: string; reason: string }[] | null;
 }
 
-/** A job's refused accounts after `afterSeq`, in the order they were listed, with why each was left as it was. */
+/** A job's refused items after `afterSeq`, in the order they were listed (an import's, by row), with why each was left as it was. */
 export function jobRefusals(em: EntityManager, jobId: string, afterSeq: number, limit: number): Promise<RefusedItem[]> {
   return em.execute(
-    `select i.seq, i.account_id as "accountId", a.email, a.first_name as "firstName", a.last_name as "lastName", i.detail
+    `select i.seq, i.account_id as "accountId", a.email, a.first_name as "firstName", a.last_name as "lastName", i.detail,
+       i.data->'errors' as "rowErrors"
      from bulk_job_item i left join account a on a.id = i.account_id
      where i.job_id = ? and i.state = 'refused' and i.seq > ? order by i.seq limit ?`,
     [jobId, afterSeq, limit],

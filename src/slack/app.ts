@@ -8,6 +8,7 @@ import { withLogFields } from '../logger.ts';
 import { slackLogger } from '../slackWebClient.ts';
 import { registerActions } from './actions/index.ts';
 import { registerCommands } from './commands/index.ts';
+import { registerEvents } from './events/index.ts';
 import { registerOptions } from './options/index.ts';
 import { registerViews } from './views/index.ts';
 import { registerHome } from './home.ts';
@@ -58,6 +59,7 @@ export function createSlackAdapter(config: Config, deps: ListenerDeps, routes: C
   registerActions(app, deps);
   registerOptions(app, deps);
   registerViews(app, deps);
+  registerEvents(app, deps);
   registerHome(app, deps);
 
   return {

@@ -9,6 +9,8 @@ export interface ListenerDeps {
   actors: SlackActors;
   /** When the nightly inactivity sweep runs (ROSTER_SWEEP_CRON in ROSTER_TIMEZONE), for cards of accounts it will suspend. */
   sweep: { cron: string; timezone: string };
+  /** ROSTER_IMPORT_MAX_ROWS and ROSTER_IMPORT_MAX_FILE_MB, which the import modal names. */
+  importLimits: { maxRows: number; maxFileMb: number };
 }
 
 /** The caller of this request, resolved once by the app's middleware before any listener runs. */

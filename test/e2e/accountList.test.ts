@@ -220,7 +220,7 @@ describe('organisation scope', () => {
 describe('/users', () => {
   it('answers help with the usage, and the subcommands still to come honestly', async () => {
     expect(blocksText(await users('help'))).toContain('`sort:<field>` or `sort:-<field>`');
-    expect(blocksText(await users('import'))).toContain('not in this version of Roster yet');
+    expect(blocksText(await users('audit'))).toContain('not in this version of Roster yet');
   });
 });
 

@@ -5,7 +5,7 @@ import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
 import { readImportFile } from '../../jobs/importFile.ts';
 import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
-import { classifyImport } from '../../src/actions/accounts/classifyImport.ts';
+import { classifyImport } from '../../src/actions/accounts/import/classifyImport.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { blockActionsPayload } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAccountExport, type ExportedAccount } from '../../jobs/accountExport.ts';
 import { readImportFile } from '../../jobs/importFile.ts';
 import { runAction } from '../../src/actions/action.ts';
-import { classifyImport } from '../../src/actions/accounts/classifyImport.ts';
+import { classifyImport } from '../../src/actions/accounts/import/classifyImport.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 

@@ -154,9 +154,9 @@ describe('request verification', () => {
 });
 
 describe('/users', () => {
-  it('says plainly that importing is not in this version, instead of timing out', async () => {
+  it('says plainly that the audit is not in this version, instead of timing out', async () => {
     const responseUrl = t.slack.responseUrl();
-    const response = await t.send.command({ command: '/users', text: 'import', userId: VIEWER, responseUrl });
+    const response = await t.send.command({ command: '/users', text: 'audit', userId: VIEWER, responseUrl });
     expect(response.status).toBe(200);
     const reply = await t.slack.waitFor('response_url', (c) => c.args._responseUrl === responseUrl);
     expect(reply.args.response_type).toBe('ephemeral');

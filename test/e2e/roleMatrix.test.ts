@@ -128,6 +128,12 @@ describe('against another organisation', () => {
       until: '2099-01-01',
       tokenId: tokenB.id,
       candidates: [{ row: 2, email: beta.email, firstName: 'Crossorg', lastName: 'Beta' }],
+      fileId: 'F0CROSSFILE',
+      fileName: 'crossorg.csv',
+      rows: [],
+      unknownColumns: [],
+      ignoredColumns: [],
+      columnNames: {},
     };
   });
 

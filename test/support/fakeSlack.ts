@@ -638,12 +638,15 @@ interface TextRules {
 class Validator {
   readonly errors: string[] = [];
   private readonly blockIds = new Map<string, string>();
+  /** Where the blocks are shown: Slack takes a file input only in a modal's input block. */
+  private surface: 'message' | 'modal' | 'home' = 'message';
 
   private fail(path: string, problem: string): void {
     this.errors.push(`${path}: ${problem}`);
   }
 
   view(surface: 'modal' | 'home', view: Json): void {
+    this.surface = surface;
     if (view.type !== surface) this.fail('type', `must be "${surface}"`);
     if (surface === 'modal') {
       this.text('title', view.title, { max: 24, plainOnly: true, required: true });
@@ -691,7 +694,7 @@ class Validator {
             block.fields.forEach((f: unknown, i) => this.text(`${path}.fields[${i}]`, f, { max: 2000, required: true }));
           }
         }
-        if (block.accessory !== undefined) this.element(`${path}.accessory`, block.accessory, actionIds);
+        if (block.accessory !== undefined) this.element(`${path}.accessory`, block.accessory, actionIds, 'outside-input');
         break;
       case 'header':
         this.text(`${path}.text`, block.text, { max: 150, plainOnly: true, required: true });
@@ -708,7 +711,7 @@ class Validator {
       case 'actions':
         if (!this.nonEmptyArray(`${path}.elements`, block.elements)) break;
         this.count(`${path}.elements`, block.elements, 25);
-        block.elements.forEach((e: unknown, i: number) => this.element(`${path}.elements[${i}]`, e, actionIds));
+        block.elements.forEach((e: unknown, i: number) => this.element(`${path}.elements[${i}]`, e, actionIds, 'outside-input'));
         break;
       case 'input':
         this.text(`${path}.label`, block.label, { max: 2000, plainOnly: true, required: true });
@@ -733,7 +736,7 @@ class Validator {
     else this.maxLength(`${path}.alt_text`, image.alt_text, 2000);
   }
 
-  private element(path: string, el: unknown, actionIds: Map<string, string>): void {
+  private element(path: string, el: unknown, actionIds: Map<string, string>, where: 'input' | 'outside-input' = 'input'): void {
     if (!isObject(el)) return this.fail(path, 'must be an object');
     if (el.type === 'image') return this.image(path, el);
     if (el.action_id !== undefined && this.maxLength(`${path}.action_id`, el.action_id, 255)) {
@@ -765,6 +768,13 @@ class Validator {
       case 'static_select':
       case 'multi_static_select':
         this.staticSelect(path, el);
+        break;
+      case 'file_input':
+        if (where !== 'input' || this.surface !== 'modal') this.fail(`${path}.type`, 'a file_input works only in an input block of a modal');
+        if (el.max_files !== undefined && !(Number.isInteger(el.max_files) && el.max_files >= 1 && el.max_files <= 10))
+          this.fail(`${path}.max_files`, 'must be a whole number from 1 to 10');
+        if (el.filetypes !== undefined && !(Array.isArray(el.filetypes) && el.filetypes.every((type: unknown) => typeof type === 'string' && type !== '')))
+          this.fail(`${path}.filetypes`, 'must be an array of file extensions');
         break;
       case 'plain_text_input':
         this.maxLength(`${path}.initial_value`, el.initial_value, 3000);

@@ -44,7 +44,7 @@ export interface TestRoster {
    * Types `/user <text>` as `userId` with a trigger_id and returns the modal Roster asked Slack to open, checking that the
    * command was acknowledged and that Slack would accept the modal.
    */
-  openModal(text: string, userId: string, options?: { channelId?: string }): Promise<any>;
+  openModal(text: string, userId: string, options?: { channelId?: string; command?: string }): Promise<any>;
   /** Sends an interaction (a button or menu choice, with its trigger_id) that opens a modal; returns the modal, checked likewise. */
   openModalFrom(payload: Record<string, any>): Promise<any>;
   /**

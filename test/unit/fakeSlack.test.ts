@@ -98,6 +98,22 @@ describe('blockKitErrors', () => {
     expect(blockKitErrors(surface, payload)).toEqual([error]);
   });
 
+  it('takes a file input in a modal input block only, as Slack does', () => {
+    const fileInput = { type: 'file_input', action_id: 'value', filetypes: ['csv', 'xlsx'], max_files: 1 };
+    const modal = (element: Record<string, unknown>) => ({
+      type: 'modal',
+      title: plain('Import'),
+      submit: plain('Check'),
+      blocks: [{ type: 'input', block_id: 'file', label: plain('Spreadsheet'), element }],
+    });
+    expect(blockKitErrors('modal', modal(fileInput))).toEqual([]);
+    expect(blockKitErrors('modal', modal({ ...fileInput, max_files: 11 }))).toEqual(['blocks[0].element.max_files: must be a whole number from 1 to 10']);
+    expect(blockKitErrors('modal', modal({ ...fileInput, filetypes: 'csv' }))).toEqual(['blocks[0].element.filetypes: must be an array of file extensions']);
+    expect(blockKitErrors('message', { blocks: [{ type: 'actions', elements: [fileInput] }] })).toEqual([
+      'blocks[0].elements[0].type: a file_input works only in an input block of a modal',
+    ]);
+  });
+
   it('allows 100 blocks in a modal but not 101', () => {
     const view = (n: number) => ({ type: 'modal', title: plain('Users'), blocks: Array.from({ length: n }, (_, i) => section(`${i}`)) });
     expect(blockKitErrors('modal', view(100))).toEqual([]);

@@ -18,7 +18,7 @@ export interface OrganisationChoice {
   name: string;
 }
 
-interface OrganisationChoices {
+export interface OrganisationChoices {
   organisations: OrganisationChoice[];
   /** The caller may use more organisations than the form lists. */
   more: boolean;
@@ -99,7 +99,7 @@ export const editAccountForm = defineAction({
 });
 
 /** The organisations in which the grants may create and edit accounts (admin or above), by name, at most a select's worth. */
-async function organisationChoices(em: EntityManager, scope: string[] | null): Promise<OrganisationChoices> {
+export async function organisationChoices(em: EntityManager, scope: string[] | null): Promise<OrganisationChoices> {
   const where = scope === null ? {} : { id: { $in: scope } };
   const rows = await em.find(Organisation, where, { fields: ['slug', 'name'], orderBy: { name: 'asc', slug: 'asc' }, limit: MAX_ORGANISATION_CHOICES + 1 });
   return { organisations: rows.slice(0, MAX_ORGANISATION_CHOICES).map((o) => ({ slug: o.slug, name: o.name })), more: rows.length > MAX_ORGANISATION_CHOICES };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export const BULK_JOB_STATES = ['running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
+/** `checking` and `previewed` are an import's dry run and its wait for Apply; bulk changes start `running`. */
+export const BULK_JOB_STATES = ['checking', 'previewed', 'running', 'cancelling', 'cancelled', 'done', 'failed'] as const;
 
 /** What a bulk job was given besides its accounts. */
 export interface BulkJobParams {
@@ -10,11 +11,14 @@ export interface BulkJobParams {
   value?: string;
   /** That value as messages show it: `manager`, `“Field Crew North”`. */
   shown?: string;
+  /** An import's own values, read with `importParamsSchema`. */
+  [imported: string]: unknown;
 }
 
 /**
- * One change applied to many accounts (`/users bulk`). Its accounts are listed in bulk_job_item when it is confirmed,
- * so the selection does not move while the job runs, and each item records its own outcome: a worker killed
+ * One change applied to many accounts (`/users bulk`), or an import of a file's rows (`/users import`). A bulk
+ * change's accounts are listed in bulk_job_item when it is confirmed, an import's rows when its dry run reads the file,
+ * so what the job works on does not move while it runs, and each item records its own outcome: a worker killed
  * half-way leaves the items it did not finish pending, and whoever takes the job next finishes exactly those.
  */
 export const BulkJob = defineEntity({
@@ -24,9 +28,9 @@ export const BulkJob = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => randomUUID()),
-    /** The change applied to each account, by its name in `/users bulk`: `deactivate`, `role`, `add-to-group` ... */
+    /** The change applied to each account, by its name in `/users bulk`: `deactivate`, `role`, `add-to-group` ...; or `import`. */
     action: p.string().length(64),
-    /** The change's own values besides the accounts: a reason, a role or a group. */
+    /** The change's own values besides the accounts: a reason, a role or a group; an import's organisation, file and columns. */
     params: p.json<BulkJobParams>(),
     /** The selection as the person described it, shown in progress messages and `/users jobs`. */
     description: p.string().length(500),

@@ -12,11 +12,13 @@ import { registerAccountListActions } from './accountList.ts';
 import { registerBulkActions } from './bulk.ts';
 import { registerHelpdeskAlertActions } from './helpdeskAlert.ts';
 import { registerApprovalActions } from './approvals.ts';
+import { registerImportActions } from './importActions.ts';
 
 export function registerActions(app: App, deps: ListenerDeps): void {
   registerAccountListActions(app, deps);
   registerBulkActions(app, deps);
   registerHelpdeskAlertActions(app, deps);
+  registerImportActions(app, deps);
   registerApprovalActions(app, deps);
 
   // "Open" next to one of several name matches: replace the list with that account's card.

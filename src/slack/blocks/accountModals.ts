@@ -105,7 +105,13 @@ export function sentenceModal(title: string, sentences: readonly string[]): Moda
   };
 }
 
-function organisationInput(blockId: string, organisations: readonly OrganisationChoice[], initialSlug: string, more: boolean, hint?: string): InputBlock {
+export function organisationInput(
+  blockId: string,
+  organisations: readonly OrganisationChoice[],
+  initialSlug: string,
+  more: boolean,
+  hint?: string,
+): InputBlock {
   const options = organisations.map((o) => option(`${o.name} (${o.slug})`, o.slug));
   const initial = options.find((o) => o.value === initialSlug);
   const element: StaticSelect = { type: 'static_select', action_id: FIELD_ACTION_ID, options, ...(initial ? { initial_option: initial } : {}) };
@@ -127,7 +133,7 @@ function textInput(blockId: string, label: string, opts: { maxLength: number; in
   );
 }
 
-function input(blockId: string, label: string, element: InputBlock['element'], opts: { optional?: boolean; hint?: string } = {}): InputBlock {
+export function input(blockId: string, label: string, element: InputBlock['element'], opts: { optional?: boolean; hint?: string } = {}): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -138,10 +144,10 @@ function input(blockId: string, label: string, element: InputBlock['element'], o
   };
 }
 
-function option(text: string, value: string): PlainTextOption {
+export function option(text: string, value: string): PlainTextOption {
   return { text: { type: 'plain_text', text: fitOptionText(text), emoji: false }, value };
 }
 
-function plain(text: string) {
+export function plain(text: string) {
   return { type: 'plain_text' as const, text };
 }

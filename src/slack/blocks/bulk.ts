@@ -2,6 +2,7 @@ import type { ExternalSelect, KnownBlock, ModalView, StaticSelect } from '@slack
 import type { BulkJobLine } from '../../actions/accounts/bulk/listBulkJobs.ts';
 import type { BulkPreview } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
+import { finishedItems } from '../../present/bulkProgress.ts';
 import { escapeMrkdwn, truncate } from './text.ts';
 
 export const BULK_CONFIRM_ACTION_ID = 'bulk.confirm';
@@ -98,23 +99,26 @@ export function bulkValueModal(request: { change: string; takes: 'role' | 'group
   };
 }
 
-/** `/users jobs`: running and recent bulk jobs, a Cancel button on each that is still running. */
+/** Jobs that a Cancel stops (running) or discards (an import before Apply). */
+const CANCELLABLE = new Set(['checking', 'previewed', 'running']);
+
+/** `/users jobs`: running and recent bulk jobs and imports, a Cancel button on each that is not over yet. */
 export function bulkJobsReply(jobs: readonly BulkJobLine[]): { text: string; blocks: KnownBlock[] } {
   if (jobs.length === 0)
     return {
       text: 'No bulk jobs yet.',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No bulk jobs yet. Start one with `/users bulk <change> [filters]`.' } }],
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No bulk jobs yet. Start one with `/users bulk <change> [filters]` or `/users import`.' } }],
     };
   return {
     text: `${jobs.length} bulk jobs`,
     blocks: jobs.map((job, i): KnownBlock => {
-      const finished = job.counts.done + job.counts.refused + job.counts.unchanged;
+      const finished = finishedItems(job.counts);
       const text = `*${escapeMrkdwn(job.change)}* ${escapeMrkdwn(job.description)} · ${job.state} · ${n(finished)} of ${n(job.total)} done (${n(job.counts.refused)} refused) · by <@${job.requestedBy}>`;
       return {
         type: 'section',
         block_id: `bulk-job-${i}`,
         text: { type: 'mrkdwn', text: truncate(text, 3000) },
-        ...(job.state === 'running'
+        ...(CANCELLABLE.has(job.state)
           ? { accessory: { type: 'button', action_id: `${BULK_CANCEL_ACTION_ID}.${i}`, text: { type: 'plain_text', text: 'Cancel' }, value: job.jobId } }
           : {}),
       };

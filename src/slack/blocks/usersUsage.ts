@@ -22,8 +22,9 @@ export function usersUsageLines(): string[] {
     `\`sort:<field>\` or \`sort:-<field>\` (descending): ${SORT_FIELDS.map((f) => `\`${f}\``).join(', ')}; default \`sort:last-name\``,
     'Other words match the start of a first name, last name, full name, username or email.',
     'Example: `/users list status:locked-out,suspended org:acme sort:-last-sign-in`',
+    '`/users import` (admin): a form to share a CSV or XLSX file of accounts, checked in a dry run before Apply; `/users import template`: an example file',
     `\`/users bulk <change> [filters] [--reason <text>]\` (admin): a preview, then Confirm, of one change to every account the filters select; changes: ${bulkChangeUsage()}`,
-    '`/users export [filters] [format:csv|xlsx]` (admin): the accounts as a file; `/users jobs`: your running and recent bulk jobs',
+    '`/users export [filters] [format:csv|xlsx]` (admin): the accounts as a file; `/users jobs`: your running and recent bulk jobs and imports',
     '`/users approvals`: the deletion requests that wait for a decision, with Approve / Reject',
     '`/users help`: this help',
   ];

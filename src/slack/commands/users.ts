@@ -19,13 +19,17 @@ import { type ListenerDeps, requestCaller } from '../context.ts';
 import type { Message } from '../delivery.ts';
 import { type Answer, answerTo, answering } from '../replies.ts';
 import { plainCommandText } from './parseUserCommand.ts';
+import { requestImportTemplate } from '../../actions/accounts/import/importForms.ts';
+import { openImportModal } from '../views/importAccounts.ts';
 
-const NOT_YET = new Set(['import', 'audit']);
+const NOT_YET = new Set(['audit']);
 const HELP = new Set(['help', '-h', '--help', '?']);
 
 /**
  * `/users` alone or `/users list [filters]` lists accounts; any other words are taken as a filter too
- * (`/users status:locked-out`). The subcommands still to come answer honestly that they are not here yet.
+ * (`/users status:locked-out`). `import`, `export`, `bulk` and `jobs` work on many accounts, `approvals` lists the
+ * requests that wait for a decision; the subcommands still to
+ * come answer honestly that they are not here yet.
  */
 export function registerUsersCommand(app: App, deps: ListenerDeps): void {
   app.command('/users', async ({ ack, command, client, context }) => {
@@ -67,6 +71,22 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
           },
           'privately',
         );
+        return;
+      }
+      if (sub === 'import') {
+        const { actor } = requestCaller(deps, context);
+        if (rest.length === 1 && rest[0]!.toLowerCase() === 'template') {
+          const sent = await runAction(services, requestImportTemplate, actor, { channel: command.channel_id });
+          await answer.privately({ text: sent.message, blocks: sentenceBlocks(sent.message, ':page_facing_up:') });
+          return;
+        }
+        if (rest.length > 0) {
+          const problem = '`/users import` opens a form to share the file; `/users import template` gives an example file.';
+          await answer.privately({ text: problem, blocks: usersUsageBlocks(problem) });
+          return;
+        }
+        const request = { services, client, actor, triggerId: command.trigger_id, place: { channel: command.channel_id } };
+        await openImportModal(request, deps.importLimits);
         return;
       }
       if (sub === 'jobs') {

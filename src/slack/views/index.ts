@@ -4,16 +4,18 @@ import { requestActor, type ListenerDeps } from '../context.ts';
 import { GROUP_PICK_ACTION_ID, groupOptions } from '../options/groupPick.ts';
 import { registerCreateAccountView } from './createAccount.ts';
 import { registerEditAccountView } from './editAccount.ts';
+import { registerImportView } from './importAccounts.ts';
 import { registerMoreActionsView } from './moreActions.ts';
 import { registerBulkValueView } from './bulkValue.ts';
 import { registerGroupPeopleViews } from './groupPeople.ts';
 import { BULK_GROUP_PICK_ACTION_ID } from '../blocks/bulk.ts';
 
-/** The modals: the account forms (the card's Edit button and "More actions…" menu open them), the bulk change's role or group, a group card's person, and their group pickers. */
+/** The modals: the account forms (the card's Edit button and "More actions…" menu open them), the import form, the bulk change's role or group, a group card's person, and their group pickers. */
 export function registerViews(app: App, deps: ListenerDeps): void {
   registerCreateAccountView(app, deps);
   registerEditAccountView(app, deps);
   registerMoreActionsView(app, deps);
+  registerImportView(app, deps);
   registerBulkValueView(app, deps);
   registerGroupPeopleViews(app, deps);
   for (const pickerId of [GROUP_PICK_ACTION_ID, BULK_GROUP_PICK_ACTION_ID]) {

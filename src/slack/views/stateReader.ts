@@ -7,5 +7,6 @@ export function stateReader(view: ViewOutput) {
     text: (blockId: string): string => element(blockId)?.value ?? '',
     selected: (blockId: string): string | undefined => element(blockId)?.selected_option?.value ?? undefined,
     selectedMany: (blockId: string): string[] => (element(blockId)?.selected_options ?? []).map((o) => o.value),
+    files: (blockId: string): { id: string; name: string }[] => (element(blockId)?.files ?? []).map((f) => ({ id: f.id, name: f.name })),
   };
 }

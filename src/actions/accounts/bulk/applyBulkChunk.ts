@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { accountPlaces, claimPendingItems, lockAccountsForBulk } from '../../../db/bulkJobs.ts';
+import { accountPlaces, claimPendingItems, lockAccountsForBulk, recordItemOutcomes } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { defineAction } from '../../action.ts';
 import type { FieldChanges } from '../../audit.ts';
 import { accountLabel } from '../../auditTargets.ts';
+import { queueMailToMany } from '../mail.ts';
 import { decideBulkChange, targetGroupIds } from './bulkChanges.ts';
 import { bulkTarget } from './bulkRequest.ts';
 
@@ -126,22 +127,15 @@ export const applyBulkChunk = defineAction({
         jobId,
       ]);
     }
-    await ctx.em.execute(
-      `update bulk_job_item i set state = o.state, detail = o.detail
-       from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text) where i.job_id = ? and i.seq = o.seq`,
-      [JSON.stringify(outcomes), jobId],
-    );
+    await recordItemOutcomes(ctx.em, jobId, outcomes);
     // Mail goes through the outbox in this same transaction, as the single actions send it: the workers send each
     // row with a link of its own, and the outbox pass sends any whose job was lost.
-    if (target.kind === 'status' && target.change.mail && changed.length) {
-      const mails = await ctx.em.execute<{ id: string }[]>(
-        `insert into outbox_mail (id, "to", template, account_id, created_at, attempts)
-         select gen_random_uuid(), a.email, ?, a.id, ?, 0 from account a where a.id = any(?::uuid[]) returning id`,
-        [target.change.mail, now, `{${changed.map((row) => row.id).join(',')}}`],
+    if (target.kind === 'status' && target.change.mail)
+      await queueMailToMany(
+        ctx,
+        changed.map((row) => row.id),
+        target.change.mail,
       );
-      const queue = ctx.services.mail;
-      if (queue) ctx.afterCommit(() => queue.sendAll(mails.map((mail) => mail.id)));
-    }
     const count = (state: Outcome['state']) => outcomes.filter((o) => o.state === state).length;
     return { claimed: items.length, done: count('done'), refused: count('refused'), unchanged: count('unchanged'), finished: false };
   },

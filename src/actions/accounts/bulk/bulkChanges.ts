@@ -110,6 +110,12 @@ export type BulkDecision =
   /** What the audit event says changed, and the values the change's statement takes for the account. */
   | { changes: FieldChanges; values: Record<string, unknown> };
 
+/** A status change's decision: the status and failed sign-ins the status machine moves the account to. */
+export type StatusDecision =
+  | { refused: string }
+  | { unchanged: true }
+  | { changes: FieldChanges; values: { before: AccountStatus; status: AccountStatus | 'PURGED'; failed: number } };
+
 /**
  * What a bulk change does to one account, as the single action would decide: outside the grant's organisations,
  * refused by the change's own rule or by the status machine (with its sentence), nothing to change, or the new values.
@@ -126,7 +132,8 @@ export function decideBulkChange(target: BulkTarget, row: BulkRow, scope: string
   }
 }
 
-function decideStatusChange(change: StatusChange, row: BulkRow): BulkDecision {
+/** What a change of status does to one account, by the change's own rule and the status machine (an import's status column too). */
+export function decideStatusChange(change: StatusChange, row: BulkRow): StatusDecision {
   const own = change.refuse?.(row);
   if (own) return { refused: own };
   let result: { to: AccountStatus | 'PURGED'; failedSignIns: number };

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { jobRefusals, type RefusedItem } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
 
-/** Refused accounts read per query while an error report streams. */
+/** Refused items read per query while an error report streams. */
 export const REFUSALS_PAGE_SIZE = 5000;
 
-/** A page of a finished bulk job's refused accounts, for its error report: who each was, and why it was left as it was. */
+/**
+ * A page of a bulk job's refused items, for its error report: each account (who it was) or import row (its problems),
+ * and why it was left as it was.
+ */
 export const bulkJobRefusals = defineAction({
   name: 'bulk-refusals',
   describedAs: 'reporting on bulk jobs',

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { jobCounts, jobRefusals, type JobCounts } from '../../../db/bulkJobs.ts';
+import { discardJobItems, jobCounts, jobRefusals, type JobCounts, type RefusedItem } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { defineAction } from '../../action.ts';
 import { accountLabel } from '../../auditTargets.ts';
+import { IMPORT_ACTION } from '../import/importJob.ts';
 import { bulkChangeTitle } from './bulkChanges.ts';
 
 /** Refusals a summary names; the rest are counted. */
@@ -44,21 +45,24 @@ export const finishBulkJob = defineAction({
       [jobId, jobId],
     );
     if (Number(inFlight?.pending) > Number(inFlight?.free)) return null;
-    const [closed] = await ctx.em.execute<{ state: BulkSummary['state'] }[]>(
-      `update bulk_job set finished_at = ?, state = case when ? then 'failed' when cancel_requested_at is not null then 'cancelled' else 'done' end
-       where id = ? and finished_at is null
-         and (? or cancel_requested_at is not null or not exists (select 1 from bulk_job_item where job_id = ? and state = 'pending'))
-       returning state`,
-      [new Date(), failure !== undefined, jobId, failure !== undefined, jobId],
+    const [closed] = await ctx.em.execute<{ state: BulkSummary['state']; before: string }[]>(
+      `with before as (select state from bulk_job where id = ? for update)
+       update bulk_job b set finished_at = ?, state = case when ? then 'failed' when cancel_requested_at is not null then 'cancelled' else 'done' end
+       from before where b.id = ? and b.finished_at is null
+         and (? or b.cancel_requested_at is not null or not exists (select 1 from bulk_job_item where job_id = ? and state = 'pending'))
+       returning b.state, before.state as before`,
+      [jobId, new Date(), failure !== undefined, jobId, failure !== undefined, jobId],
     );
     if (!closed) return null;
+    // An import that stops before it was applied (a file it cannot read) keeps nothing of the file.
+    if (closed.before === 'checking' || closed.before === 'previewed') await discardJobItems(ctx.em, jobId);
     const job = await ctx.em.findOneOrFail(BulkJob, { id: jobId });
     const counts = await jobCounts(ctx.em, jobId);
     ctx.audit.record({
       action: 'bulk-finish',
       target: { type: 'job', id: jobId, label: `${bulkChangeTitle(job.action, job.params.shown)} ${job.description}`.slice(0, 500), organisationId: null },
       changes: {
-        state: { before: 'running', after: closed.state },
+        state: { before: closed.before, after: closed.state },
         ...Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, { before: null, after: n }])),
       },
       reason: failure,
@@ -72,10 +76,7 @@ export const finishBulkJob = defineAction({
       state: closed.state,
       total: job.total,
       counts,
-      refusals: (await jobRefusals(ctx.em, jobId, 0, REFUSALS_SHOWN)).map((item) => ({
-        label: item.email ? accountLabel({ firstName: item.firstName ?? '', lastName: item.lastName ?? '', email: item.email }) : item.accountId,
-        detail: item.detail,
-      })),
+      refusals: (await jobRefusals(ctx.em, jobId, 0, REFUSALS_SHOWN)).map((item) => ({ label: refusedLabel(job.action, item), detail: item.detail })),
       channel: job.channel ?? null,
       messageTs: job.messageTs ?? null,
       requestedBy: job.requestedBy,
@@ -83,3 +84,9 @@ export const finishBulkJob = defineAction({
     };
   },
 });
+
+/** Who a refusal is about: an import's row by its number, an account by its name and email (a purged one by its ID). */
+function refusedLabel(action: string, item: RefusedItem): string {
+  if (action === IMPORT_ACTION) return `Row ${item.seq}`;
+  return item.email ? accountLabel({ firstName: item.firstName ?? '', lastName: item.lastName ?? '', email: item.email }) : (item.accountId ?? '');
+}

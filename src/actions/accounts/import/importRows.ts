@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ACCOUNT_ROLES, defaultUsername, type AccountRole } from '../../domain/accounts.ts';
-import type { ColumnPlan, ImportField } from '../../domain/importLayouts.ts';
-import { recoverFormula } from '../../domain/spreadsheetCells.ts';
-import { ACCOUNT_STATUSES, type AccountStatus } from '../../domain/statuses.ts';
-import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../inputs.ts';
+import { ACCOUNT_ROLES, defaultUsername, type AccountRole } from '../../../domain/accounts.ts';
+import type { ColumnPlan, ImportField } from '../../../domain/importLayouts.ts';
+import { recoverFormula } from '../../../domain/spreadsheetCells.ts';
+import { ACCOUNT_STATUSES, type AccountStatus } from '../../../domain/statuses.ts';
+import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../../inputs.ts';
 
 /** Statuses a file may name: every one but DELETED, which only a deletion's approval reaches. */
 export const IMPORTABLE_STATUSES = ACCOUNT_STATUSES.filter((status) => status !== 'DELETED');
@@ -79,7 +79,7 @@ const fieldSchemas = {
  * against formulas are read back as the text they stood for.
  */
 export class ImportRowReader {
-  private readonly seen = new EmailRows();
+  private readonly seen = new RowsByKey();
   private readonly plan: ColumnPlan;
   private readonly headers: readonly string[];
 
@@ -148,24 +148,25 @@ export class ImportRowReader {
 }
 
 /**
- * The row of each email seen so far, kept as a 64-bit fingerprint and a row number in typed arrays (12 bytes an
- * email): a Map of the emails themselves took 126 MB for a million-row file. Two emails share a fingerprint with odds
- * of about 1 in 30 million for a million-row file, and that would show as a false "repeats the email" error.
+ * The row of each key (an email, a username) seen so far, kept as a 64-bit fingerprint and a row number in typed
+ * arrays (12 bytes a key): a Map of the emails themselves took 126 MB for a million-row file. Two keys share a
+ * fingerprint with odds of about 1 in 30 million for a million-row file, and that would show as a false "repeats"
+ * error.
  */
-class EmailRows {
+export class RowsByKey {
   private keys = new Uint32Array(2 * 1024);
   private rows = new Uint32Array(1024);
   private size = 0;
 
-  rowOf(email: string): number | undefined {
-    const [high, low] = fingerprint(email);
+  rowOf(key: string): number | undefined {
+    const [high, low] = fingerprint(key);
     const slot = this.find(high, low);
     return this.rows[slot] === 0 ? undefined : this.rows[slot];
   }
 
-  add(email: string, row: number): void {
+  add(key: string, row: number): void {
     if (2 * (this.size + 1) > this.rows.length) this.grow();
-    const [high, low] = fingerprint(email);
+    const [high, low] = fingerprint(key);
     this.put(high, low, row);
   }
 
@@ -195,11 +196,11 @@ class EmailRows {
 }
 
 /** Two 32-bit halves mixed from every UTF-16 unit (the cyrb53 construction, without folding them to 53 bits). */
-function fingerprint(email: string): [number, number] {
+function fingerprint(key: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  for (let i = 0; i < email.length; i++) {
-    const unit = email.charCodeAt(i);
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
     h1 = Math.imul(h1 ^ unit, 2654435761);
     h2 = Math.imul(h2 ^ unit, 1597334677);
   }

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Readable } from 'node:stream';
+import { type ActionServices, type ImportQueue, runAction, type TemplateRequest } from '../src/actions/action.ts';
+import { slackActor, systemActor } from '../src/actions/actor.ts';
+import { finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
+import { classifyImport, IMPORT_CHECK_BATCH, UsernamesInFile } from '../src/actions/accounts/import/classifyImport.ts';
+import { finishImportCheck, type ImportPreview } from '../src/actions/accounts/import/finishImportCheck.ts';
+import { COLUMNS_LISTED, fileColumn, importParamsSchema, type ImportParams } from '../src/actions/accounts/import/importJob.ts';
+import type { ImportRow } from '../src/actions/accounts/import/importRows.ts';
+import { type CheckedRow, stageImportRows } from '../src/actions/accounts/import/stageImportRows.ts';
+import { BulkJob } from '../src/db/entities/index.ts';
+import { RefusedError } from '../src/domain/errors.ts';
+import type { ErrorReportOutcome } from '../src/present/bulkProgress.ts';
+import { importCheckingText, importFileProblemText } from '../src/present/importProgress.ts';
+import type { Actor } from '../src/actions/actor.ts';
+import { importTemplate } from './accountExport.ts';
+import { shareErrorReport } from './bulkErrorReport.ts';
+import { handOff } from './handOff.ts';
+import { importRowsReport } from './importReport.ts';
+import { openImportFile } from './importFile.ts';
+import { type JobMessage, maybeEditProgress, postProgressOnce, type ProgressDeps, showFinal } from './progressMessages.ts';
+import { IMPORT_CHECK_JOB, IMPORT_TEMPLATE_JOB, type Queues } from './queues.ts';
+import { downloadSlackFile, SlackFileError, uploadSlackFile } from './slackFiles.ts';
+
+export function importQueue(queues: Queues, logger: Logger): ImportQueue {
+  return {
+    async check(jobId) {
+      await handOff(queues.imports.add(IMPORT_CHECK_JOB, { jobId }, { jobId: `${IMPORT_CHECK_JOB}-${jobId}` }), logger, {
+        queue: queues.imports.name,
+        bulkJobId: jobId,
+      });
+    },
+    async template(request) {
+      await handOff(queues.imports.add(IMPORT_TEMPLATE_JOB, request, { jobId: `${IMPORT_TEMPLATE_JOB}-${randomUUID()}` }), logger, {
+        queue: queues.imports.name,
+      });
+    },
+  };
+}
+
+/** How a dry run reads (the Slack adapter's blocks with Apply and Cancel, handed in at start-up so jobs need not know Block Kit). */
+interface ImportMessages {
+  preview(preview: ImportPreview, report?: ErrorReportOutcome): JobMessage;
+}
+
+export interface ImportDeps extends ProgressDeps {
+  /** ROSTER_IMPORT_MAX_ROWS and ROSTER_IMPORT_MAX_FILE_MB. */
+  importLimits: { maxRows: number; maxFileBytes: number };
+  importMessages: ImportMessages;
+}
+
+/**
+ * An import's dry run: downloads the file from Slack, reads it as it streams, checks every row (zod, then against the
+ * accounts as they are, a thousand rows at a time) and stages each row with what it would do, as the person who
+ * started the import (their grant read again for each batch). Its one message shows how far it has read, then the
+ * dry run with Apply and Cancel, and the error report goes in its thread. A file it cannot read gets one sentence,
+ * and nothing of it is kept.
+ */
+export async function processImportCheck(job: Job<{ jobId: string }>, deps: ImportDeps): Promise<void> {
+  const { jobId } = job.data;
+  const found = await deps.orm.em.fork().findOne(BulkJob, { id: jobId });
+  if (found?.state !== 'checking') return;
+  const params = importParamsSchema.parse(found.params);
+  const actor = await slackActor(deps.orm.em, found.requestedBy);
+  const startedAt = Date.now();
+  let read = 0;
+  const checking = async () =>
+    importCheckingText({ fileName: params.fileName, organisation: params.organisation, rows: read, seconds: (Date.now() - startedAt) / 1000 });
+  await postProgressOnce(jobId, deps, checking);
+  try {
+    const file = await downloadSlackFile(deps.slack, params.fileId, { maxBytes: deps.importLimits.maxFileBytes });
+    const preview = await checkImportFile(deps, actor, jobId, file.stream, deps.importLimits, async (rows) => {
+      read = rows;
+      await maybeEditProgress(jobId, deps, checking);
+    });
+    if (!preview) return;
+    const report = preview.counts.invalid > 0 ? await shareErrorReport(deps, preview, importRowsReport(params.fileName)) : undefined;
+    await showFinal(deps, preview, deps.importMessages.preview(preview, report));
+  } catch (error) {
+    const sentence = error instanceof RefusedError ? error.userMessage : error instanceof SlackFileError ? error.message : undefined;
+    if (sentence === undefined) throw error;
+    const closed = await runAction(deps, finishBulkJob, systemActor('import'), { jobId, failure: sentence.slice(0, 500) });
+    if (closed) await showFinal(deps, closed, { text: importFileProblemText(params.fileName, sentence) });
+  }
+}
+
+/**
+ * The dry run once the file's bytes come: reads them as they stream, checks and stages every row a batch at a time
+ * (`read` is told how many rows so far after each), and ends the check. Null: the import was cancelled meanwhile.
+ */
+export async function checkImportFile(
+  services: ActionServices,
+  actor: Actor,
+  jobId: string,
+  source: Readable,
+  limits: { maxRows: number },
+  read: (rows: number) => Promise<void>,
+): Promise<ImportPreview | null> {
+  const params = importParamsSchema.parse((await services.orm.em.fork().findOneOrFail(BulkJob, { id: jobId })).params);
+  const opened = await openImportFile(source, limits);
+  const stage = batchStager(services, actor, jobId, params, opened.columnNames);
+  let rows = 0;
+  let batch: ImportRow[] = [];
+  for await (const row of opened.rows) {
+    rows++;
+    batch.push(row);
+    if (batch.length < IMPORT_CHECK_BATCH) continue;
+    if (!(await stage(batch))) return null;
+    batch = [];
+    await read(rows);
+  }
+  if (!(await stage(batch))) return null;
+  return runAction(services, finishImportCheck, actor, {
+    jobId,
+    format: opened.format,
+    layoutName: opened.layoutName,
+    unknownColumns: opened.unknownColumns.slice(0, COLUMNS_LISTED).map((column) => column.slice(0, 200)),
+    ignoredColumns: opened.ignoredColumns
+      .slice(0, COLUMNS_LISTED)
+      .map(({ column, reason }) => ({ column: column.slice(0, 200), reason: reason.slice(0, 200) })),
+    columnNames: Object.fromEntries(Object.entries(opened.columnNames).map(([field, column]) => [field, column.slice(0, 200)])),
+  });
+}
+
+/**
+ * Checks and stages one batch of rows in file order; false once the import was cancelled. The usernames the file's
+ * rows take are followed across batches, so a later row that would take an earlier row's is refused.
+ */
+function batchStager(deps: ActionServices, actor: Actor, jobId: string, params: ImportParams, columnNames: Record<string, string>) {
+  const usernames = new UsernamesInFile();
+  return async (batch: readonly ImportRow[]): Promise<boolean> => {
+    if (batch.length === 0) return true;
+    const candidates = batch.flatMap((row) => ('candidate' in row ? [row.candidate] : []));
+    const checked = candidates.length ? await runAction(deps, classifyImport, actor, { organisation: params.organisation, candidates }) : { verdicts: [] };
+    const verdicts = new Map(checked.verdicts.map((verdict) => [verdict.row, verdict]));
+    const rows = batch.map((row): CheckedRow => {
+      if ('errors' in row) return { seq: row.row, verdict: 'invalid', errors: row.errors.map(({ column, reason }) => ({ column, reason })) };
+      const verdict = usernames.check(row.candidate, verdicts.get(row.row)!);
+      if (verdict.outcome === 'invalid')
+        return { seq: row.row, verdict: 'invalid', errors: verdict.errors.map(({ column, reason }) => ({ column: fileColumn(columnNames, column), reason })) };
+      return { seq: row.row, verdict: verdict.outcome, accountId: 'accountId' in verdict ? verdict.accountId : null, candidate: row.candidate };
+    });
+    return !(await runAction(deps, stageImportRows, actor, { jobId, rows })).stopped;
+  };
+}
+
+/** `/users import template`: the example CSV, where it was asked for, or in the DM of whoever asked when the app cannot post there. */
+export async function processImportTemplate(job: Job<TemplateRequest>, deps: ImportDeps): Promise<void> {
+  const content = await importTemplate();
+  const upload = (to: string) =>
+    uploadSlackFile(deps.slack, {
+      to,
+      filename: 'roster-import-template.csv',
+      title: 'Roster import template',
+      initialComment:
+        'The import template: fill in one account a row (email, first name and last name are needed) and share the file with `/users import`. The README lists every column.',
+      content,
+    });
+  await upload(job.data.channel).catch(() => upload(job.data.requestedBy));
+}

@@ -1,0 +1,448 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
+import { runAction } from '../../src/actions/action.ts';
+import { slackActor } from '../../src/actions/actor.ts';
+import { applyImportChunk } from '../../src/actions/accounts/import/applyImportChunk.ts';
+import { Account, BulkJob } from '../../src/db/entities/index.ts';
+import type { RecordedCall } from '../support/fakeSlack.ts';
+import { blocksText, inputElements } from '../support/slackReplies.ts';
+import { blockActionsPayload, staticSelectValue } from '../support/slackRequests.ts';
+import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+
+const ADMIN = 'U0IMPADMIN';
+const VIEWER = 'U0IMPVIEWER';
+const OTHER_ADMIN = 'U0IMPOTHER';
+const ROUND_TRIP_ADMIN = 'U0IMPRTADM';
+const MAX_ROWS = 50;
+const MAX_FILE_MB = 60;
+
+let t: TestRoster;
+
+beforeAll(async () => {
+  t = await startTestRoster({
+    ROSTER_IMPORT_MAX_ROWS: String(MAX_ROWS),
+    ROSTER_IMPORT_MAX_FILE_MB: String(MAX_FILE_MB),
+    ROSTER_SLACK_UPDATES_PER_MINUTE: '1000',
+  });
+  await t.given.organisation('imp');
+  await t.given.organisation('imp-other');
+  await t.given.organisation('imp-rt');
+  await t.given.grant(ADMIN, 'admin', 'imp');
+  await t.given.grant(VIEWER, 'viewer', 'imp');
+  await t.given.grant(OTHER_ADMIN, 'admin', 'imp-other');
+  await t.given.grant(ROUND_TRIP_ADMIN, 'admin', 'imp-rt');
+});
+afterAll(() => t?.stop());
+
+const csv = (...lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** `/users import`, the file picked and the form submitted as `as`: resolves with the dry run's last message. */
+async function importThroughModal(name: string, bytes: Buffer, options: { as?: string; organisation?: string; invite?: boolean } = {}): Promise<RecordedCall> {
+  const as = options.as ?? ADMIN;
+  const file = t.slack.shareFile({ name, bytes, user: as });
+  const view = await t.openModal('import', as, { command: '/users' });
+  const body = await t.submitView(view, as, {
+    file: { value: { type: 'file_input', files: [{ id: file.id, name: file.name }] } },
+    organisation: staticSelectValue(options.organisation ?? 'imp'),
+    invitations: { value: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'x' }, value: options.invite ? 'yes' : 'no' } } },
+  });
+  expect(body).toBe('');
+  return dryRunOf(name);
+}
+
+/** The dry run's message once it has read the file: the preview with its buttons, or the sentence for a bad file. */
+const dryRunOf = (name: string) =>
+  t.slack.waitFor(
+    'chat.update',
+    (c) => String(c.args.text).startsWith(`Dry run of ${name} `) || String(c.args.text).startsWith(`${name} cannot be imported`),
+    20_000,
+  );
+
+/** Presses a button of the dry run's message (posted in a channel, so the click edits it in place); resolves once acked. */
+async function press(message: RecordedCall, actionId: string, userId: string): Promise<void> {
+  const payload = blockActionsPayload({ userId, actionId, channelId: message.args.channel, messageTs: message.args.ts, blocks: message.args.blocks });
+  expect((await t.send.interaction(payload)).status).toBe(200);
+}
+
+const summaryOf = (name: string) =>
+  t.slack.waitFor(
+    'chat.update',
+    (c) => /^(Imported|Cancelled the import of|Stopped the import of) /.test(String(c.args.text)) && String(c.args.text).includes(name),
+    30_000,
+  );
+
+/** The error reports uploaded for a file, once there are `count` of them (the dry run's, then the summary's). */
+const errorReport = async (name: string, count = 1) => {
+  const reportName = `${name.replace(/\.[^.]*$/, '')}-errors.csv`;
+  await expect.poll(() => t.slack.uploads().filter((file) => file.name === reportName).length, { timeout: 10_000 }).toBe(count);
+  const report = t.slack.uploads().filter((file) => file.name === reportName);
+  return report.map((file) => ({ file, rows: parse(file.bytes.toString('utf8').replace(/^\uFEFF/, '')) as string[][] }));
+};
+
+const accountsOf = (organisationSlug: string) =>
+  t.roster.orm.em.fork().find(Account, { organisation: { slug: organisationSlug } }, { orderBy: { email: 'asc' }, populate: ['organisation'] });
+
+async function jobOf(fileName: string) {
+  return t.roster.orm.em.fork().findOneOrFail(BulkJob, { action: 'import', description: { $like: `${fileName} into %` } });
+}
+
+async function itemCount(jobId: string): Promise<number> {
+  const [row] = await t.roster.orm.em.fork().execute<{ n: string }[]>('select count(*) as n from bulk_job_item where job_id = ?', [jobId]);
+  return Number(row!.n);
+}
+
+describe('/users import', () => {
+  it('checks every row in a dry run, changes nothing before Apply, then imports the valid rows and reports the rest', async () => {
+    const ana = await t.given.account({ email: 'ana.imp@example.test', username: 'ana.imp', firstName: 'Ana', lastName: 'Lima', organisationSlug: 'imp' });
+    const bo = await t.given.account({ email: 'bo.imp@example.test', username: 'bo.imp', firstName: 'Bo', lastName: 'Berg', organisationSlug: 'imp' });
+    await t.given.group({ name: 'Field Crew North', organisationSlug: 'imp', members: [] });
+    const file = Buffer.concat([
+      BOM,
+      csv(
+        ' E-mail ,First  Name,LAST NAME,Role,Groups,Favourite colour',
+        'zoe.imp@example.test,Zoë,Ångström-Núñez,,field crew north,blue',
+        'kenji.imp@example.test,健二,佐藤,manager,,red',
+        'not-an-email,Nobody,Here,,,green',
+        'ZOE.IMP@example.test,Zoë,Again,,,',
+        'ANA.IMP@EXAMPLE.TEST,Ana,Lima,,,',
+        'bo.imp@example.test,Bo,Berg,administrator,,',
+        'kenji.imp@other.test,Kenji,Other,,,',
+        'lee.imp@example.test,Lee,Other,chief,,',
+      ),
+    ]);
+    // "E-mail" is not "email": header names match whatever their case and spacing, not their spelling.
+    const misspelt = await importThroughModal('misspelt.csv', file);
+    expect(misspelt.args.text).toContain('misspelt.csv cannot be imported: The first row has no email column');
+
+    const dryRun = await importThroughModal('people.csv', Buffer.from(file.toString('utf8').replace(' E-mail ', ' EMAIL ')));
+    const preview = blocksText(dryRun);
+    expect(preview).toContain('Dry run of people.csv for imp: 8 rows');
+    expect(preview).toContain("read as Roster's own template");
+    expect(preview).toContain('To create: *2* · to update: *1* · unchanged: *1* · invalid: *4*');
+    expect(preview).toContain('Columns not recognised, so not imported: `Favourite colour`');
+    expect(preview).toContain('The error report in this thread lists the 4 invalid rows');
+    expect(preview).toContain('import.apply');
+    expect(await accountsOf('imp')).toHaveLength(2);
+
+    const [report] = await errorReport('people.csv');
+    expect(report!.file.threadTs).toBe(dryRun.args.ts);
+    expect(report!.rows).toEqual([
+      ['row', 'column', 'reason'],
+      ['4', 'EMAIL', 'must be an email address such as alice@example.com'],
+      ['5', 'EMAIL', 'repeats the email of row 2'],
+      ['8', 'EMAIL', 'gives the username “kenji.imp”, as row 3 does (from the part before the @)'],
+      ['9', 'Role', 'must be one of user, manager, administrator'],
+    ]);
+
+    await press(dryRun, 'import.apply', ADMIN);
+    await t.slack.waitFor(
+      'chat.postEphemeral',
+      (c) => c.args.user === ADMIN && blocksText(c).includes('Importing people.csv into imp: 2 to create, 1 to update'),
+    );
+    const summary = String((await summaryOf('people.csv')).args.text);
+    expect(summary).toContain('Imported people.csv into imp');
+    expect(summary).toContain('2 created · 1 updated · 1 unchanged · 4 failed');
+    expect(summary).toContain('Row 4: EMAIL: must be an email address');
+    expect(summary).toContain("Error report attached in this message's thread: people-errors.csv");
+
+    const accounts = await accountsOf('imp');
+    expect(accounts.map((a) => [a.email, a.firstName, a.lastName, a.role, a.status])).toEqual([
+      ['ana.imp@example.test', 'Ana', 'Lima', 'user', 'ACTIVE'],
+      ['bo.imp@example.test', 'Bo', 'Berg', 'administrator', 'ACTIVE'],
+      ['kenji.imp@example.test', '健二', '佐藤', 'manager', 'STAGED'],
+      ['zoe.imp@example.test', 'Zoë', 'Ångström-Núñez', 'user', 'STAGED'],
+    ]);
+    const zoe = accounts.find((a) => a.email === 'zoe.imp@example.test')!;
+    expect(await t.read.membershipCount(zoe.id)).toBe(1);
+    const audit = await t.given.audit({ action: 'import', outcome: 'done', jobId: (await jobOf('people.csv')).id });
+    expect(audit.map((e) => e.targetId).sort()).toEqual([bo.id, ...accounts.filter((a) => a.status === 'STAGED').map((a) => a.id)].sort());
+    expect(audit.find((e) => e.targetId === bo.id)!.changes).toEqual({ role: { before: 'user', after: 'administrator' } });
+    expect(audit.find((e) => e.targetId === ana.id)).toBeUndefined();
+    // No invitations were asked for: no mail goes to the new accounts.
+    const [mails] = await t.roster.orm.em
+      .fork()
+      .execute<{ n: string }[]>('select count(*) as n from outbox_mail where account_id = any(?::uuid[])', [`{${accounts.map((a) => a.id).join(',')}}`]);
+    expect(mails!.n).toBe('0');
+    const reports = await errorReport('people.csv', 2);
+    expect(reports[1]!.file.threadTs).toBe(dryRun.args.ts);
+    expect(reports[1]!.rows).toEqual(reports[0]!.rows);
+
+    const jobs = blocksText(await t.slash('jobs', ADMIN, { command: '/users' }));
+    expect(jobs).toContain('people.csv into imp');
+    expect(jobs).toContain('done');
+    // The Home tab's jobs are the same list.
+    expect((await t.send.event({ type: 'app_home_opened', user: ADMIN, channel: 'D0IMPHOME', tab: 'home', event_ts: '1.1' })).status).toBe(200);
+    const home = await t.slack.waitFor('views.publish', (c) => c.args.user_id === ADMIN, 10_000);
+    expect(blocksText({ ...home, args: { blocks: home.args.view.blocks } })).toContain('*import* people.csv into imp · done');
+  });
+
+  it('imports a file shared in the app’s DM with the word import, inviting the new accounts when asked', async () => {
+    const file = t.slack.shareFile({ name: 'dm-people.csv', bytes: csv('email,first name,last name', 'dm1.imp@example.test,Dee,Em'), user: ADMIN });
+    const dm = 'D0IMPADMIN';
+    const event = {
+      type: 'message',
+      subtype: 'file_share',
+      channel: dm,
+      channel_type: 'im',
+      user: ADMIN,
+      text: 'please import this, invite:yes',
+      ts: '1700000001.000100',
+    };
+    expect((await t.send.event({ ...event, files: [{ id: file.id, name: file.name }] })).status).toBe(200);
+    const dryRun = await dryRunOf('dm-people.csv');
+    expect(dryRun.args.channel).toBe(dm);
+    expect(blocksText(dryRun)).toContain('Invitations: each new account gets one by email.');
+    await press(dryRun, 'import.apply', ADMIN);
+    expect(String((await summaryOf('dm-people.csv')).args.text)).toContain('1 created');
+    const [account] = await t.roster.orm.em.fork().find(Account, { email: 'dm1.imp@example.test' });
+    expect(account!.status).toBe('INVITED');
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.roster.orm.em
+              .fork()
+              .execute<{ n: string }[]>(`select count(*) as n from outbox_mail where account_id = ? and template = 'invitation'`, [account!.id])
+          )[0]!.n,
+      )
+      .toBe('1');
+
+    // Without the word, the app says how to import instead.
+    const other = t.slack.shareFile({ name: 'holiday.csv', bytes: csv('a,b'), user: ADMIN });
+    expect((await t.send.event({ ...event, text: 'my holiday plans', files: [{ id: other.id, name: other.name }] })).status).toBe(200);
+    const hint = await t.slack.waitFor('chat.postEphemeral', (c) => c.args.channel === dm && blocksText(c).includes('with the word import'));
+    expect(hint.args.user).toBe(ADMIN);
+  });
+
+  it('reads the first worksheet of an XLSX workbook', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('People');
+    sheet.addRow(['Email', 'First name', 'Last name', 'Username']);
+    sheet.addRow(['xl1.imp@example.test', 'Éva', 'Kovács', 'eva.k']);
+    sheet.addRow(['xl2.imp@example.test', 'Оля', 'Петрова', '']);
+    const dryRun = await importThroughModal('people.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(blocksText(dryRun)).toContain('(XLSX, read as Roster');
+    expect(blocksText(dryRun)).toContain('To create: *2*');
+    await press(dryRun, 'import.apply', ADMIN);
+    await summaryOf('people.xlsx');
+    const created = await t.roster.orm.em
+      .fork()
+      .find(Account, { email: { $in: ['xl1.imp@example.test', 'xl2.imp@example.test'] } }, { orderBy: { email: 'asc' } });
+    expect(created.map((a) => [a.username, a.firstName, a.lastName])).toEqual([
+      ['eva.k', 'Éva', 'Kovács'],
+      ['xl2.imp', 'Оля', 'Петрова'],
+    ]);
+  });
+});
+
+describe('files from other tools', () => {
+  it('reads Google Workspace’s bulk upload and never keeps its passwords', async () => {
+    const dryRun = await importThroughModal(
+      'google.csv',
+      csv(
+        'First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Org Unit Path [Required],Department',
+        'Gia,Ng,gia.imp@example.test,Sup3r-Secret-Passw0rd!,/Sales,Sales',
+      ),
+    );
+    const preview = blocksText(dryRun);
+    expect(preview).toContain('read as Google Workspace bulk upload');
+    expect(preview).toContain('`Password [Required]` (passwords are never imported');
+    await press(dryRun, 'import.apply', ADMIN);
+    await summaryOf('google.csv');
+    const [gia] = await t.roster.orm.em.fork().find(Account, { email: 'gia.imp@example.test' }, { populate: ['passwordHash'] });
+    expect(gia).toMatchObject({ firstName: 'Gia', lastName: 'Ng', status: 'STAGED', passwordHash: null });
+    const [stored] = await t.roster.orm.em
+      .fork()
+      .execute<{ n: string }[]>(
+        `select (select count(*) from bulk_job_item where data::text like '%Sup3r-Secret%') + (select count(*) from audit_event where changes::text like '%Sup3r-Secret%') as n`,
+      );
+    expect(stored!.n).toBe('0');
+    expect(t.rawLogs()).not.toContain('Sup3r-Secret');
+  });
+
+  it('reads Entra ID’s bulk create below its version line: a blocked sign-in is created DEACTIVATED', async () => {
+    const dryRun = await importThroughModal(
+      'entra.csv',
+      csv(
+        'version:v1.0',
+        'Name [displayName] Required,User name [userPrincipalName] Required,Initial password [passwordProfile] Required,Block sign in (Yes/No) [accountEnabled] Required,First name [givenName],Last name [surname]',
+        'Eli Blocked,eli.imp@example.test,Xx-Secret-1,Yes,,',
+        'Fay Open,fay.imp@example.test,Xx-Secret-2,No,Fay,Open',
+      ),
+    );
+    expect(blocksText(dryRun)).toContain('read as Microsoft Entra ID bulk create');
+    await press(dryRun, 'import.apply', ADMIN);
+    await summaryOf('entra.csv');
+    const created = await t.roster.orm.em
+      .fork()
+      .find(Account, { email: { $in: ['eli.imp@example.test', 'fay.imp@example.test'] } }, { orderBy: { email: 'asc' } });
+    expect(created.map((a) => [a.firstName, a.lastName, a.status])).toEqual([
+      ['Eli', 'Blocked', 'DEACTIVATED'],
+      ['Fay', 'Open', 'STAGED'],
+    ]);
+  });
+
+  it('reads Okta’s attribute names: the login becomes the username', async () => {
+    const dryRun = await importThroughModal(
+      'okta.csv',
+      csv('login,firstName,lastName,email,password,title', 'oli.okta@corp.test,Oli,Ok,oli.imp@example.test,pw,Boss', 'pat-okta,Pat,Ok,pat.imp@example.test,,'),
+    );
+    expect(blocksText(dryRun)).toContain('read as Okta user attributes');
+    await press(dryRun, 'import.apply', ADMIN);
+    await summaryOf('okta.csv');
+    const created = await t.roster.orm.em
+      .fork()
+      .find(Account, { email: { $in: ['oli.imp@example.test', 'pat.imp@example.test'] } }, { orderBy: { email: 'asc' } });
+    expect(created.map((a) => a.username)).toEqual(['oli.okta', 'pat-okta']);
+  });
+});
+
+describe('a file the import cannot read', () => {
+  const header = 'email,first name,last name';
+  const cases: [string, string, () => Buffer, RegExp][] = [
+    [
+      'binary named .csv',
+      'binary.csv',
+      () => Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10, 0x42, 0x00]),
+      /neither a CSV file \(UTF-8 text\) nor an XLSX workbook/,
+    ],
+    ['empty', 'empty.csv', () => Buffer.alloc(0), /The file is empty\./],
+    ['headers only', 'headers.csv', () => csv(header), /a header row but no accounts under it/],
+    ['one 50 MB line', 'oneline.csv', () => Buffer.concat([Buffer.from(`${header}\n`), Buffer.alloc(50 * 1024 * 1024, 'a')]), /Row 2 is longer than 64 KB/],
+    [
+      'more rows than the limit',
+      'toomany.csv',
+      () => csv(header, ...Array.from({ length: MAX_ROWS + 1 }, (_, i) => `many${i}.imp@example.test,Many,Rows`)),
+      /more than 50 rows, the most one import takes/,
+    ],
+    ['over the size limit', 'huge.csv', () => Buffer.alloc((MAX_FILE_MB + 1) * 1024 * 1024, 'a'), /huge\.csv is 61 MB; Roster reads files of at most 60 MB/],
+  ];
+
+  it.each(cases)('%s: one sentence, and nothing changes', async (_case, name, bytes, sentence) => {
+    const before = await t.roster.orm.em.fork().count(Account, {});
+    const answer = await importThroughModal(name, bytes());
+    expect(answer.args.text).toMatch(sentence);
+    expect(answer.args.text).toContain('Nothing was changed.');
+    expect(answer.args.blocks).toHaveLength(1);
+    const job = await jobOf(name);
+    expect(job.state).toBe('failed');
+    expect(await itemCount(job.id)).toBe(0);
+    expect(await t.roster.orm.em.fork().count(Account, {})).toBe(before);
+    const [audit] = await t.given.audit({ action: 'bulk-finish', jobId: job.id });
+    expect(audit!.reason).toMatch(sentence);
+  });
+});
+
+describe('importing an export', () => {
+  it('changes nothing when the organisation’s own export comes back', async () => {
+    const kim = await t.given.account({ email: 'kim.rt@example.test', username: 'kim.rt', firstName: 'Kim', lastName: '=Park', organisationSlug: 'imp-rt' });
+    await t.given.account({
+      email: 'lea.rt@example.test',
+      username: 'lea.rt',
+      firstName: 'Léa',
+      lastName: 'Ünal',
+      organisationSlug: 'imp-rt',
+      status: 'SUSPENDED',
+    });
+    await t.given.group({ name: 'Round Trip', organisationSlug: 'imp-rt', members: [[kim, 'member']] });
+    const uploadsBefore = t.slack.uploads().length;
+    await t.slash('export org:imp-rt status:active,suspended', ROUND_TRIP_ADMIN, { command: '/users' });
+    await expect.poll(() => t.slack.uploads().length, { timeout: 20_000 }).toBe(uploadsBefore + 1);
+    const exported = t.slack.uploads().at(-1)!;
+
+    const dryRun = await importThroughModal('roster-export.csv', exported.bytes, { as: ROUND_TRIP_ADMIN, organisation: 'imp-rt' });
+    const preview = blocksText(dryRun);
+    expect(preview).toContain('To create: *0* · to update: *0* · unchanged: *2* · invalid: *0*');
+    expect(preview).toContain('Nothing to import');
+    expect(preview).not.toContain('import.apply');
+    expect((await jobOf('roster-export.csv')).state).toBe('done');
+  });
+});
+
+describe('Apply and Cancel', () => {
+  it('refuses Apply to a viewer and to an admin of another organisation, audited, and changes nothing', async () => {
+    const dryRun = await importThroughModal('guarded.csv', csv('email,first name,last name', 'guard.imp@example.test,Gu,Ard'));
+    const updatesBefore = t.slack.calls('chat.update').length;
+    await press(dryRun, 'import.apply', VIEWER);
+    const refused = await t.slack.waitFor('chat.postEphemeral', (c) => c.args.user === VIEWER && blocksText(c).includes('needs an admin'));
+    expect(refused.args.channel).toBe(dryRun.args.channel);
+    await press(dryRun, 'import.apply', OTHER_ADMIN);
+    await t.slack.waitFor('chat.postEphemeral', (c) => c.args.user === OTHER_ADMIN);
+    expect(await t.given.audit({ actorId: VIEWER, action: 'import-apply', outcome: 'refused' })).toHaveLength(1);
+    expect(await t.given.audit({ actorId: OTHER_ADMIN, action: 'import-apply', outcome: 'refused' })).toHaveLength(1);
+    expect(t.slack.calls('chat.update').slice(updatesBefore)).toEqual([]);
+    expect(await t.roster.orm.em.fork().count(Account, { email: 'guard.imp@example.test' })).toBe(0);
+    expect((await jobOf('guarded.csv')).state).toBe('previewed');
+  });
+
+  it('discards the dry run on Cancel, so a later Apply finds nothing to apply', async () => {
+    const dryRun = await importThroughModal('cancelled.csv', csv('email,first name,last name', 'gone.imp@example.test,Go,Ne'));
+    await press(dryRun, 'import.cancel', ADMIN);
+    const cancelled = await t.slack.waitFor('chat.update', (c) => c.args.ts === dryRun.args.ts && String(c.args.text).includes('nothing of it was imported'));
+    expect(cancelled.args.channel).toBe(dryRun.args.channel);
+    const job = await jobOf('cancelled.csv');
+    expect(job.state).toBe('cancelled');
+    expect(await itemCount(job.id)).toBe(0);
+    expect(await t.given.audit({ action: 'bulk-cancel', jobId: job.id })).toHaveLength(1);
+
+    await press(dryRun, 'import.apply', ADMIN);
+    await t.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ADMIN && blocksText(c).includes('It was cancelled'));
+    expect(await t.roster.orm.em.fork().count(Account, { email: 'gone.imp@example.test' })).toBe(0);
+  });
+});
+
+describe('a worker that stops half-way', () => {
+  it('leaves the rest to the next one, and every row is applied once', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `half${i}.imp@example.test,Half,Way ${i}`);
+    const dryRun = await importThroughModal('halfway.csv', csv('email,first name,last name', ...rows));
+    expect(blocksText(dryRun)).toContain('To create: *30*');
+    const job = await jobOf('halfway.csv');
+    // The first worker applied one chunk of ten rows, then died before it could take the next.
+    await t.roster.orm.em.fork().nativeUpdate(BulkJob, { id: job.id }, { state: 'running' });
+    const admin = await slackActor(t.roster.orm.em, ADMIN);
+    const first = await runAction({ orm: t.roster.orm, logger: t.logger }, applyImportChunk, admin, { jobId: job.id, chunkSize: 10 });
+    expect(first).toMatchObject({ claimed: 10, done: 10 });
+
+    await t.roster.services.bulkJobs!.start(job.id);
+    expect(String((await summaryOf('halfway.csv')).args.text)).toContain('30 created · 0 updated · 0 unchanged · 0 failed');
+    const [counts] = await t.roster.orm.em.fork().execute<{ accounts: string; events: string; targets: string }[]>(
+      `select (select count(*) from account where email like 'half%.imp@example.test') as accounts,
+              (select count(*) from audit_event where job_id = ? and action = 'import') as events,
+              (select count(distinct target_id) from audit_event where job_id = ? and action = 'import') as targets`,
+      [job.id, job.id],
+    );
+    expect(counts).toEqual({ accounts: '30', events: '30', targets: '30' });
+  });
+});
+
+describe('/users import template', () => {
+  it('uploads an example CSV with Roster’s columns, which an import reads back', async () => {
+    const reply = blocksText(await t.slash('import template', ADMIN, { command: '/users' }));
+    expect(reply).toContain('The import template is on its way');
+    await expect.poll(() => t.slack.uploads().some((file) => file.name === 'roster-import-template.csv'), { timeout: 10_000 }).toBe(true);
+    const template = t.slack.uploads().find((file) => file.name === 'roster-import-template.csv')!;
+    expect(template.channels).toEqual(['C0GENERAL']);
+    const [header, ...rows] = parse(template.bytes.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
+    expect(header).toEqual([...EXPORT_HEADERS]);
+    expect(rows).toHaveLength(2);
+
+    const dryRun = await importThroughModal('template-copy.csv', template.bytes, { as: ROUND_TRIP_ADMIN, organisation: 'imp-rt' });
+    // The template's first example joins a group of its own, which this organisation does not have.
+    expect(blocksText(dryRun)).toContain('To create: *1* · to update: *0* · unchanged: *0* · invalid: *1*');
+
+    expect(blocksText(await t.slash('import template', VIEWER, { command: '/users' }))).toContain('needs an admin');
+  });
+
+  it('opens a form with a file input, the organisations the grant allows, and invitations off', async () => {
+    const view = await t.openModal('import', ADMIN, { command: '/users' });
+    const elements = inputElements(view);
+    expect(elements.file).toMatchObject({ type: 'file_input', filetypes: ['csv', 'xlsx'], max_files: 1 });
+    expect(elements.organisation.options.map((o: any) => o.value)).toEqual(['imp']);
+    expect(elements.organisation.initial_option.value).toBe('imp');
+    expect(elements.invitations.initial_option.value).toBe('no');
+    expect(blocksText(await t.slash('import', VIEWER, { command: '/users' }))).toContain('needs an admin');
+  });
+});
