@@ -84,13 +84,14 @@ export async function recordItemOutcomes(
 }
 
 /** How many of an import's pending rows its dry run found would create an account, and how many would update one. */
-export async function pendingVerdicts(em: EntityManager, jobId: string): Promise<{ create: number; update: number }> {
-  const [row] = await em.execute<{ create: string; update: string }[]>(
-    `select count(*) filter (where data->>'verdict' = 'create') as create, count(*) filter (where data->>'verdict' = 'update') as update
-     from bulk_job_item where job_id = ? and state = 'pending'`,
+export async function pendingVerdicts(em: EntityManager, jobId: string): Promise<{ create: number; update: number; deactivate: number }> {
+  const [row] = await em.execute<{ create: string; update: string; deactivate: string }[]>(
+    `select count(*) filter (where i.data->>'verdict' = 'create') as create, count(*) filter (where i.data->>'verdict' = 'update') as update,
+       count(*) filter (where i.data->>'verdict' = 'update' and i.data->'candidate'->>'status' = 'DEACTIVATED' and a.status <> 'DEACTIVATED') as deactivate
+     from bulk_job_item i left join account a on a.id = i.account_id where i.job_id = ? and i.state = 'pending'`,
     [jobId],
   );
-  return { create: Number(row?.create ?? 0), update: Number(row?.update ?? 0) };
+  return { create: Number(row?.create ?? 0), update: Number(row?.update ?? 0), deactivate: Number(row?.deactivate ?? 0) };
 }
 
 /** Forgets a job's items: an import discarded before it was applied leaves nothing of its file behind. */

@@ -5,6 +5,7 @@ import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
 import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
 import { applyImportChunk } from '../../src/actions/accounts/import/applyImportChunk.ts';
+import { setApprovals } from '../../src/actions/organisations/setApprovals.ts';
 import { Account, BulkJob } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { blocksText, inputElements } from '../support/slackReplies.ts';
@@ -376,6 +377,32 @@ describe('Apply and Cancel', () => {
     expect(t.slack.calls('chat.update').slice(updatesBefore)).toEqual([]);
     expect(await t.roster.orm.em.fork().count(Account, { email: 'guard.imp@example.test' })).toBe(0);
     expect((await jobOf('guarded.csv')).state).toBe('previewed');
+  });
+
+  it('refuses to Apply an import that would deactivate more accounts than the organisation lets go without approval', async () => {
+    await t.given.organisation('imp-rule');
+    const RULE_ADMIN = 'U0IMPRULEADM';
+    await t.given.grant(RULE_ADMIN, 'admin', 'imp-rule');
+    await t.given.grant('U0IMPOWNER', 'owner');
+    const owner = { kind: 'slack' as const, id: 'U0IMPOWNER', grants: [{ role: 'owner' as const, organisationId: null }] };
+    await runAction(t.roster.services, setApprovals, owner, { organisation: 'imp-rule', bulkDeactivateOver: 1 });
+    const people = [
+      await t.given.account({ email: 'ru.one@example.test', firstName: 'Ru', lastName: 'One', organisationSlug: 'imp-rule', status: 'ACTIVE' }),
+      await t.given.account({ email: 'ru.two@example.test', firstName: 'Ru', lastName: 'Two', organisationSlug: 'imp-rule', status: 'ACTIVE' }),
+    ];
+    const dryRun = await importThroughModal(
+      'deactivate-many.csv',
+      csv('email,first name,last name,status', ...people.map((p) => `${p.email},${p.firstName},${p.lastName},deactivated`)),
+      { organisation: 'imp-rule', as: RULE_ADMIN },
+    );
+    await press(dryRun, 'import.apply', RULE_ADMIN);
+    const refused = await t.slack.waitFor(
+      'chat.postEphemeral',
+      (c) => c.args.user === RULE_ADMIN && blocksText(c).includes('would deactivate 2 accounts'),
+      10_000,
+    );
+    expect(blocksText(refused)).toContain('/users bulk deactivate');
+    for (const person of people) expect((await t.read.account(person.id)).status).toBe('ACTIVE');
   });
 
   it('discards the dry run on Cancel, so a later Apply finds nothing to apply', async () => {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { pendingVerdicts } from '../../../db/bulkJobs.ts';
+import { Organisation } from '../../../db/entities/index.ts';
+import { bulkChangeNeedsApproval } from '../../../domain/approvals.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import { type DoneOutcome, defineAction } from '../../action.ts';
 import { importLabel, loadImportJob } from './importJob.ts';
@@ -32,6 +34,13 @@ export const applyImport = defineAction({
     const jobs = ctx.services.bulkJobs;
     if (!jobs) throw new RefusedError('Imports need the job queue, which this process does not have.', 'invalid-state');
     const verdicts = await pendingVerdicts(ctx.em, jobId);
+    // An import's status column is no way round the organisation's rule that many deactivations wait for approval.
+    const organisation = await ctx.em.findOneOrFail(Organisation, { id: params.organisationId });
+    if (bulkChangeNeedsApproval('deactivate', verdicts.deactivate, { bulkDeactivateOver: organisation.bulkDeactivateApprovalOver ?? null }))
+      throw new RefusedError(
+        `This import would deactivate ${n(verdicts.deactivate)} accounts; ${organisation.slug} sends deactivations of more than ${n(organisation.bulkDeactivateApprovalOver!)} for approval. Import the file without its status column, then deactivate them with \`/users bulk deactivate\`, which asks.`,
+        'forbidden',
+      );
     job.state = 'running';
     ctx.audit.record({
       action: 'import-apply',
