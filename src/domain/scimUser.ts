@@ -1,4 +1,4 @@
-import { parseUserPath, ScimError, type UserFilter, type UserPath } from './scimFilter.ts';
+import { attributeKey, parseUserPath, ScimError, type UserFilter, type UserPath } from './scimFilter.ts';
 
 /**
  * A SCIM User as Roster keeps it: what a POST or PUT body says, and what a PATCH's operations make of the current
@@ -65,7 +65,8 @@ export function applyPatch(current: ScimUserFields, operations: readonly PatchOp
       throw new ScimError('invalidSyntax', `“${operation.op}” is not a PATCH op; use add, replace or remove.`);
     if (op === 'remove') {
       if (operation.path === undefined) throw new ScimError('noTarget', 'A remove operation needs a "path".');
-      user = removeAt(user, parsePath(operation.path));
+      const path = parsePath(operation.path);
+      if (path) user = removeAt(user, path);
     } else if (operation.path === undefined) {
       const value = operation.value;
       if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -87,7 +88,38 @@ function pathOrIgnored(key: string): UserPath | undefined {
   }
 }
 
-function parsePath(path: string): UserPath {
+/**
+ * RFC 7643's User attributes that Roster does not keep, and the enterprise extension: a PATCH of them is ignored, as
+ * in a POST or PUT, so an identity provider's default attribute mapping works without removing them one by one.
+ */
+const NOT_KEPT = new Set([
+  'nickname',
+  'profileurl',
+  'title',
+  'usertype',
+  'preferredlanguage',
+  'locale',
+  'timezone',
+  'phonenumbers',
+  'ims',
+  'photos',
+  'addresses',
+  'entitlements',
+  'roles',
+  'x509certificates',
+  'name.middlename',
+  'name.honorificprefix',
+  'name.honorificsuffix',
+]);
+const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user';
+
+function isNotKept(path: string): boolean {
+  const key = attributeKey(path.trim());
+  return key.startsWith(ENTERPRISE_SCHEMA) || NOT_KEPT.has(key) || NOT_KEPT.has(key.split(/[[.]/)[0]!);
+}
+
+function parsePath(path: string): UserPath | undefined {
+  if (isNotKept(path)) return undefined;
   try {
     return parseUserPath(path);
   } catch (error) {

@@ -65,7 +65,12 @@ export function redisRateLimiter(redisUrl: string, prefix: string, limits: RateL
       } catch (error) {
         if (Date.now() - warnedAt > WARN_EVERY_MS) {
           warnedAt = Date.now();
-          logger.warn({ err: error }, 'sign-in rate limits are not checked: Redis does not answer (sign-ins go ahead; the lockout still counts)');
+          logger.warn(
+            { err: error },
+            kind === 'scim-token'
+              ? 'SCIM rate limits are not checked: Redis does not answer (SCIM requests go ahead)'
+              : 'sign-in rate limits are not checked: Redis does not answer (sign-ins go ahead; the lockout still counts)',
+          );
         }
         return { allowed: true };
       }
