@@ -255,6 +255,17 @@ describe('Users', () => {
     expect(requests).toMatchObject([{ kind: 'delete', state: 'pending' }]);
     expect((await scimOver(t, token, 'GET', `/Users/${user.id}`)).body.active).toBe(false);
   });
+
+  it('DELETE in an organisation that never deletes leaves the account deactivated, with no request; a User created inactive is DEACTIVATED', async () => {
+    await t.given.organisation('scim-never', { deletionPolicy: 'never' });
+    const neverToken = (await apiTokenFor(t, 'scim-never', ['scim'])).raw;
+    const user = await provisioned({ active: false }, neverToken);
+    expect(user.active).toBe(false);
+    expect((await t.read.account(user.id)).status).toBe('DEACTIVATED');
+    expect((await scimOver(t, neverToken, 'DELETE', `/Users/${user.id}`)).status).toBe(204);
+    expect((await t.read.account(user.id)).status).toBe('DEACTIVATED');
+    expect(await t.roster.orm.em.fork().find(ApprovalRequest, { accountId: user.id })).toEqual([]);
+  });
 });
 
 describe('filters', () => {
@@ -381,6 +392,23 @@ describe('organisations', () => {
     expect((await scimOver(t, tokenB, 'GET', filterQuery(`userName eq "${ofA.userName}"`))).body.totalResults).toBe(0);
     expect((await t.read.account(ofA.id)).status).toBe('INVITED');
     expect((await t.read.account(ofB.id)).organisation.slug).toBe('scim-b');
+  });
+});
+
+describe('a database failure', () => {
+  it('is a 500 whose reference is in the log with the error, never a 404 or a stack trace', async () => {
+    const db = t.roster.orm.em.fork().getConnection();
+    await db.execute('alter table account rename column external_id to external_id_away');
+    try {
+      const answer = await scimOver(t, token, 'GET', '/Users?count=1');
+      expectScimError(answer, 500);
+      const reference = /reference ([0-9a-f-]{36})/.exec(answer.body.detail)?.[1];
+      expect(reference).toBeDefined();
+      expect(answer.body.detail).not.toMatch(/external_id|select/);
+      expect(t.logs.find((line) => line.reference === reference)).toMatchObject({ msg: 'SCIM request failed', err: expect.anything() });
+    } finally {
+      await db.execute('alter table account rename column external_id_away to external_id');
+    }
   });
 });
 
