@@ -64,6 +64,7 @@ import { listApprovals } from './approvals/listApprovals.ts';
 import { restoreAccount } from './accounts/restoreAccount.ts';
 import { purgeDeletedAccounts } from './accounts/purgeDeletedAccounts.ts';
 import { scimUser, scimUsers } from './scim/scimUsers.ts';
+import { updateProvisionedAccount } from './scim/updateProvisionedAccount.ts';
 
 /** The actions people type (`/user <verb> ...` in Slack, `roster user <verb> ...` in the CLI), in the order help lists them. */
 export const typedActions: readonly TypedAction[] = [
@@ -152,6 +153,7 @@ export const registry: readonly AnyAction[] = [
   purgeDeletedAccounts,
   scimUser,
   scimUsers,
+  updateProvisionedAccount,
   ...typedActions,
 ];
 

@@ -6,10 +6,9 @@ import type { ApiActors } from '../actions/access/apiTokens.ts';
 import type { Actor } from '../actions/actor.ts';
 import { createAccount } from '../actions/accounts/createAccount.ts';
 import { deactivateAccount } from '../actions/accounts/deactivateAccount.ts';
-import { editAccount } from '../actions/accounts/editAccount.ts';
-import { reactivateAccount } from '../actions/accounts/reactivateAccount.ts';
 import { requestDeletion } from '../actions/approvals/requestDeletion.ts';
 import { SCIM_MAX_RESULTS, scimUser, scimUsers } from '../actions/scim/scimUsers.ts';
+import { PROVISIONED_REASON, updateProvisionedAccount } from '../actions/scim/updateProvisionedAccount.ts';
 import type { ScimUserRow } from '../db/scimUsers.ts';
 import { FieldRefusedError, RefusedError } from '../domain/errors.ts';
 import { ScimError, USER_SCHEMA, type ScimType } from '../domain/scimFilter.ts';
@@ -34,9 +33,6 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** How many Users a list returns when the client names no `count`. */
 const DEFAULT_COUNT = 100;
-
-/** Why the identity provider asked for a change, as the audit trail and the account's card show it. */
-const SCIM_REASON = 'provisioned over SCIM';
 
 export interface ScimDeps {
   services: ActionServices;
@@ -168,7 +164,7 @@ async function createUser(request: ScimRequest): Promise<void> {
     }),
   );
   if (!wanted.active)
-    await act(request, () => runAction(request.deps.services, deactivateAccount, request.actor, { account: created.accountId, reason: SCIM_REASON }));
+    await act(request, () => runAction(request.deps.services, deactivateAccount, request.actor, { account: created.accountId, reason: PROVISIONED_REASON }));
   const row = await readUser(request, created.accountId);
   request.res.setHeader('location', `${request.baseUrl}${SCIM_BASE_PATH}/Users/${row.id}`);
   sendUser(request, 201, row);
@@ -199,7 +195,8 @@ async function deleteUser(request: ScimRequest, id: string): Promise<void> {
   const current = await readUser(request, id);
   checkIfMatch(request, current);
   const { services } = request.deps;
-  if (current.status !== 'DEACTIVATED') await act(request, () => runAction(services, deactivateAccount, request.actor, { account: id, reason: SCIM_REASON }));
+  if (current.status !== 'DEACTIVATED')
+    await act(request, () => runAction(services, deactivateAccount, request.actor, { account: id, reason: PROVISIONED_REASON }));
   try {
     await runAction(services, requestDeletion, request.actor, { account: id, reason: 'deleted in the identity provider (SCIM)' });
   } catch (error) {
@@ -210,9 +207,8 @@ async function deleteUser(request: ScimRequest, id: string): Promise<void> {
   request.res.end();
 }
 
-/** The account's fields first (one edit, one audit event), then its status: deactivate or reactivate. */
+/** What differs from the account as it is, changed in one action: its fields (one edit event) and whether it is active. */
 async function applyChanges(request: ScimRequest, current: ScimUserRow, wanted: ScimUserFields): Promise<void> {
-  const { services } = request.deps;
   const was = userFields(current);
   const edit = {
     ...(wanted.givenName !== was.givenName ? { firstName: wanted.givenName } : {}),
@@ -222,15 +218,15 @@ async function applyChanges(request: ScimRequest, current: ScimUserRow, wanted: 
     ...(wanted.externalId !== was.externalId ? { externalId: wanted.externalId } : {}),
   };
   if (edit.username !== undefined) refuseEmailUserName(edit.username);
-  let expectedVersion: number | undefined = current.version;
-  if (Object.keys(edit).length) {
-    await act(request, () => runAction(services, editAccount, request.actor, { account: current.id, expectedVersion, reason: SCIM_REASON, ...edit }));
-    expectedVersion = undefined;
-  }
-  if (wanted.active !== was.active) {
-    const action = wanted.active ? reactivateAccount : deactivateAccount;
-    await act(request, () => runAction(services, action, request.actor, { account: current.id, expectedVersion, reason: SCIM_REASON }));
-  }
+  if (Object.keys(edit).length === 0 && wanted.active === was.active) return;
+  await act(request, () =>
+    runAction(request.deps.services, updateProvisionedAccount, request.actor, {
+      account: current.id,
+      expectedVersion: current.version,
+      edit,
+      active: wanted.active,
+    }),
+  );
 }
 
 /** Roster's usernames hold no @ (a login with one is an email), so an identity provider maps userName to a username. */

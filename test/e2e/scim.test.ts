@@ -168,6 +168,20 @@ describe('Users', () => {
     expect(await t.given.audit({ targetId: user.id, action: 'reactivate', outcome: 'done' })).toHaveLength(1);
   });
 
+  it('changes fields and active in one transaction: a refused deactivation changes no field either', async () => {
+    const user = await provisioned();
+    await t.given.group({ name: `Owned ${uniqueTag()}`, organisationSlug: 'scim-a', owner: { id: user.id } });
+    const refused = await scimOver(t, token, 'PUT', `/Users/${user.id}`, {
+      ...user,
+      name: { givenName: 'Changed', familyName: user.name.familyName },
+      active: false,
+    });
+    expectScimError(refused, 409);
+    expect(refused.body.detail).toMatch(/owns/);
+    expect(await t.read.account(user.id)).toMatchObject({ firstName: 'Sam', status: 'INVITED', version: 1 });
+    expect(await t.given.audit({ targetId: user.id, action: 'edit', outcome: 'done' })).toEqual([]);
+  });
+
   it("takes Entra ID's PATCH: capitalised ops, booleans as strings, a value object without a path", async () => {
     const user = await provisioned();
     const patched = await scimOver(t, token, 'PATCH', `/Users/${user.id}`, {

@@ -13,7 +13,7 @@ import {
 } from '../inputs.ts';
 
 /** The fields an edit may change; a field left out stays as it is. */
-const editableFieldsSchema = z.object({
+export const editableFieldsSchema = z.object({
   firstName: personNameSchema.optional(),
   lastName: personNameSchema.optional(),
   username: usernameSchema.optional(),
