@@ -196,7 +196,9 @@ async function deleteUser(request: ScimRequest, id: string): Promise<void> {
   checkIfMatch(request, current);
   const { services } = request.deps;
   if (current.status !== 'DEACTIVATED')
-    await act(request, () => runAction(services, deactivateAccount, request.actor, { account: id, reason: PROVISIONED_REASON }));
+    await act(request, () =>
+      runAction(services, deactivateAccount, request.actor, { account: id, expectedVersion: current.version, reason: PROVISIONED_REASON }),
+    );
   try {
     await runAction(services, requestDeletion, request.actor, { account: id, reason: 'deleted in the identity provider (SCIM)' });
   } catch (error) {
