@@ -75,6 +75,7 @@ export const configSchema = z.object({
     .default(60),
   ROSTER_SIGN_IN_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   ROSTER_SIGN_IN_PER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  ROSTER_SCIM_PER_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(1200),
 });
 
 export type Config = z.infer<typeof configSchema>;

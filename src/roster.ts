@@ -24,6 +24,7 @@ import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { healthRoutes } from './http/health.ts';
 import { redisRateLimiter, type RateLimiter } from './http/rateLimits.ts';
 import { signInRoutes } from './http/signIn.ts';
+import { scimRoutes } from './http/scim.ts';
 import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
 import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
@@ -81,7 +82,11 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     limiter = redisRateLimiter(
       config.REDIS_URL,
       config.REDIS_PREFIX,
-      { perIpPerMinute: config.ROSTER_SIGN_IN_PER_IP_PER_MINUTE, perLoginPerMinute: config.ROSTER_SIGN_IN_PER_LOGIN_PER_MINUTE },
+      {
+        perIpPerMinute: config.ROSTER_SIGN_IN_PER_IP_PER_MINUTE,
+        perLoginPerMinute: config.ROSTER_SIGN_IN_PER_LOGIN_PER_MINUTE,
+        perScimTokenPerMinute: config.ROSTER_SCIM_PER_TOKEN_PER_MINUTE,
+      },
       logger,
     );
     slack = createSlackAdapter(
@@ -102,6 +107,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
           redis: () => redis.ping().then(() => undefined),
         }),
         ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
+        ...scimRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter, publicUrl: config.ROSTER_PUBLIC_URL }),
         ...passwordPageRoutes({ services, publicUrl: config.ROSTER_PUBLIC_URL }),
       ],
     );

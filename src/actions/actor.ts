@@ -11,6 +11,8 @@ export interface Actor {
   grants: readonly Grant[];
   /** An API token's scopes (kind `api` only): what the organisation's platform may ask for with it. */
   scopes?: readonly ApiScope[];
+  /** An API token's organisation (kind `api` only): where the accounts it provisions are created. */
+  organisationSlug?: string;
 }
 
 /** Who a Slack user is to Roster: the grants they hold now. */

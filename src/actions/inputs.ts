@@ -22,6 +22,9 @@ export const usernameSchema = z
 
 export const personNameSchema = z.string().trim().min(1, 'must not be empty').max(100);
 
+/** An identity provider's own ID for an account or group (SCIM `externalId`), kept as sent. */
+export const externalIdSchema = z.string().trim().min(1, 'must not be empty').max(255);
+
 /** Names one account: its ID, email or username (Slack resolves @mentions to the email before this). */
 export const accountRefSchema = z.string().trim().min(1, 'say which account: an email, username or ID').max(320);
 

@@ -68,6 +68,8 @@ import { expireRequests } from './approvals/expireRequests.ts';
 import { listApprovals } from './approvals/listApprovals.ts';
 import { restoreAccount } from './accounts/restoreAccount.ts';
 import { purgeDeletedAccounts } from './accounts/purgeDeletedAccounts.ts';
+import { scimUser, scimUsers } from './scim/scimUsers.ts';
+import { updateProvisionedAccount } from './scim/updateProvisionedAccount.ts';
 
 /** The actions people type (`/user <verb> ...` in Slack, `roster user <verb> ...` in the CLI), in the order help lists them. */
 export const typedActions: readonly TypedAction[] = [
@@ -159,6 +161,9 @@ export const registry: readonly AnyAction[] = [
   listApprovals,
   expireRequests,
   purgeDeletedAccounts,
+  scimUser,
+  scimUsers,
+  updateProvisionedAccount,
   ...typedActions,
 ];
 

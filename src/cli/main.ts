@@ -38,7 +38,8 @@ const USAGE = `usage: npm run roster -- <command>
   user create --email <email> --first <first> --last <last> [--username <login>] [--role user|manager|administrator] [--org <slug>] [--no-invite] [--sso]
   user lookup <email|username|id|name>
 ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\n')}
-  token create --org <slug> [--name <label>]         an API token for the sign-in API (printed once)
+  token create --org <slug> [--name <label>] [--scope sign-in|scim]
+                                                     an API token for the sign-in API or SCIM (printed once)
   token list [--org <slug>]                          API tokens, without their secrets
   token revoke <id | roster_prefix>
   users list ${ACCOUNT_FILTER_USAGE} [--after <cursor> | --before <cursor>]
@@ -193,10 +194,14 @@ export function plan(argv: string[]): Run {
     case 'token': {
       const [sub, ...more] = rest;
       if (sub === 'create') {
-        const { positionals, values } = parse(more, { org: { type: 'string' }, name: { type: 'string' } });
+        const { positionals, values } = parse(more, { org: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string', multiple: true } });
         if (positionals.length || !values.org) throw new UsageError('token create needs --org <slug>');
         return async (_orm, services) => {
-          const created = await runAction(services, createApiToken, actor, { organisation: values.org, name: values.name });
+          const created = await runAction(services, createApiToken, actor, {
+            organisation: values.org,
+            name: values.name ?? values.scope?.join(' '),
+            scopes: values.scope,
+          });
           return [created.message, `${created.secret.label}: ${created.secret.value}`].join('\n');
         };
       }

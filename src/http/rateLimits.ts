@@ -25,12 +25,12 @@ const REDIS_WAIT_MS = 250;
 /** At most one warning per this interval while Redis is away, not one per request. */
 const WARN_EVERY_MS = 60_000;
 
-export type RateLimitKind = 'ip' | 'login';
+export type RateLimitKind = 'ip' | 'login' | 'scim-token';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Takes one attempt from the bucket of `key` (an IP address, a folded login). */
+  /** Takes one attempt from the bucket of `key` (an IP address, a folded login, a SCIM token's name). */
   take(kind: RateLimitKind, key: string): Promise<RateDecision>;
   close(): void;
 }
@@ -39,10 +39,12 @@ export interface RateLimits {
   /** Attempts per minute, refilled evenly; also the burst allowed at once. */
   perIpPerMinute: number;
   perLoginPerMinute: number;
+  /** SCIM requests per minute for one token. */
+  perScimTokenPerMinute: number;
 }
 
 /**
- * Sign-in rate limits in Redis. While Redis is away or slow, a check lets the request through (fail open, with a
+ * Rate limits of the HTTP API in Redis (sign-in and SCIM). While Redis is away or slow, a check lets the request through (fail open, with a
  * warning): the sign-in API keeps answering, and the per-account lockout still bounds password guessing.
  */
 export function redisRateLimiter(redisUrl: string, prefix: string, limits: RateLimits, logger: Logger): RateLimiter {
@@ -50,7 +52,7 @@ export function redisRateLimiter(redisUrl: string, prefix: string, limits: RateL
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: REDIS_WAIT_MS, lazyConnect: false });
   redis.on('error', () => undefined); // reported below, once a minute, when a check fails
   let warnedAt = 0;
-  const perMinute = { ip: limits.perIpPerMinute, login: limits.perLoginPerMinute };
+  const perMinute = { ip: limits.perIpPerMinute, login: limits.perLoginPerMinute, 'scim-token': limits.perScimTokenPerMinute };
   return {
     async take(kind, key) {
       const burst = perMinute[kind];
@@ -63,7 +65,12 @@ export function redisRateLimiter(redisUrl: string, prefix: string, limits: RateL
       } catch (error) {
         if (Date.now() - warnedAt > WARN_EVERY_MS) {
           warnedAt = Date.now();
-          logger.warn({ err: error }, 'sign-in rate limits are not checked: Redis does not answer (sign-ins go ahead; the lockout still counts)');
+          logger.warn(
+            { err: error },
+            kind === 'scim-token'
+              ? 'SCIM rate limits are not checked: Redis does not answer (SCIM requests go ahead)'
+              : 'sign-in rate limits are not checked: Redis does not answer (sign-ins go ahead; the lockout still counts)',
+          );
         }
         return { allowed: true };
       }

@@ -57,3 +57,14 @@ it('refuses a token for an organisation that does not exist, and a create withou
   expect(noOrg.stderr).toContain('token create needs --org <slug>');
   expect(noOrg.stderr).toContain('token create --org <slug> [--name <label>]');
 });
+
+it('creates a provisioning token with --scope scim, and refuses a scope that does not exist', async () => {
+  const created = await roster('token', 'create', '--org', 'default', '--scope', 'scim');
+  expect(created.code, created.stderr).toBe(0);
+  expect(created.stdout).toContain('(scim)');
+  const { rows } = await db.query("select name, scopes from api_token where 'scim' = any(scopes)");
+  expect(rows).toEqual([{ name: 'scim', scopes: ['scim'] }]);
+  const bogus = await roster('token', 'create', '--org', 'default', '--scope', 'everything');
+  expect(bogus.code).toBe(1);
+  expect(bogus.stderr).toMatch(/scopes/);
+});

@@ -64,16 +64,25 @@ describe.each(modes)('no secret reaches the logs ($mode, LOG_LEVEL debug)', ({ e
 
   it('a bearer token sent to a path Roster does not serve is nowhere in the logs', async () => {
     const bearer = randomBytes(32).toString('hex');
-    const response = await fetch(`${base}/scim/v2/Users?filter=userName%20eq%20%22x%22`, {
+    const response = await fetch(`${base}/api/v2/users?filter=userName%20eq%20%22x%22`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bearer}` },
       body: '{}',
     });
 
     expect(response.status).toBe(404);
-    expect(requestLines('/scim/v2/Users')).toHaveLength(1);
+    expect(requestLines('/api/v2/users')).toHaveLength(1);
     expect(t.rawLogs()).not.toContain(bearer);
     expect(t.rawLogs()).not.toContain('userName');
+  });
+
+  it('a bearer token refused by the SCIM API, and the filter it came with, are nowhere in the logs', async () => {
+    const bearer = `roster_${'S'.repeat(12)}.${randomBytes(32).toString('base64url')}`;
+    const response = await fetch(`${base}/scim/v2/Users?filter=userName%20eq%20%22secretive%22`, { headers: { authorization: `Bearer ${bearer}` } });
+
+    expect(response.status).toBe(401);
+    expect(t.rawLogs()).not.toContain(bearer.split('.')[1]);
+    expect(t.rawLogs()).not.toContain('secretive');
   });
 
   it('a sign-in leaves its password, API token, TOTP code and secret in no log line and no audit event', async () => {

@@ -4,6 +4,7 @@ import { systemActor } from '../../src/actions/actor.ts';
 import { createApiToken } from '../../src/actions/access/createApiToken.ts';
 import { hashPassword } from '../../src/actions/accounts/credentials.ts';
 import { Account } from '../../src/db/entities/index.ts';
+import type { ApiScope } from '../../src/domain/apiTokens.ts';
 import type { TestRoster } from './testRoster.ts';
 
 export interface SignInAnswer {
@@ -25,11 +26,12 @@ export async function signInOver(t: TestRoster, token: string | null, body: unkn
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers, ms: performance.now() - started };
 }
 
-/** A sign-in token of the organisation, made by the same action as `roster token create`. */
-export async function apiTokenFor(t: TestRoster, organisationSlug: string): Promise<{ raw: string; id: string }> {
+/** A token of the organisation (sign-in unless other scopes are named), made by the same action as `roster token create`. */
+export async function apiTokenFor(t: TestRoster, organisationSlug: string, scopes: ApiScope[] = ['sign-in']): Promise<{ raw: string; id: string }> {
   const created = await runAction({ orm: t.roster.orm, logger: t.logger }, createApiToken, systemActor('test'), {
     organisation: organisationSlug,
     name: 'test',
+    scopes,
   });
   return { raw: created.secret.value, id: created.tokenId };
 }

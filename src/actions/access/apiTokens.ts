@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { activeApiTokenByPrefix } from '../../db/apiTokens.ts';
+import type { ApiScope } from '../../domain/apiTokens.ts';
 import type { RosterRole } from '../../domain/roles.ts';
 import type { Actor } from '../actor.ts';
 
@@ -33,9 +34,12 @@ function sha256(text: string): string {
 
 /**
  * The role an API token acts with, limited to its organisation. Its scopes, not the role, say what it may ask for:
- * the sign-in action refuses any caller that is not a token with the sign-in scope, and no Slack or CLI surface runs it.
+ * the sign-in action refuses any caller that is not a token with the sign-in scope, and only `/scim/v2` takes a token
+ * with the SCIM scope, which creates, edits and deactivates accounts as an organisation admin does.
  */
-const API_TOKEN_ROLE: RosterRole = 'helpdesk';
+function apiTokenRole(scopes: readonly ApiScope[]): RosterRole {
+  return scopes.includes('scim') ? 'admin' : 'helpdesk';
+}
 
 /** Who a bearer token is to Roster: an actor limited to the token's organisation, or undefined for no such live token. */
 export interface ApiActors {
@@ -52,8 +56,9 @@ export function apiActorsFromDatabase(em: EntityManager): ApiActors {
       return {
         kind: 'api',
         id: `api-token:${tokenLabel(parts[1]!)}`,
-        grants: [{ role: API_TOKEN_ROLE, organisationId: token.organisationId }],
+        grants: [{ role: apiTokenRole(token.scopes), organisationId: token.organisationId }],
         scopes: token.scopes,
+        organisationSlug: token.organisationSlug,
       };
     },
   };

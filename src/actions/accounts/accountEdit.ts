@@ -6,6 +6,7 @@ import { fullName, loadLiveAccount, accountOutcome } from './account.ts';
 import { changedFields } from '../audit.ts';
 import type { AccountOutcome } from '../action.ts';
 import { accountLabel } from '../auditTargets.ts';
+import { refuseIfExternalIdTaken } from './createAccount.ts';
 
 /** What an edit may change, already validated and folded by the action's schema; a missing field stays as it is. */
 export interface AccountEdit {
@@ -15,10 +16,12 @@ export interface AccountEdit {
   email?: string;
   /** The slug of the organisation to move the account to. */
   organisation?: string;
+  /** The identity provider's ID for the person; null clears it. */
+  externalId?: string | null;
 }
 
-const EDITED = ['firstName', 'lastName', 'username', 'email', 'organisation'] as const;
-type EditedValues = Record<(typeof EDITED)[number], string>;
+const EDITED = ['firstName', 'lastName', 'username', 'email', 'organisation', 'externalId'] as const;
+type EditedValues = Record<Exclude<(typeof EDITED)[number], 'externalId'>, string> & { externalId: string | null };
 
 /**
  * Applies an edit to one account with one audit event listing each changed field before and after. Email and
@@ -41,7 +44,11 @@ export async function applyAccountEdit(
   const move =
     edit.organisation !== undefined && edit.organisation !== account.organisation.slug ? await checkMove(ctx, account, edit.organisation) : undefined;
 
+  if (edit.externalId && edit.externalId !== account.externalId)
+    await refuseIfExternalIdTaken(ctx, move?.to ?? account.organisation, edit.externalId, account.id);
+
   if (edit.firstName !== undefined) account.firstName = edit.firstName;
+  if (edit.externalId !== undefined) account.externalId = edit.externalId;
   if (edit.lastName !== undefined) account.lastName = edit.lastName;
   if (edit.email !== undefined) account.email = edit.email;
   if (edit.username !== undefined) account.username = edit.username;
@@ -75,6 +82,7 @@ const FIELD_NAMES: Record<keyof EditedValues, string> = {
   username: 'username',
   email: 'email',
   organisation: 'organisation',
+  externalId: 'external ID',
 };
 
 function editedValues(account: IAccount): EditedValues {
@@ -84,6 +92,7 @@ function editedValues(account: IAccount): EditedValues {
     username: account.username,
     email: account.email,
     organisation: account.organisation.slug,
+    externalId: account.externalId ?? null,
   };
 }
 

@@ -6,12 +6,12 @@ import { FieldRefusedError } from '../../domain/errors.ts';
 import { mayRead } from '../../domain/roles.ts';
 import { type AccountOutcome, type ActionContext, defineAction } from '../action.ts';
 import { accountLabel } from '../auditTargets.ts';
-import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../inputs.ts';
+import { emailSchema, externalIdSchema, personNameSchema, slugSchema, usernameSchema } from '../inputs.ts';
 import { organisationBySlug } from '../organisations/organisations.ts';
 import { fullName } from './account.ts';
 import { queueMail } from './mail.ts';
 
-const AUDITED_FIELDS = ['email', 'username', 'firstName', 'lastName', 'role', 'status', 'authSource'] as const;
+const AUDITED_FIELDS = ['email', 'username', 'firstName', 'lastName', 'role', 'status', 'authSource', 'externalId'] as const;
 
 /** How many groups one new account may join at once (the create form's group picker allows as many). */
 export const MAX_GROUPS_ON_CREATE = 20;
@@ -39,6 +39,8 @@ export const createAccount = defineAction({
     organisation: slugSchema.optional(),
     authSource: z.enum(['local', 'sso']).default('local'),
     sendInvitation: z.boolean().default(true),
+    /** The identity provider's ID for the person (SCIM provisioning), unique within the organisation. */
+    externalId: externalIdSchema.optional(),
     /** Group IDs (the form's group picker); each joins as a member. */
     groups: z.array(z.uuid('choose groups from the list')).max(MAX_GROUPS_ON_CREATE, `choose at most ${MAX_GROUPS_ON_CREATE} groups`).default([]),
   }),
@@ -49,6 +51,7 @@ export const createAccount = defineAction({
     ctx.aboutTarget({ type: 'account', id: null, label, organisationId: organisation.id });
     ctx.authorize(organisation.id);
     await refuseIfTaken(ctx, input.email, username);
+    if (input.externalId !== undefined) await refuseIfExternalIdTaken(ctx, organisation, input.externalId);
     const groups = await chosenGroups(ctx, organisation, input.groups);
 
     const account = ctx.em.create(Account, {
@@ -59,6 +62,7 @@ export const createAccount = defineAction({
       lastName: input.lastName,
       role: input.role,
       authSource: input.authSource,
+      externalId: input.externalId ?? null,
       status: input.sendInvitation ? 'INVITED' : 'STAGED',
     });
     for (const group of groups) ctx.em.create(Membership, { account, group, role: 'member' });
@@ -91,6 +95,12 @@ async function refuseIfTaken(ctx: ActionContext, email: string, username: string
   const who = mayRead(ctx.actor.grants, taken.organisation.id) ? fullName(taken) : 'an account in an organisation you cannot see';
   if (taken.email === email) throw new FieldRefusedError(`${email} already belongs to ${who}.`, 'conflict', 'email');
   throw new FieldRefusedError(`The username “${username}” is taken by ${who}; choose another username.`, 'conflict', 'username');
+}
+
+/** An external ID names one account of its organisation. */
+export async function refuseIfExternalIdTaken(ctx: ActionContext, organisation: IOrganisation, externalId: string, exceptAccountId?: string): Promise<void> {
+  const holder = await ctx.em.findOne(Account, { organisation, externalId, ...(exceptAccountId ? { id: { $ne: exceptAccountId } } : {}) });
+  if (holder) throw new FieldRefusedError(`The external ID “${externalId}” already belongs to ${fullName(holder)}.`, 'conflict', 'externalId');
 }
 
 /** The chosen groups, each of the account's organisation; a group of an organisation the caller cannot read is never named. */

@@ -16,6 +16,8 @@ export const Account = defineEntity({
     username: p.string().length(100).unique(),
     /** Folded to lower case; unique across the platform. */
     email: p.string().length(320).unique(),
+    /** The identity provider's own ID for the person (SCIM `externalId`), unique within the organisation; as sent, case kept. */
+    externalId: p.string().length(255).nullable(),
     firstName: p.string().length(100),
     lastName: p.string().length(100),
     status: p.enum(ACCOUNT_STATUSES),
@@ -81,6 +83,11 @@ export const Account = defineEntity({
       expression: `create index "account_timed_lock_end" on "account" (suspended_until) where status = 'SUSPENDED' and suspended_until is not null`,
     },
     { name: 'account_organisation_status', properties: ['organisation', 'status'] },
+    // SCIM's `externalId eq "..."` and its uniqueness per organisation.
+    {
+      name: 'account_organisation_external_id',
+      expression: `create unique index "account_organisation_external_id" on "account" (organisation_id, external_id)`,
+    },
     // Lists (src/db/accountList.ts) page in this order by default: per organisation, by last name, then id, so a page
     // is read straight from the index however many accounts share a last name.
     {
