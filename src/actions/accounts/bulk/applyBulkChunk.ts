@@ -113,10 +113,12 @@ export const applyBulkChunk = defineAction({
         ],
       );
     }
+    // The seq range keeps the update on this chunk's items whatever the statistics say: just after a job listed its
+    // items the planner believed the job had none and hashed all of them for every chunk (18 of 21 ms at 100,000 items).
     await ctx.em.execute(
       `update bulk_job_item i set state = o.state, detail = o.detail
-       from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text) where i.job_id = ? and i.seq = o.seq`,
-      [JSON.stringify(outcomes), jobId],
+       from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text) where i.job_id = ? and i.seq between ? and ? and i.seq = o.seq`,
+      [JSON.stringify(outcomes), jobId, items[0]!.seq, items[items.length - 1]!.seq],
     );
     // Mail goes through the outbox in this same transaction, as the single actions send it: the workers send each
     // row with a link of its own, and the outbox pass sends any whose job was lost.
