@@ -3,10 +3,10 @@ import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import type { ExportRow } from '../src/db/accountList.ts';
 import { ACCOUNT_FILE_COLUMNS } from '../src/domain/importLayouts.ts';
-import { safeCsvStringifier, safeXlsxWriter } from './safeSpreadsheets.ts';
+import { CSV_BOM, safeCsvRecord, safeCsvStringifier, safeXlsxWriter } from './safeSpreadsheets.ts';
 
 /** One account as an export writes it (the columns of the import template, so an export can be imported again): a row of the export's query. */
-export type ExportedAccount = Omit<ExportRow, 'id'>;
+export type ExportedAccount = ExportRow;
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -25,27 +25,36 @@ function exportCells(account: ExportedAccount): string[] {
     account.status,
     account.organisation,
     account.groups.join(GROUP_SEPARATOR),
-    account.lastSignInAt?.toISOString() ?? '',
-    account.createdAt.toISOString(),
-    account.updatedAt.toISOString(),
+    account.lastSignInAt ?? '',
+    account.createdAt,
+    account.updatedAt,
   ];
 }
 
+/** CSV goes to `out` in pieces of about this many characters: a write per row would cost more than the row. */
+const CSV_PIECE = 64 * 1024;
+
 /**
- * Writes accounts as they arrive (a cursor over the database) to `out`, as CSV or XLSX, holding one row at a time.
- * Every cell is safe against formula injection. Resolves with the number of accounts once `out` has everything.
+ * Writes accounts as they arrive (a cursor over the database) to `out`, as CSV or XLSX, holding at most a piece of the
+ * file at a time. Every cell is safe against formula injection. Resolves with the number of accounts once `out` has
+ * everything.
  */
 export async function writeAccountExport(accounts: AsyncIterable<ExportedAccount>, format: ExportFormat, out: Writable): Promise<number> {
   let count = 0;
   if (format === 'csv') {
-    async function* records() {
-      yield EXPORT_HEADERS;
+    async function* pieces() {
+      let piece = CSV_BOM + safeCsvRecord(EXPORT_HEADERS);
       for await (const account of accounts) {
         count++;
-        yield exportCells(account);
+        piece += safeCsvRecord(exportCells(account));
+        if (piece.length >= CSV_PIECE) {
+          yield piece;
+          piece = '';
+        }
       }
+      yield piece;
     }
-    await pipeline(Readable.from(records()), safeCsvStringifier(), out);
+    await pipeline(Readable.from(pieces()), out);
     return count;
   }
   const finished = new Promise<void>((resolve, reject) => {

@@ -5,8 +5,8 @@ import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { type ActionServices, type ExportQueue, type ExportRequest, runAction } from '../src/actions/action.ts';
 import { type Actor, slackActor } from '../src/actions/actor.ts';
-import { EXPORT_PAGE_SIZE, exportPage } from '../src/actions/accounts/exportAccounts.ts';
-import type { ExportRow } from '../src/db/accountList.ts';
+import { exportSelection } from '../src/actions/accounts/exportAccounts.ts';
+import { type ExportRow, selectionExportRows } from '../src/db/accountList.ts';
 import { RefusedError } from '../src/domain/errors.ts';
 import { writeAccountExport } from './accountExport.ts';
 import { handOff } from './handOff.ts';
@@ -22,14 +22,31 @@ export function exportQueue(queues: Queues, logger: Logger): ExportQueue {
   };
 }
 
-/** The accounts of an export, a page at a time, each page read as the person who asked (their grant read again). */
-export async function* exportedAccounts(services: ActionServices, actor: Actor, filter: string): AsyncGenerator<ExportRow> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await runAction(services, exportPage, actor, { filter, after });
-    yield* page;
-    if (page.length < EXPORT_PAGE_SIZE) return;
-    after = page.at(-1)!.id;
+/** While an export streams, the grant of the person who asked is read again after every this many accounts. */
+export const EXPORT_GRANT_CHECK_EVERY = 50_000;
+
+/**
+ * The accounts of an export, as the database streams them, within the grant of the person who asked: read again every
+ * `grantCheckEvery` accounts, and once it no longer covers every organisation the export began with, the export stops
+ * with a sentence to them.
+ */
+export async function* exportedAccounts(
+  services: ActionServices,
+  actor: Actor,
+  filter: string,
+  grantCheckEvery = EXPORT_GRANT_CHECK_EVERY,
+): AsyncGenerator<ExportRow> {
+  const selection = await runAction(services, exportSelection, actor, { filter });
+  let unchecked = 0;
+  for await (const rows of selectionExportRows(services.orm.em.fork(), selection)) {
+    unchecked += rows.length;
+    if (unchecked >= grantCheckEvery) {
+      unchecked = 0;
+      const now = await runAction(services, exportSelection, actor, { filter });
+      if (selection.organisationIds.some((id) => !now.organisationIds.includes(id)))
+        throw new RefusedError('your grant no longer covers every organisation this export began with.', 'forbidden');
+    }
+    yield* rows;
   }
 }
 

@@ -1,16 +1,38 @@
-import type { Writable } from 'node:stream';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { Transform, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { neutraliseFormula } from '../src/domain/spreadsheetCells.ts';
 
+/** A CSV starts with a byte order mark, without which Excel reads UTF-8 names as Latin-1. */
+export const CSV_BOM = '\uFEFF';
+
+/** A cell is quoted when it holds a comma, a quote or a line break (RFC 4180), or a reader would split it there. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /**
- * A CSV writer whose every text cell is neutralised against formula injection (a single quote before `=`, `+`, `-`,
- * `@`, tab, CR, LF or NUL). csv-stringify's own `escape_formulas` misses a leading NUL and line feed, so it is not used.
- * Write arrays of cells; the output starts with a BOM, without which Excel reads UTF-8 names as Latin-1.
+ * One CSV record, each cell neutralised against formula injection (a single quote before `=`, `+`, `-`, `@`, tab, CR,
+ * LF or NUL), ended by CRLF. csv-stringify's own `escape_formulas` misses a leading NUL and line feed; with a cast
+ * neutralising each cell instead it wrote about 250,000 records a second here, most of a million-row export's time,
+ * where this writes over a million.
  */
-export function safeCsvStringifier(): Stringifier {
-  // A line break inside a cell is quoted whatever the record delimiter, or a reader would start a new row there.
-  return stringify({ bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/, cast: { string: neutraliseFormula } });
+export function safeCsvRecord(cells: readonly string[]): string {
+  let record = '';
+  for (let i = 0; i < cells.length; i++) {
+    const cell = neutraliseFormula(cells[i]!);
+    record += `${i ? ',' : ''}${NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell}`;
+  }
+  return `${record}\r\n`;
+}
+
+/** A stream of records (arrays of cells) in, formula-safe CSV out, starting with the byte order mark. */
+export function safeCsvStringifier(): Transform {
+  let started = false;
+  return new Transform({
+    writableObjectMode: true,
+    transform(cells: readonly string[], _encoding, done) {
+      done(null, `${started ? '' : CSV_BOM}${safeCsvRecord(cells)}`);
+      started = true;
+    },
+  });
 }
 
 export interface SafeXlsxWriter {

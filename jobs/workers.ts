@@ -41,7 +41,7 @@ import { processHomeRefresh } from './homeViews.ts';
 import type { HomeOverview } from '../src/actions/home/homeOverview.ts';
 import type { HomeView } from '@slack/types';
 import { type ApprovalMessages, processApprovalNotice, processApprovalsPass } from './approvalNotices.ts';
-import { processBulkRun } from './bulkJobs.ts';
+import { BULK_RUNNERS_PER_PROCESS, processBulkRun } from './bulkJobs.ts';
 import { processExport } from './exports.ts';
 import { type AlertMessages, processHelpdeskAlert } from './helpdeskAlerts.ts';
 import type { ExportRequest } from '../src/actions/action.ts';
@@ -108,8 +108,7 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
   const bulk = new Worker<BulkRunData>(BULK_QUEUE, (job) => processBulkRun(job, forJob(deps, BULK_QUEUE, job)), {
     connection,
     prefix,
-    // One runner per process: a job's runners spread over the worker processes.
-    concurrency: 1,
+    concurrency: BULK_RUNNERS_PER_PROCESS,
     lockDuration: BULK_LOCK_MS,
     stalledInterval: BULK_LOCK_MS,
   });

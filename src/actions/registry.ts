@@ -9,7 +9,7 @@ import { finishBulkJob } from './accounts/bulk/finishBulkJob.ts';
 import { listBulkJobs } from './accounts/bulk/listBulkJobs.ts';
 import { previewBulkJob } from './accounts/bulk/previewBulkJob.ts';
 import { startBulkJob } from './accounts/bulk/startBulkJob.ts';
-import { exportAccounts, exportPage } from './accounts/exportAccounts.ts';
+import { exportAccounts, exportSelection } from './accounts/exportAccounts.ts';
 import { accountHistory } from './accounts/accountHistory.ts';
 import { changeRole } from './accounts/changeRole.ts';
 import { classifyImport } from './accounts/import/classifyImport.ts';
@@ -150,7 +150,7 @@ export const registry: readonly AnyAction[] = [
   cancelBulkJob,
   listBulkJobs,
   exportAccounts,
-  exportPage,
+  exportSelection,
   openPasswordLink,
   setPassword,
   openMfaEnrolment,

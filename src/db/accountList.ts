@@ -3,6 +3,7 @@ import type { AccountRole } from '../domain/accounts.ts';
 import type { AccountSort, SortField } from '../domain/accountFilter.ts';
 import type { AccountStatus } from '../domain/statuses.ts';
 import { normaliseSearchText } from './accountSearch.ts';
+import { to as copyTo } from 'pg-copy-streams';
 import { escapeLike } from './like.ts';
 
 /** A filter with its names resolved to rows: what SQL selects. Lists, exports and bulk jobs all read accounts by it. */
@@ -230,7 +231,6 @@ function toRow(row: Record<string, any>): AccountListRow {
 
 /** One account of an export, with its group names: the import template's columns (jobs/accountExport.ts writes them). */
 export interface ExportRow {
-  id: string;
   email: string;
   firstName: string;
   lastName: string;
@@ -240,34 +240,83 @@ export interface ExportRow {
   /** The organisation's slug. */
   organisation: string;
   groups: string[];
-  lastSignInAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
+  /** The times as the file shows them: ISO 8601 in UTC to the millisecond (`2026-11-03T10:15:00.000Z`). */
+  lastSignInAt: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
-/** The next `limit` accounts of a selection after `afterId`, in ID order with their group names: an export's cursor. */
-export async function selectionExportPage(em: EntityManager, selection: AccountSelection, afterId: string | null, limit: number): Promise<ExportRow[]> {
+/** A time as an export writes it, formatted by PostgreSQL: the text of JavaScript's `toISOString()`. */
+const isoUtc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The columns of ExportRow, in its order, as SQL over `account a` and `organisation o`. */
+const EXPORT_COLUMNS = [
+  'a.email',
+  'a.first_name',
+  'a.last_name',
+  'a.username',
+  'a.role',
+  'a.status',
+  'o.slug',
+  '(select json_agg(g.name order by g.name) from membership m join account_group g on g.id = m.group_id where m.account_id = a.id)',
+  isoUtc('a.last_sign_in_at'),
+  isoUtc('a.created_at'),
+  isoUtc('a.updated_at'),
+];
+
+/** What a backslash stands before in COPY's text format; any other character stands for itself (`\\` for a backslash). */
+const COPY_ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** One field of COPY's text format: `\N` is null. */
+function copyField(field: string): string | null {
+  if (field === '\\N') return null;
+  return field.includes('\\') ? field.replace(/\\(.)/gs, (_, char: string) => COPY_ESCAPES[char] ?? char) : field;
+}
+
+function exportRow(line: string): ExportRow {
+  const [email, firstName, lastName, username, role, status, organisation, groups, lastSignInAt, createdAt, updatedAt] = line.split('\t').map(copyField);
+  return {
+    email: email!,
+    firstName: firstName!,
+    lastName: lastName!,
+    username: username!,
+    role: role!,
+    status: status!,
+    organisation: organisation!,
+    groups: groups ? JSON.parse(groups) : [],
+    lastSignInAt: lastSignInAt!,
+    createdAt: createdAt!,
+    updatedAt: updatedAt!,
+  };
+}
+
+/**
+ * Every account of a selection with its group names, as PostgreSQL streams them with one `COPY ... TO STDOUT`: a batch
+ * of rows for each piece that arrives, in no particular order. One statement reads the table in a single pass and
+ * sees one moment of it; paging by ID instead read each row from wherever it lay, at a third of the speed.
+ */
+export async function* selectionExportRows(em: EntityManager, selection: AccountSelection): AsyncGenerator<ExportRow[]> {
   const where = selectionWhereInScope(selection);
-  const rows = await em.execute<Record<string, any>[]>(
-    `select a.id, a.email, a.first_name, a.last_name, a.username, a.role, a.status, o.slug as organisation,
-       coalesce((select array_agg(g.name order by g.name) from membership m join account_group g on g.id = m.group_id where m.account_id = a.id), '{}') as groups,
-       a.last_sign_in_at, a.created_at, a.updated_at
-     from account a join organisation o on o.id = a.organisation_id
-     where ${where.sql}${afterId ? ' and a.id > ?' : ''} order by a.id limit ?`,
-    [...where.params, ...(afterId ? [afterId] : []), limit],
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    username: row.username,
-    role: row.role,
-    status: row.status,
-    organisation: row.organisation,
-    groups: row.groups,
-    lastSignInAt: row.last_sign_in_at ? new Date(row.last_sign_in_at) : null,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  }));
+  // COPY takes no parameters: they are written into the statement as every other query's are (MikroORM's quoting).
+  const sql = em
+    .getPlatform()
+    .formatQuery(
+      `copy (select ${EXPORT_COLUMNS.join(', ')} from account a join organisation o on o.id = a.organisation_id where ${where.sql}) to stdout`,
+      where.params,
+    );
+  const client = await (await em.getConnection().getNativeClient()).connect();
+  let complete = false;
+  try {
+    const copy = client.query(copyTo(sql)).setEncoding('utf8');
+    let partial = '';
+    for await (const piece of copy) {
+      const lines = (partial + piece).split('\n');
+      partial = lines.pop()!;
+      yield lines.map(exportRow);
+    }
+    complete = true;
+  } finally {
+    // A connection left in the middle of a COPY (the reader stopped early) cannot serve anyone else.
+    client.release(!complete);
+  }
 }

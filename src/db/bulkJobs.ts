@@ -76,10 +76,14 @@ export async function recordItemOutcomes(
   outcomes: readonly { seq: number; state: string; accountId?: string | null; detail: string | null; data?: Record<string, unknown> }[],
 ): Promise<void> {
   if (outcomes.length === 0) return;
+  const seqs = outcomes.map((outcome) => outcome.seq);
+  // The seq range keeps the update on this chunk's items whatever the statistics say: just after a job listed its
+  // items the planner believed the job had none and hashed all of them for every chunk (18 of 21 ms at 100,000 items).
   await em.execute(
     `update bulk_job_item i set state = o.state, detail = o.detail, account_id = coalesce(o."accountId", i.account_id), data = coalesce(o.data, i.data)
-     from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text, "accountId" uuid, data jsonb) where i.job_id = ? and i.seq = o.seq`,
-    [JSON.stringify(outcomes), jobId],
+     from jsonb_to_recordset(?::jsonb) as o(seq int, state text, detail text, "accountId" uuid, data jsonb)
+     where i.job_id = ? and i.seq between ? and ? and i.seq = o.seq`,
+    [JSON.stringify(outcomes), jobId, Math.min(...seqs), Math.max(...seqs)],
   );
 }
 

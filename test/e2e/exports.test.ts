@@ -2,10 +2,14 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
+import { exportedAccounts } from '../../jobs/exports.ts';
 import { readImportFile } from '../../jobs/importFile.ts';
+import { safeCsvRecord } from '../../jobs/safeSpreadsheets.ts';
 import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
 import { classifyImport } from '../../src/actions/accounts/import/classifyImport.ts';
+import { Account } from '../../src/db/entities/index.ts';
+import { RefusedError } from '../../src/domain/errors.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { blockActionsPayload } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
@@ -79,6 +83,73 @@ describe('/users export', () => {
     expect(blocksText(await t.slash('export org:exp', VIEWER, { command: '/users' }))).toContain('needs an admin');
     expect(blocksText(await t.slash('export stauts:active', ADMIN, { command: '/users' }))).toContain('status');
     expect(blocksText(await t.slash('export format:pdf', ADMIN, { command: '/users' }))).toContain('format');
+  });
+  it('writes each cell as the database holds it, neutralised and quoted: tabs, line breaks, quotes, backslashes, times to the millisecond', async () => {
+    await t.given.organisation('exp-chars');
+    await t.given.grant(ADMIN, 'admin', 'exp-chars');
+    const at = new Date('2026-11-03T10:15:00.123Z');
+    const names = [
+      ['\tTab', 'Line\nBreak'],
+      ['Back\\slash', '\\N'],
+      ['"Quoted", comma', "'=Quoted"],
+      ['\r-Carriage', 'Ünal 健二'],
+    ];
+    const accounts = [];
+    for (const [i, [firstName, lastName]] of names.entries()) {
+      accounts.push(
+        await t.given.account({
+          firstName,
+          lastName,
+          email: `c${i}.exp@example.test`,
+          username: `c${i}.exp`,
+          organisationSlug: 'exp-chars',
+          lastSignInAt: i ? at : null,
+        }),
+      );
+    }
+    await t.given.group({ name: 'Crew "A"; \\B', organisationSlug: 'exp-chars', members: [[accounts[0]!, 'member']] });
+    await t.given.group({ name: '@Z, group', organisationSlug: 'exp-chars', members: [[accounts[0]!, 'member']] });
+
+    const before = t.slack.uploads().length;
+    await t.slash('export org:exp-chars', ADMIN, { command: '/users' });
+    await expect.poll(() => t.slack.uploads().length, { timeout: 20_000 }).toBe(before + 1);
+    const text = t.slack.uploads().at(-1)!.bytes.toString('utf8');
+    const stored = await t.roster.orm.em.fork().find(Account, { id: accounts.map((a) => a.id) });
+    for (const account of stored) {
+      const groups = account.id === accounts[0]!.id ? ['@Z, group', 'Crew "A"; \\B'].sort().join('; ') : '';
+      const cells = [account.email, account.firstName, account.lastName, account.username, account.role, account.status, 'exp-chars', groups];
+      const times = [account.lastSignInAt?.toISOString() ?? '', account.createdAt.toISOString(), account.updatedAt.toISOString()];
+      expect(text).toContain(safeCsvRecord([...cells, ...times]));
+    }
+    expect(text.startsWith(`\uFEFF${safeCsvRecord(EXPORT_HEADERS)}`)).toBe(true);
+    const rows = parse(text.replace(/^\uFEFF/, '')) as string[][];
+    expect(rows).toHaveLength(names.length + 1);
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r\n\0]/.test(cell))).toEqual([]);
+    expect(rows.map((row) => row[8])).toContain('2026-11-03T10:15:00.123Z');
+  });
+
+  it('stops, with a sentence, once the grant of the person who asked no longer covers the accounts', async () => {
+    const organisation = await t.given.organisation('exp-revoke');
+    const revoked = 'U0EXPREVOKED';
+    await t.given.grant(revoked, 'admin', 'exp-revoke');
+    await t.roster.orm.em.fork().execute(
+      `insert into account (id, organisation_id, username, email, first_name, last_name, status, status_changed_at, role, auth_source,
+         mfa_enrolled, developer_mode, failed_sign_ins, created_at, updated_at, version)
+       select gen_random_uuid(), ?, 'revoke.' || n, 'revoke.' || n || '@example.test', 'Revoke', 'Person ' || n, 'ACTIVE', now(), 'user', 'local',
+         false, false, 0, now(), now(), 1 from generate_series(1, 3000) n`,
+      [organisation.id],
+    );
+    const admin = await slackActor(t.roster.orm.em, revoked);
+    let read = 0;
+    const reading = (async () => {
+      for await (const _ of exportedAccounts({ orm: t.roster.orm, logger: t.logger }, admin, 'org:exp-revoke', 500)) {
+        if (read++ === 0) await t.roster.orm.em.fork().execute('delete from slack_grant where slack_user_id = ?', [revoked]);
+      }
+    })();
+
+    await expect(reading).rejects.toBeInstanceOf(RefusedError);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(3000);
   });
 });
 

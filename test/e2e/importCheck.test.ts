@@ -98,7 +98,7 @@ describe('import dry run', () => {
   });
 
   it('finds nothing to change when the organisation’s own export is imported again', async () => {
-    const at = new Date('2026-11-03T10:15:00Z');
+    const at = '2026-11-03T10:15:00.000Z';
     const rows: ExportedAccount[] = [
       { ...ana, firstName: 'Ana', lastName: 'Lima', role: 'user', status: 'ACTIVE', organisation: 'impchk-acme', groups: ['Field Crew North'] },
       { ...bo, firstName: 'Bø', lastName: '=Berg', role: 'user', status: 'ACTIVE', organisation: 'impchk-acme', groups: [] },

@@ -113,9 +113,9 @@ const account = (over: Partial<ExportedAccount> = {}): ExportedAccount => ({
   status: 'ACTIVE',
   organisation: 'acme',
   groups: ['Field Crew North', 'Office'],
-  lastSignInAt: new Date('2026-11-03T10:15:00Z'),
-  createdAt: new Date('2026-01-05T09:00:00Z'),
-  updatedAt: new Date('2026-11-03T10:15:00Z'),
+  lastSignInAt: '2026-11-03T10:15:00.000Z',
+  createdAt: '2026-01-05T09:00:00.000Z',
+  updatedAt: '2026-11-03T10:15:00.000Z',
   ...over,
 });
 

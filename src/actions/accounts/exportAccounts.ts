@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { countSelection, type ExportRow, selectionExportPage } from '../../db/accountList.ts';
+import { type AccountSelection, countSelection } from '../../db/accountList.ts';
 import { accountFilterText } from '../../domain/accountFilter.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { type DoneOutcome, defineAction } from '../action.ts';
 import { selectAccounts } from './accountSelection.ts';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
-/** Accounts read per query while an export streams: memory stays flat however many there are. */
-export const EXPORT_PAGE_SIZE = 2000;
 
 const filterSchema = z.string().trim().max(1000).default('');
 
@@ -42,15 +40,16 @@ export const exportAccounts = defineAction({
   },
 });
 
-/** One page of an export, read as the person who asked for it (their grant read again), after the last account's ID. */
-export const exportPage = defineAction({
-  name: 'export-page',
+/**
+ * The accounts an export holds, as the person who asked for it may see them now (their grant read again): the job
+ * streams exactly this selection, and asks again every so often while it does, so a grant revoked meanwhile stops it.
+ */
+export const exportSelection = defineAction({
+  name: 'export-selection',
   describedAs: 'exporting accounts',
   requires: 'admin',
-  readOnly: true,
-  input: z.object({ filter: filterSchema, after: z.uuid().optional(), limit: z.number().int().min(1).max(10_000).default(EXPORT_PAGE_SIZE) }),
-  async run(ctx, { filter, after, limit }): Promise<ExportRow[]> {
-    const { selection } = await selectAccounts(ctx.em, filter, ctx.organisationsInScope());
-    return selectionExportPage(ctx.em, selection, after ?? null, limit);
+  input: z.object({ filter: filterSchema }),
+  async run(ctx, { filter }): Promise<AccountSelection> {
+    return (await selectAccounts(ctx.em, filter, ctx.organisationsInScope())).selection;
   },
 });
