@@ -31,7 +31,7 @@ const USAGE = `usage: npm run roster -- <command>
   grant <SlackUserId> <viewer|helpdesk|admin|owner> [--org <slug>]
   org create <slug> --name "<Name>" [--lockout-threshold N] [--inactivity-days N] [--deletion-policy soft|hard|never] [--mfa-required] [--auto-unlock-minutes N]
   org auto-unlock <slug> <minutes|off>              unlock lockouts by themselves after that long (off: only people do)
-  org approvals <slug> [--approvers owners|admins] [--hours N] [--bulk-deactivate-over N|off] [--owner-grants approval|direct]
+  org approvals|set <slug> [--approvers owners|admins] [--hours N] [--bulk-deactivate-over N|off] [--owner-grants approval|direct]
                                                      who decides approval requests, how long they wait (default: owners, 24 h),
                                                      above how many accounts a bulk deactivate needs approval too, and
                                                      whether making someone an owner of it does
@@ -93,7 +93,8 @@ export function plan(argv: string[]): Run {
         const input = { organisation: slug, minutes: minutes === 'off' ? null : positiveInt(minutes, 'the minutes') };
         return async (_orm, services) => (await runAction(services, setAutoUnlock, actor, input)).message;
       }
-      if (sub === 'approvals') {
+      // `org set` is the same command: an organisation's rules, set by flag.
+      if (sub === 'approvals' || sub === 'set') {
         const { positionals, values } = parse(more, {
           approvers: { type: 'string' },
           hours: { type: 'string' },
@@ -113,7 +114,7 @@ export function plan(argv: string[]): Run {
         };
         return async (_orm, services) => (await runAction(services, setApprovals, actor, input)).message;
       }
-      if (sub !== 'create') throw new UsageError('org takes: create, auto-unlock, approvals');
+      if (sub !== 'create') throw new UsageError('org takes: create, auto-unlock, approvals (or set)');
       const { positionals, values } = parse(more, {
         name: { type: 'string' },
         'auto-unlock-minutes': { type: 'string' },

@@ -137,7 +137,7 @@ describe('setting up an organisation from the terminal', () => {
       },
     ]);
 
-    const bad = await roster('org', 'approvals', 'acme', '--approvers', 'everyone');
+    const bad = await roster('org', 'set', 'acme', '--approvers', 'everyone');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('must be owners or admins');
     expect((await db.query(`select approvers from organisation where slug = 'acme'`)).rows).toEqual([{ approvers: 'admins' }]);
