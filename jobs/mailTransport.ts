@@ -14,12 +14,20 @@ export interface MailSettings {
   linkValidForMs: { readonly [T in MailTemplate]: number };
 }
 
-/** Called once per worker process at start, which is when the log says where mail goes. */
-export function mailSettings(config: Config, logger: Logger): MailSettings {
+/**
+ * Called once per worker process at start, which is when the log says where mail goes. `localOutbox`: the local
+ * console's outbox, which takes the mail when SMTP_URL is unset, links and all (they point at this machine).
+ */
+export function mailSettings(config: Config, logger: Logger, localOutbox?: Transporter): MailSettings {
   const linkValidForMs = {
     invitation: config.ROSTER_INVITATION_LINK_DAYS * 24 * 3600 * 1000,
     'password-reset': config.ROSTER_RESET_LINK_MINUTES * 60 * 1000,
   };
+  if (!config.SMTP_URL && localOutbox) {
+    const publicUrl = config.ROSTER_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+    logger.info("SMTP_URL is unset: invitation and password reset mails go to the local console's outbox.");
+    return { transport: localOutbox, from: config.MAIL_FROM, publicUrl, linkValidForMs };
+  }
   if (!config.SMTP_URL) {
     logger.warn('SMTP_URL is unset: invitation and password reset mails are written to the log, without their links, instead of being sent.');
     return { from: config.MAIL_FROM, linkValidForMs };

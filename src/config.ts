@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 
@@ -78,7 +79,13 @@ export const configSchema = z.object({
   ROSTER_SCIM_PER_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(1200),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.infer<typeof configSchema> & {
+  /** Set when no Slack credentials are given: the local console (src/console) stands in for Slack. */
+  slackConsole?: boolean;
+};
+
+/** The channels the console shows for approvals and helpdesk alerts when none are configured. */
+export const CONSOLE_CHANNELS = { approvals: 'C0APPROVALS', helpdesk: 'C0HELPDESK' } as const;
 
 /** A config problem that start-up reports as one line naming the variable. */
 export class ConfigError extends Error {}
@@ -90,8 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = 
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`Invalid environment: ${issue.path.join('.')} ${issue.message}`);
   }
-  const config = parsed.data;
-  if (needsSlack && config.ROSTER_ROLE !== 'worker') {
+  let config: Config = parsed.data;
+  const noSlackCredentials = !config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN;
+  if (needsSlack && noSlackCredentials && config.ROSTER_ROLE === 'all') {
+    config = withSlackConsole(config, env);
+  } else if (needsSlack && config.ROSTER_ROLE !== 'worker') {
     // Socket Mode authenticates with the app token; HTTP mode verifies every request with the signing secret.
     const required = config.SLACK_APP_TOKEN ? (['SLACK_BOT_TOKEN'] as const) : (['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const);
     for (const name of required) {
@@ -101,4 +111,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = 
   if (config.SMTP_URL && !config.ROSTER_PUBLIC_URL)
     throw new ConfigError('Invalid environment: ROSTER_PUBLIC_URL is required when SMTP_URL is set (the links in mails point there)');
   return config;
+}
+
+/**
+ * Without Slack credentials Roster runs against its local console: a signing secret and bot token made up for this
+ * run, and the Web API at the console's own path. That is for trying Roster on one machine, never for production.
+ */
+function withSlackConsole(config: Config, env: NodeJS.ProcessEnv): Config {
+  if (env.NODE_ENV === 'production')
+    throw new ConfigError(
+      'Invalid environment: NODE_ENV is production but no Slack credentials are set; the local console stands in for Slack only for trying Roster. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README "Slack setup").',
+    );
+  if (config.PORT === 0) throw new ConfigError('Invalid environment: PORT must be a fixed port for the local console (the app calls its Web API there)');
+  return {
+    ...config,
+    slackConsole: true,
+    SLACK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    SLACK_BOT_TOKEN: `xoxb-local-${randomBytes(24).toString('hex')}`,
+    SLACK_API_URL: `http://127.0.0.1:${config.PORT}/console/api/`,
+    ROSTER_APPROVALS_CHANNEL: config.ROSTER_APPROVALS_CHANNEL ?? CONSOLE_CHANNELS.approvals,
+    ROSTER_HELPDESK_CHANNEL: config.ROSTER_HELPDESK_CHANNEL ?? CONSOLE_CHANNELS.helpdesk,
+  };
 }

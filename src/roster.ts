@@ -33,6 +33,8 @@ import { approvalRequestMessage, requesterNotice } from './slack/blocks/approval
 import { homeView } from './slack/blocks/home.ts';
 import { importPreviewMessage } from './slack/blocks/importBlocks.ts';
 import { createJobSlackClient } from './slackWebClient.ts';
+import { grantConsoleIdentities } from './console/identities.ts';
+import { createSlackConsole, type SlackConsole } from './console/slackConsole.ts';
 
 export interface Roster {
   /** The HTTP port: Slack's endpoint in HTTP mode, the health routes in both modes. */
@@ -74,6 +76,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   for (const slackUserId of config.ROSTER_BOOTSTRAP_ADMINS) {
     await runAction(services, grantRole, systemActor('bootstrap'), { slackUserId, role: 'owner' });
   }
+  const slackConsole = config.slackConsole ? await startSlackConsole(config, services, logger) : undefined;
 
   let slack: SlackAdapter | undefined;
   let port = config.PORT;
@@ -109,6 +112,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
         ...scimRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter, publicUrl: config.ROSTER_PUBLIC_URL }),
         ...passwordPageRoutes({ services, publicUrl: config.ROSTER_PUBLIC_URL }),
+        ...(slackConsole?.routes ?? []),
       ],
     );
     port = await slack.start();
@@ -122,7 +126,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         queues,
         slack: slackClient,
         reportsChannel: config.ROSTER_REPORTS_CHANNEL,
-        mailSettings: mailSettings(config, logger),
+        mailSettings: mailSettings(config, logger, slackConsole?.mailTransport),
         redis,
         prefix: config.REDIS_PREFIX,
         helpdeskChannel: config.ROSTER_HELPDESK_CHANNEL,
@@ -147,7 +151,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       logger,
     );
   }
-  logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : 'http', role: config.ROSTER_ROLE }, 'Roster started');
+  logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : slackConsole ? 'local console' : 'http', role: config.ROSTER_ROLE }, 'Roster started');
+  if (slackConsole) logger.info({ url: slackConsole.url }, `No Slack credentials: the local console stands in for Slack at ${slackConsole.url}`);
 
   return {
     port,
@@ -156,6 +161,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     redis,
     queues,
     async stop() {
+      slackConsole?.close();
       await slack?.stop();
       logger.info('shutdown: Slack receiver stopped');
       // Running jobs get a grace period; a job still running after it returns to the queue when its lock expires
@@ -170,6 +176,17 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       logger.info('shutdown: connections closed');
     },
   };
+}
+
+/** The console's people get their grants (the owner grants the others, audited), then the console is built. */
+async function startSlackConsole(config: Config, services: ActionServices, logger: Logger): Promise<SlackConsole> {
+  await grantConsoleIdentities(services);
+  const channels = [
+    { id: config.ROSTER_APPROVALS_CHANNEL, name: 'approvals' },
+    { id: config.ROSTER_HELPDESK_CHANNEL, name: 'helpdesk' },
+    { id: config.ROSTER_REPORTS_CHANNEL, name: 'reports' },
+  ].filter((channel): channel is { id: string; name: string } => channel.id !== undefined);
+  return createSlackConsole({ port: config.PORT, signingSecret: config.SLACK_SIGNING_SECRET!, botToken: config.SLACK_BOT_TOKEN!, channels, logger });
 }
 
 /** How long start-up waits for Redis to take the schedules before it goes on without them (they are set once Redis answers). */

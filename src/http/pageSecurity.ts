@@ -8,9 +8,14 @@ import Tokens from 'csrf';
  * stylesheet by its hash, `img-src data:` lets the QR code in).
  */
 export function pageHeaders(styleHash: string, https: boolean): Record<string, string> {
+  return securityHeaders(`default-src 'none'; style-src '${styleHash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`, https);
+}
+
+/** The headers every page carries, with the page's own content security policy. */
+export function securityHeaders(contentSecurityPolicy: string, https: boolean): Record<string, string> {
   return {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': `default-src 'none'; style-src '${styleHash}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': contentSecurityPolicy,
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',

@@ -177,7 +177,7 @@ export interface Given {
 }
 
 /** Test data written straight through the ORM, for states the actions cannot produce yet (e.g. an old last sign-in). */
-function given(roster: Roster): Given {
+export function given(roster: Roster): Given {
   const em = () => roster.orm.em.fork();
   return {
     async grant(slackUserId, role, organisationSlug) {

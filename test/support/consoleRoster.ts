@@ -1,0 +1,64 @@
+// Roster as `npm start` runs it with no Slack credentials: the local console stands in for Slack on a fixed port,
+// against this test file's own database and Redis prefix.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startRoster, type Roster } from '../../src/roster.ts';
+import { createTestDatabase } from './database.ts';
+import { given, type Given } from './testRoster.ts';
+
+export interface ConsoleRoster {
+  roster: Roster;
+  /** http://localhost:<port>/, the console's page. */
+  url: string;
+  given: Given;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on now: the console must know its own address before the app starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function startConsoleRoster(env: Record<string, string> = {}): Promise<ConsoleRoster> {
+  const database = await createTestDatabase(inject('templateDatabase'));
+  const port = await freePort();
+  const prefix = `roster-test-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    ROSTER_SHUTDOWN_GRACE_SECONDS: '5',
+    ...env,
+  });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const roster = await startRoster(config, createLogger(config.LOG_LEVEL, sink));
+  return {
+    roster,
+    url: `http://localhost:${port}/`,
+    given: given(roster),
+    logs: () => lines.join(''),
+    async stop() {
+      const keys = await roster.redis.keys(`${prefix}:*`);
+      if (keys.length) await roster.redis.del(...keys);
+      await roster.stop();
+      await database.drop();
+    },
+  };
+}
