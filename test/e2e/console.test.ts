@@ -54,4 +54,74 @@ describe('the local console', () => {
     await expect.poll(() => same.textContent()).toContain('(edited)');
     expect((await account(ann.email)).status).toBe('SUSPENDED');
   });
+
+  it('shows the field error of the create form, then the new account, and its invitation in the outbox', async () => {
+    await beAs('admin');
+    await type('/user create');
+    const modal = page.getByRole('dialog', { name: 'Add an account' });
+    await modal.getByLabel('First name').fill('Cara');
+    await modal.getByLabel('Last name').fill('Modal');
+    await modal.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await modal.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => modal.getByRole('alert').textContent()).toMatch(/email address/);
+    expect(await modal.getByLabel('First name').inputValue()).toBe('Cara');
+
+    await modal.getByLabel('Email', { exact: true }).fill('cara.modal@example.test');
+    await modal.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => modal.count()).toBe(0);
+    await expect.poll(() => message('cara.modal@example.test').getByRole('heading', { name: 'Cara Modal' }).isVisible()).toBe(true);
+    expect((await account('cara.modal@example.test')).status).toBe('INVITED');
+
+    await page.getByRole('button', { name: /^Outbox/ }).click();
+    const mail = page.getByRole('article', { name: /account is ready/ });
+    await expect.poll(() => mail.textContent(), { timeout: 15_000 }).toContain('To cara.modal@example.test');
+    const [passwordPage] = await Promise.all([page.waitForEvent('popup'), mail.getByRole('link', { name: /\/invitation\?token=/ }).click()]);
+    await expect.poll(() => passwordPage.getByRole('heading', { name: 'Choose your password' }).isVisible()).toBe(true);
+    await passwordPage.close();
+    await page.getByRole('button', { name: '# roster' }).click();
+  });
+
+  it('imports a CSV chosen in the file input: the dry run, then Apply edits its message with the progress and summary', async () => {
+    await beAs('admin');
+    await type('/users import');
+    const modal = page.getByRole('dialog', { name: 'Import accounts' });
+    await modal.getByLabel('Spreadsheet').setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email,first name,last name\r\ndee.csv@example.test,Dee,Csv\r\neli.csv@example.test,Eli,Csv\r\n'),
+    });
+    await expect.poll(() => modal.textContent()).toContain('1 file attached');
+    await modal.getByRole('button', { name: 'Check the file' }).click();
+    await expect.poll(() => modal.count()).toBe(0);
+
+    const dryRun = message('Dry run of people.csv');
+    await expect.poll(() => dryRun.textContent(), { timeout: 15_000 }).toContain('To create: 2');
+    const ts = await dryRun.getAttribute('data-ts');
+    await dryRun.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('alertdialog', { name: 'Import these accounts?' }).getByRole('button', { name: 'Apply' }).click();
+    const same = page.locator(`article.message[data-ts="${ts}"]`);
+    await expect.poll(() => same.textContent(), { timeout: 20_000 }).toContain('2 created');
+    expect((await account('eli.csv@example.test')).status).toBe('STAGED');
+  });
+
+  it('opens App Home with the counts Roster publishes', async () => {
+    await beAs('admin');
+    await page.getByRole('button', { name: 'Roster', exact: true }).click();
+    const home = page.getByRole('region', { name: 'Home' });
+    await expect.poll(() => home.textContent(), { timeout: 10_000 }).toContain('Accounts by status');
+    expect(await home.textContent()).toMatch(/1 suspended/i);
+    await page.getByRole('button', { name: '# roster' }).click();
+  });
+
+  it('answers a viewer with a refusal, and someone without a grant too', async () => {
+    const bo = await t.given.account({ firstName: 'Bo', lastName: 'Viewer', email: 'bo.viewer@example.test' });
+    await beAs('viewer');
+    await type(`/user lock ${bo.email}`);
+    await expect.poll(() => message('Only visible to you').textContent()).toContain('You are a viewer; locking an account needs an admin or above.');
+    expect((await account(bo.email)).status).toBe('ACTIVE');
+
+    await beAs('none');
+    await type(`/user ${bo.email}`);
+    await expect.poll(() => message('Only visible to you').textContent()).toContain('You have no Roster role; looking up accounts needs a viewer.');
+  });
 });
