@@ -135,6 +135,8 @@ export function createSlackConsole(options: SlackConsoleOptions): SlackConsole {
 
   const routes: CustomRoute[] = [
     { path: '/', method: 'GET', handler: guarded(local, async (_req, res) => sendText(res, 200, pageHeaders, assets.page)) },
+    // Browsers ask for it; a quiet "nothing here" keeps the page's console free of errors.
+    { path: '/favicon.ico', method: 'GET', handler: guarded(local, async (_req, res) => sendText(res, 204, {}, '')) },
     {
       path: '/console/console.js',
       method: 'GET',
@@ -152,8 +154,8 @@ export function createSlackConsole(options: SlackConsoleOptions): SlackConsole {
         const query = new URL(req.url ?? '/', 'http://console').searchParams;
         const identity = identityOf(query.get('as'));
         if (!identity) return sendJson(res, 400, { ok: false, error: 'Say who you are.' });
-        const since = Number(query.get('since') ?? -1);
-        if (!closed) await workspace.changedSince(since, POLL_WAIT_MS);
+        if (closed) return sendJson(res, 503, { ok: false, error: 'Roster is stopping.' });
+        await workspace.changedSince(Number(query.get('since') ?? -1), POLL_WAIT_MS);
         sendJson(res, 200, stateFor(identity));
       }),
     },

@@ -2,7 +2,7 @@
 // the app posted through the console's Web API, and what you do there reaches the app as signed Slack requests.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Account } from '../../src/db/entities/index.ts';
+import { Account, Membership } from '../../src/db/entities/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startConsoleRoster, type ConsoleRoster } from '../support/consoleRoster.ts';
 
@@ -55,13 +55,16 @@ describe('the local console', () => {
     expect((await account(ann.email)).status).toBe('SUSPENDED');
   });
 
-  it('shows the field error of the create form, then the new account, and its invitation in the outbox', async () => {
+  it('shows the field error of the create form, picks a group as you type, then the new account and its invitation in the outbox', async () => {
+    await t.given.group({ name: 'Console Crew' });
     await beAs('admin');
     await type('/user create');
     const modal = page.getByRole('dialog', { name: 'Add an account' });
     await modal.getByLabel('First name').fill('Cara');
     await modal.getByLabel('Last name').fill('Modal');
     await modal.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await modal.getByRole('combobox', { name: 'Groups' }).fill('Console');
+    await modal.getByRole('option', { name: 'Console Crew' }).click();
     await modal.getByRole('button', { name: 'Create' }).click();
     await expect.poll(() => modal.getByRole('alert').textContent()).toMatch(/email address/);
     expect(await modal.getByLabel('First name').inputValue()).toBe('Cara');
@@ -70,7 +73,9 @@ describe('the local console', () => {
     await modal.getByRole('button', { name: 'Create' }).click();
     await expect.poll(() => modal.count()).toBe(0);
     await expect.poll(() => message('cara.modal@example.test').getByRole('heading', { name: 'Cara Modal' }).isVisible()).toBe(true);
-    expect((await account('cara.modal@example.test')).status).toBe('INVITED');
+    const cara = await account('cara.modal@example.test');
+    expect(cara.status).toBe('INVITED');
+    expect(await t.roster.orm.em.fork().count(Membership, { account: cara.id, group: { name: 'Console Crew' } })).toBe(1);
 
     await page.getByRole('button', { name: /^Outbox/ }).click();
     const mail = page.getByRole('article', { name: /account is ready/ });

@@ -689,6 +689,7 @@ function restartPolling() {
     while (!controller.signal.aborted) {
       try {
         const response = await fetch(`/console/state?as=${encodeURIComponent(me)}&since=${version}`, { headers: HEADERS, signal: controller.signal });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
         state = await response.json();
         version = state.version;
         render();
