@@ -9,7 +9,7 @@ const ACK_TIMEOUT_MS = 3000;
 // Bolt's receiver parses a form body only when the content type is exactly this (no charset).
 const FORM = 'application/x-www-form-urlencoded';
 
-export type AppAnswer = { ok: true; status: number; body: any } | { ok: false; error: string };
+type AppAnswer = { ok: true; status: number; body: any } | { ok: false; error: string };
 
 /**
  * Requests to the app's own /slack/events, signed with the local signing secret as Slack signs them (v0 HMAC of the
@@ -53,7 +53,7 @@ function parseBody(text: string): any {
 
 export const actionTs = () => (Date.now() / 1000).toFixed(6);
 
-export const payloadUser = (userId: string, name: string) => ({ id: userId, username: name, name, team_id: TEAM_ID });
+const payloadUser = (userId: string, name: string) => ({ id: userId, username: name, name, team_id: TEAM_ID });
 
 export const payloadCommon = (userId: string, name: string) => ({
   user: payloadUser(userId, name),

@@ -6,10 +6,10 @@ import { BOT_ID, BOT_USER_ID, type ConsoleMessage, type ConsoleView, TEAM_DOMAIN
 type Json = Record<string, any>;
 
 /** The slash commands the app's manifest declares; Slack knows no others. */
-export const COMMANDS = ['/user', '/users'];
+const COMMANDS = ['/user', '/users'];
 
 /** What the page says a person entered in one element: a text, chosen option values, chosen suggestions, files. */
-export interface EnteredValue {
+interface EnteredValue {
   value?: string | null;
   selected?: string[];
   /** For external selects: the options the app suggested that the person chose. */
@@ -22,7 +22,7 @@ export type EnteredValues = Record<string, Record<string, EnteredValue>>;
 
 export type Where = { channel: string; ts: string } | { viewId: string };
 
-export interface ActionInput {
+interface ActionInput {
   where: Where;
   blockId: string;
   actionId: string;
@@ -322,5 +322,3 @@ export function interactions(workspace: Workspace, app: AppRequester) {
     },
   };
 }
-
-export type Interactions = ReturnType<typeof interactions>;

@@ -48,7 +48,7 @@ export interface ConsoleView {
   errors?: Record<string, string>;
 }
 
-export interface ConsoleFile {
+interface ConsoleFile {
   id: string;
   name: string;
   title: string;
@@ -60,7 +60,7 @@ export interface ConsoleFile {
   created: number;
 }
 
-export interface ConsoleMail {
+interface ConsoleMail {
   id: string;
   at: number;
   to: string;
@@ -75,7 +75,7 @@ export interface Channel {
   dmOf?: string;
 }
 
-export interface ResponseUrlTarget {
+interface ResponseUrlTarget {
   user: string;
   channel: string;
   /** The message the interaction came from, which replace_original edits. */
@@ -96,7 +96,7 @@ const ok = (body: Json = {}): WebApiAnswer => ({ status: 200, body: { ok: true, 
 // Slack answers an API error with HTTP 200 and `ok: false`.
 const refuse = (error: string, extra: Json = {}): WebApiAnswer => ({ status: 200, body: { ok: false, error, ...extra } });
 
-export const extensionOf = (name: string) => (name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '');
+const extensionOf = (name: string) => (name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '');
 
 /**
  * One Slack workspace in memory, as the app sees it through the Web API and as the console page shows it: channels
@@ -595,7 +595,7 @@ export class Workspace {
 }
 
 /** Slack gives every block and interactive element without an ID one of its own, and sends them back in payloads. */
-export function withIds(blocks: unknown): unknown {
+function withIds(blocks: unknown): unknown {
   if (!Array.isArray(blocks)) return blocks;
   const generated = () => randomBytes(3).toString('base64url');
   for (const block of blocks) {

@@ -238,8 +238,8 @@ async function act(where, block, element, value) {
   });
 }
 
-/** Inside a modal's input block a choice only changes the form, unless the app asked to hear of it (dispatch_action). */
-const dispatches = (where, block) => !where.form || block.dispatch_action === true;
+/** A choice in an input block only changes the form, unless the app asked to hear of it (dispatch_action). */
+const dispatches = (block) => block.type !== 'input' || block.dispatch_action === true;
 
 function renderElement(element, block, where) {
   switch (element.type) {
@@ -318,7 +318,7 @@ function staticSelect(element, block, where) {
       onchange: async () => {
         const value = { selected: [...select.selectedOptions].map((o) => o.value).filter(Boolean) };
         setEntered(where, block, element, value);
-        if (!dispatches(where, block)) return;
+        if (!dispatches(block)) return;
         if (!(await confirmed(element.confirm))) return;
         await act(where, block, element, value);
       },
@@ -388,7 +388,7 @@ function externalSelect(element, block, where) {
                     if (multi) input.value = '';
                     const value = { options: chosen };
                     setEntered(where, block, element, value);
-                    if (dispatches(where, block) && (await confirmed(element.confirm))) await act(where, block, element, value);
+                    if (dispatches(block) && (await confirmed(element.confirm))) await act(where, block, element, value);
                   },
                 },
                 plain(o.text),
@@ -413,7 +413,7 @@ function choiceList(element, block, where) {
   group.addEventListener('change', async () => {
     const value = { selected: inputs.filter((i) => i.checked).map((i) => i.value) };
     setEntered(where, block, element, value);
-    if (dispatches(where, block)) await act(where, block, element, value);
+    if (dispatches(block)) await act(where, block, element, value);
   });
   element.options.forEach((o, i) => {
     group.append(
@@ -713,6 +713,8 @@ $('tab-home').addEventListener('click', () => go({ kind: 'home', id: place.id })
 $('tab-messages').addEventListener('click', () => go({ kind: 'dm', id: place.id }));
 $('outbox-link').addEventListener('click', () => go({ kind: 'outbox' }));
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && !$('confirm-layer').hidden) $('confirm-layer').querySelector('footer button')?.click();
+  if (event.key !== 'Escape') return;
+  if (!$('confirm-layer').hidden) $('confirm-layer').querySelector('footer button')?.click();
+  else if (!$('modal-layer').hidden) $('modal-layer').querySelector('.close-x')?.click();
 });
 restartPolling();
