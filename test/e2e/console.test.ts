@@ -6,6 +6,9 @@ import { Account, Membership } from '../../src/db/entities/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startConsoleRoster, type ConsoleRoster } from '../support/consoleRoster.ts';
 
+// The page long-polls, but the machine may be busy: a second is not always enough for the app's answer to arrive.
+const SLOW = { timeout: 15_000 };
+
 let t: ConsoleRoster;
 let browser: Browser;
 let page: Page;
@@ -41,8 +44,8 @@ describe('the local console', () => {
     await beAs('admin');
     await type(`/user ${ann.email}`);
     const card = message('ann.console@example.test');
-    await expect.poll(() => card.getByRole('heading', { name: 'Ann Console' }).isVisible()).toBe(true);
-    await expect.poll(() => card.textContent()).toContain('Only visible to you');
+    await expect.poll(() => card.getByRole('heading', { name: 'Ann Console' }).isVisible(), SLOW).toBe(true);
+    await expect.poll(() => card.textContent(), SLOW).toContain('Only visible to you');
     const ts = await card.getAttribute('data-ts');
 
     await card.getByRole('button', { name: 'Lock', exact: true }).click();
@@ -50,8 +53,8 @@ describe('the local console', () => {
     await confirm.getByRole('button', { name: 'Lock' }).click();
 
     const same = page.locator(`article.message[data-ts="${ts}"]`);
-    await expect.poll(() => same.textContent(), { timeout: 10_000 }).toContain('SUSPENDED');
-    await expect.poll(() => same.textContent()).toContain('(edited)');
+    await expect.poll(() => same.textContent(), SLOW).toContain('SUSPENDED');
+    await expect.poll(() => same.textContent(), SLOW).toContain('(edited)');
     expect((await account(ann.email)).status).toBe('SUSPENDED');
   });
 
@@ -66,22 +69,22 @@ describe('the local console', () => {
     await modal.getByRole('combobox', { name: 'Groups' }).fill('Console');
     await modal.getByRole('option', { name: 'Console Crew' }).click();
     await modal.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => modal.getByRole('alert').textContent()).toMatch(/email address/);
+    await expect.poll(() => modal.getByRole('alert').textContent(), SLOW).toMatch(/email address/);
     expect(await modal.getByLabel('First name').inputValue()).toBe('Cara');
 
     await modal.getByLabel('Email', { exact: true }).fill('cara.modal@example.test');
     await modal.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => modal.count()).toBe(0);
-    await expect.poll(() => message('cara.modal@example.test').getByRole('heading', { name: 'Cara Modal' }).isVisible()).toBe(true);
+    await expect.poll(() => modal.count(), SLOW).toBe(0);
+    await expect.poll(() => message('cara.modal@example.test').getByRole('heading', { name: 'Cara Modal' }).isVisible(), SLOW).toBe(true);
     const cara = await account('cara.modal@example.test');
     expect(cara.status).toBe('INVITED');
     expect(await t.roster.orm.em.fork().count(Membership, { account: cara.id, group: { name: 'Console Crew' } })).toBe(1);
 
     await page.getByRole('button', { name: /^Outbox/ }).click();
     const mail = page.getByRole('article', { name: /account is ready/ });
-    await expect.poll(() => mail.textContent(), { timeout: 15_000 }).toContain('To cara.modal@example.test');
+    await expect.poll(() => mail.textContent(), SLOW).toContain('To cara.modal@example.test');
     const [passwordPage] = await Promise.all([page.waitForEvent('popup'), mail.getByRole('link', { name: /\/invitation\?token=/ }).click()]);
-    await expect.poll(() => passwordPage.getByRole('heading', { name: 'Choose your password' }).isVisible()).toBe(true);
+    await expect.poll(() => passwordPage.getByRole('heading', { name: 'Choose your password' }).isVisible(), SLOW).toBe(true);
     await passwordPage.close();
     await page.getByRole('button', { name: '# roster' }).click();
   });
@@ -95,17 +98,17 @@ describe('the local console', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from('email,first name,last name\r\ndee.csv@example.test,Dee,Csv\r\neli.csv@example.test,Eli,Csv\r\n'),
     });
-    await expect.poll(() => modal.textContent()).toContain('1 file attached');
+    await expect.poll(() => modal.textContent(), SLOW).toContain('1 file attached');
     await modal.getByRole('button', { name: 'Check the file' }).click();
-    await expect.poll(() => modal.count()).toBe(0);
+    await expect.poll(() => modal.count(), SLOW).toBe(0);
 
     const dryRun = message('Dry run of people.csv');
-    await expect.poll(() => dryRun.textContent(), { timeout: 15_000 }).toContain('To create: 2');
+    await expect.poll(() => dryRun.textContent(), SLOW).toContain('To create: 2');
     const ts = await dryRun.getAttribute('data-ts');
     await dryRun.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('alertdialog', { name: 'Import these accounts?' }).getByRole('button', { name: 'Apply' }).click();
     const same = page.locator(`article.message[data-ts="${ts}"]`);
-    await expect.poll(() => same.textContent(), { timeout: 20_000 }).toContain('2 created');
+    await expect.poll(() => same.textContent(), SLOW).toContain('2 created');
     expect((await account('eli.csv@example.test')).status).toBe('STAGED');
   });
 
@@ -113,7 +116,7 @@ describe('the local console', () => {
     await beAs('admin');
     await page.getByRole('button', { name: 'Roster', exact: true }).click();
     const home = page.getByRole('region', { name: 'Home' });
-    await expect.poll(() => home.textContent(), { timeout: 10_000 }).toContain('Accounts by status');
+    await expect.poll(() => home.textContent(), SLOW).toContain('Accounts by status');
     expect(await home.textContent()).toMatch(/1 suspended/i);
     await page.getByRole('button', { name: '# roster' }).click();
   });
@@ -122,11 +125,11 @@ describe('the local console', () => {
     const bo = await t.given.account({ firstName: 'Bo', lastName: 'Viewer', email: 'bo.viewer@example.test' });
     await beAs('viewer');
     await type(`/user lock ${bo.email}`);
-    await expect.poll(() => message('Only visible to you').textContent()).toContain('You are a viewer; locking an account needs an admin or above.');
+    await expect.poll(() => message('Only visible to you').textContent(), SLOW).toContain('You are a viewer; locking an account needs an admin or above.');
     expect((await account(bo.email)).status).toBe('ACTIVE');
 
     await beAs('none');
     await type(`/user ${bo.email}`);
-    await expect.poll(() => message('Only visible to you').textContent()).toContain('You have no Roster role; looking up accounts needs a viewer.');
+    await expect.poll(() => message('Only visible to you').textContent(), SLOW).toContain('You have no Roster role; looking up accounts needs a viewer.');
   });
 });

@@ -537,6 +537,9 @@ function messageNode(message, replies) {
   );
 }
 
+/** Drawn messages by channel and ts, with what they were drawn from: an unchanged message keeps its node (and an open menu). */
+const drawn = new Map();
+
 function renderMessages() {
   const list = $('messages');
   const here = state.messages.filter((m) => m.channel === place.id);
@@ -544,9 +547,22 @@ function renderMessages() {
   for (const m of here) if (m.threadTs && m.threadTs !== m.ts) replies.set(m.threadTs, [...(replies.get(m.threadTs) ?? []), m]);
   const top = here.filter((m) => !m.threadTs || m.threadTs === m.ts || !here.some((p) => p.ts === m.threadTs));
   const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
-  list.replaceChildren(
-    ...(top.length ? top.map((m) => messageNode(m, replies.get(m.ts))) : [el('p', { class: 'empty' }, 'No messages yet. Type a command below.')]),
-  );
+  const nodes = top.map((m) => {
+    const key = `${m.channel}/${m.ts}`;
+    const source = JSON.stringify([m, replies.get(m.ts), state.users]);
+    const known = drawn.get(key);
+    if (known?.source === source) return known.node;
+    const node = messageNode(m, replies.get(m.ts));
+    drawn.set(key, { source, node });
+    return node;
+  });
+  const wanted = nodes.length ? nodes : [el('p', { class: 'empty' }, 'No messages yet. Type a command below.')];
+  // Nodes that stay are never moved: a native menu open in one of them stays open.
+  const keep = new Set(wanted);
+  for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+  wanted.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] ?? null);
+  });
   if (stick) list.scrollTop = list.scrollHeight;
 }
 
@@ -631,6 +647,7 @@ function renderSidebar() {
       me = picker.value;
       sessionStorage.setItem('roster-console-as', me);
       entered.clear();
+      drawn.clear();
       shownModal = '';
       shownHome = '';
       if (place.kind !== 'outbox' && place.id?.startsWith('D')) place = { kind: 'channel', id: 'C0ROSTER' };
