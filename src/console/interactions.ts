@@ -191,15 +191,19 @@ export function interactions(workspace: Workspace, app: AppRequester) {
       return { ok: true };
     },
 
-    /** A message typed in a channel: posted as the person's; in the app's DM the app hears of it (message.im). */
-    async message(identity: Identity, channelId: string, text: string): Promise<Outcome> {
+    /** A message typed in a channel, with any files attached: posted as the person's; in the app's DM the app hears of it (message.im). */
+    async message(identity: Identity, channelId: string, text: string, fileIds: string[] = []): Promise<Outcome> {
       const channel = workspace.channels.get(channelId);
       if (!channel || (channel.dmOf && channel.dmOf !== identity.userId)) return failed('channel_not_found');
+      const files = fileIds.map((id) => workspace.files.get(id)).filter((file) => file?.user === identity.userId);
+      for (const file of files) file!.channels.push(channel.id);
       const ts = workspace.nextTs();
-      workspace.messages.push({ ts, channel: channel.id, user: identity.userId, text });
+      workspace.messages.push({ ts, channel: channel.id, user: identity.userId, text, fileIds: files.map((file) => file!.id) });
       workspace.changed();
       if (channel.dmOf) {
-        const answer = await app.event({ type: 'message', channel: channel.id, channel_type: 'im', user: identity.userId, text, ts });
+        const event: Json = { type: 'message', channel: channel.id, channel_type: 'im', user: identity.userId, text, ts };
+        if (files.length) Object.assign(event, { subtype: 'file_share', files: files.map((file) => workspace.fileObject(file!)) });
+        const answer = await app.event(event);
         if (!answer.ok) workspace.notice(channel.id, identity.userId, `Roster did not take the message: ${answer.error}`);
       }
       return { ok: true };

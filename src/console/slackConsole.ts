@@ -162,7 +162,7 @@ export function createSlackConsole(options: SlackConsoleOptions): SlackConsole {
     pageAction('/console/command', (identity, body) =>
       String(body.text ?? '').startsWith('/')
         ? app.command(identity, String(body.channel), String(body.text))
-        : app.message(identity, String(body.channel), String(body.text ?? '')),
+        : app.message(identity, String(body.channel), String(body.text ?? ''), Array.isArray(body.fileIds) ? body.fileIds.map(String) : []),
     ),
     pageAction('/console/action', (identity, body) => app.action(identity, body as never)),
     pageAction('/console/suggest', (identity, body) => app.suggest(identity, body as never)),

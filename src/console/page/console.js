@@ -442,13 +442,8 @@ function fileInput(element, block, where) {
     const ids = [];
     for (const file of input.files) {
       status.textContent = `Uploading ${file.name}…`;
-      const response = await fetch(`/console/attach?as=${encodeURIComponent(me)}&name=${encodeURIComponent(file.name)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream', 'x-roster-console': '1' },
-        body: file,
-      });
-      const answer = await response.json();
-      if (answer.ok) ids.push(answer.file.id);
+      const id = await attach(file);
+      if (id) ids.push(id);
     }
     status.textContent = ids.length ? `${ids.length} file${ids.length > 1 ? 's' : ''} attached` : '';
     setEntered(where, block, element, { fileIds: ids });
@@ -718,13 +713,29 @@ function restartPolling() {
   })();
 }
 
+/** Hands a file to the console, as Slack keeps a file you attach; answers its ID. */
+async function attach(file) {
+  const response = await fetch(`/console/attach?as=${encodeURIComponent(me)}&name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'x-roster-console': '1' },
+    body: file,
+  });
+  const answer = await response.json();
+  if (!answer.ok) $('status').textContent = answer.error;
+  return answer.ok ? answer.file.id : undefined;
+}
+
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $('composer-input');
+  const picker = $('composer-file');
   const text = input.value.trim();
-  if (!text) return;
+  if (!text && !picker.files.length) return;
+  const fileIds = [];
+  for (const file of picker.files) fileIds.push(await attach(file));
   input.value = '';
-  await post('/console/command', { channel: place.id, text });
+  picker.value = '';
+  await post('/console/command', { channel: place.id, text, fileIds: fileIds.filter(Boolean) });
 });
 $('tab-home').addEventListener('click', () => go({ kind: 'home', id: place.id }));
 $('tab-messages').addEventListener('click', () => go({ kind: 'dm', id: place.id }));
