@@ -85,7 +85,8 @@ export function createSlackConsole(options: SlackConsoleOptions): SlackConsole {
     path,
     method: 'POST',
     handler: guarded(fromPage, async (req, res) => {
-      const body = JSON.parse((await readBytes(req, API_BODY_LIMIT)).toString('utf8') || '{}');
+      const body = parseJson((await readBytes(req, API_BODY_LIMIT)).toString('utf8') || '{}');
+      if (!body) return sendJson(res, 400, { ok: false, error: 'The console could not read that request.' });
       const identity = identityOf(body.as);
       if (!identity) return sendJson(res, 400, { ok: false, error: 'Say who you are: owner, admin, helpdesk, viewer or none.' });
       sendJson(res, 200, await handle(identity, body));
@@ -283,12 +284,18 @@ async function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+function parseJson(text: string): Json | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseApiBody(contentType: string | undefined, raw: string): Json {
   if (raw.trim() === '') return {};
-  if (contentType?.includes('application/json')) {
-    const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Json) : {};
-  }
+  if (contentType?.includes('application/json')) return parseJson(raw) ?? {};
   const args: Json = {};
   for (const [key, value] of new URLSearchParams(raw)) {
     if (!JSON_ENCODED_FIELDS.has(key)) args[key] = value;
