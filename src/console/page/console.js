@@ -252,7 +252,7 @@ function renderElement(element, block, where) {
           class: `bk-button${style}`,
           onclick: async () => {
             if (!(await confirmed(element.confirm))) return;
-            if (element.url) window.open(element.url, '_blank', 'noopener,noreferrer');
+            if (/^https?:/.test(element.url ?? '')) window.open(element.url, '_blank', 'noopener,noreferrer');
             await act(where, block, element);
           },
         },
@@ -416,10 +416,7 @@ function choiceList(element, block, where) {
     if (dispatches(block)) await act(where, block, element, value);
   });
   element.options.forEach((o, i) => {
-    group.append(
-      el('label', { style: undefined }, inputs[i], ' ', plain(o.text), o.description ? el('span', { class: 'hint' }, ` — ${plain(o.description)}`) : null),
-      el('br'),
-    );
+    group.append(el('label', {}, inputs[i], ' ', plain(o.text), o.description ? el('span', { class: 'hint' }, ` — ${plain(o.description)}`) : null), el('br'));
   });
   return group;
 }
