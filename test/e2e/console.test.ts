@@ -132,4 +132,17 @@ describe('the local console', () => {
     await type(`/user ${bo.email}`);
     await expect.poll(() => message('Only visible to you').textContent(), SLOW).toContain('You have no Roster role; looking up accounts needs a viewer.');
   });
+
+  it("shows Slack's refusal of a message beyond Block Kit's limits where it would have been", async () => {
+    const section = { type: 'section', text: { type: 'mrkdwn', text: 'one of too many' } };
+    const response = await fetch(`${t.config.SLACK_API_URL}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.config.SLACK_BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'C0ROSTER', text: 'too big', blocks: Array.from({ length: 51 }, () => section) }),
+    });
+    expect(await response.json()).toEqual({ ok: false, error: 'invalid_blocks', errors: ['blocks: more than 50 items (51)'] });
+    const notice = message("Slack refused the app's chat.postMessage");
+    await expect.poll(() => notice.textContent(), SLOW).toContain('blocks: more than 50 items (51)');
+    expect(await page.locator('article.message').filter({ hasText: 'one of too many' }).count()).toBe(0);
+  });
 });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startRoster, type Roster } from '../../src/roster.ts';
 import { createTestDatabase } from './database.ts';
@@ -12,6 +12,7 @@ import { given, type Given } from './testRoster.ts';
 
 export interface ConsoleRoster {
   roster: Roster;
+  config: Config;
   /** http://localhost:<port>/, the console's page. */
   url: string;
   given: Given;
@@ -51,6 +52,7 @@ export async function startConsoleRoster(env: Record<string, string> = {}): Prom
   const roster = await startRoster(config, createLogger(config.LOG_LEVEL, sink));
   return {
     roster,
+    config,
     url: `http://localhost:${port}/`,
     given: given(roster),
     logs: () => lines.join(''),
