@@ -138,7 +138,11 @@ export async function requireFreeName(ctx: ActionContext, organisation: IOrganis
 export async function requireFreeExternalId(ctx: ActionContext, organisation: IOrganisation, externalId: string, except?: string): Promise<void> {
   const taken = await ctx.em.findOne(Group, { organisation: organisation.id, externalId, ...(except ? { id: { $ne: except } } : {}) });
   if (taken)
-    throw new FieldRefusedError(`The external ID ${quoted(externalId)} already belongs to ${quoted(taken.name)} in ${organisation.slug}.`, 'conflict', 'externalId');
+    throw new FieldRefusedError(
+      `The external ID ${quoted(externalId)} already belongs to ${quoted(taken.name)} in ${organisation.slug}.`,
+      'conflict',
+      'externalId',
+    );
 }
 
 const GROUP_AUDITED = ['name', 'externalId', 'owner', 'parent'] as const;
