@@ -53,7 +53,7 @@ function expectScimError(answer: { status: number; body: any; headers: Headers }
 }
 
 async function memberIds(groupId: string): Promise<string[]> {
-  const rows = await t.roster.orm.em.fork().find(Membership, { group: groupId });
+  const rows = await t.roster.orm.em.fork().find(Membership, { group: { id: groupId } });
   return rows.map((row) => row.account.id).sort();
 }
 
@@ -245,7 +245,7 @@ describe('Groups', () => {
     expectScimError(refused, 409);
     expect(refused.body.detail).toMatch(/owns/);
     expect(await memberIds(id)).toEqual([owner.id, other.id].sort());
-    expect((await t.roster.orm.em.fork().findOneOrFail(Group, id)).name).toBe(`Owned ${tag}`);
+    expect((await t.roster.orm.em.fork().findOneOrFail(Group, { id })).name).toBe(`Owned ${tag}`);
     expect(await t.given.audit({ targetId: owner.id, action: 'group-remove', outcome: 'refused' })).toHaveLength(1);
 
     const otherLeaves = await scimOver(t, token, 'PATCH', `/Groups/${id}`, { Operations: [{ op: 'remove', path: `members[value eq "${other.id}"]` }] });
