@@ -46,7 +46,9 @@ const ROW = `a.id, a.organisation_id, a.username, a.first_name, a.last_name, a.e
 
 /**
  * One page of the accounts that match, in the order of `/users list` (last name, then ID: the same index), with the
- * number that match, in one statement. `startIndex` is SCIM's 1-based position, which only an OFFSET can honour.
+ * number that match, in one statement. The count reads only what the condition needs (an index-only scan where the
+ * search indexes cover it); the page reads its rows straight from the index in order. `startIndex` is SCIM's 1-based
+ * position, which only an OFFSET can honour.
  */
 export async function scimUserPage(
   em: EntityManager,
@@ -56,11 +58,11 @@ export async function scimUserPage(
 ): Promise<{ total: number; rows: ScimUserRow[] }> {
   const scope = inOrganisations(organisationIds);
   const where = filter ? filterSql(filter) : { sql: 'true', params: [] };
+  const matching = `from account a where ${scope.sql} and a.status <> 'DELETED' and ${where.sql}`;
   const rows = await em.execute<Record<string, any>[]>(
-    `with matched as (select ${ROW} from account a where ${scope.sql} and a.status <> 'DELETED' and ${where.sql})
-     select t.total, p.* from (select count(*) as total from matched) t
-     left join lateral (select * from matched a order by lower(a.last_name) collate "C", a.id offset ? limit ?) p on true`,
-    [...scope.params, ...where.params, page.startIndex - 1, page.count],
+    `select (select count(*) ${matching}) as total, p.* from (select 1) one
+     left join lateral (select ${ROW} ${matching} order by lower(a.last_name) collate "C", a.id offset ? limit ?) p on true`,
+    [...scope.params, ...where.params, ...scope.params, ...where.params, page.startIndex - 1, page.count],
   );
   return { total: Number(rows[0]?.total ?? 0), rows: rows.filter((row) => row.id !== null).map(scimUserRow) };
 }
