@@ -98,7 +98,7 @@ export async function deleteGroup(request: ScimRequest, id: string): Promise<voi
  */
 async function applyChanges(request: ScimRequest, current: ScimGroupRow, wanted: ScimGroupFields): Promise<void> {
   const { services } = request.deps;
-  const run = request.actor;
+  const { actor } = request;
   const had = new Set((current.members ?? []).map((member) => member.value));
   const keeps = new Set(wanted.members);
   const adds = wanted.members.filter((memberId) => !had.has(memberId));
@@ -108,12 +108,12 @@ async function applyChanges(request: ScimRequest, current: ScimGroupRow, wanted:
   await checkMembers(request, adds);
   const group = current.id;
   const reason = PROVISIONED_REASON;
-  if (removes[0] === current.ownerId) await act(request, () => runAction(services, removeFromGroup, run, { account: removes.shift()!, group, reason }));
-  if (wanted.displayName !== current.name) await act(request, () => runAction(services, renameGroup, run, { group, name: wanted.displayName, reason }));
+  if (removes[0] === current.ownerId) await act(request, () => runAction(services, removeFromGroup, actor, { account: removes.shift()!, group, reason }));
+  if (wanted.displayName !== current.name) await act(request, () => runAction(services, renameGroup, actor, { group, name: wanted.displayName, reason }));
   if (wanted.externalId !== null && wanted.externalId !== current.externalId)
-    await act(request, () => runAction(services, setGroupExternalId, run, { group, externalId: wanted.externalId!, reason }));
-  for (const account of removes) await act(request, () => runAction(services, removeFromGroup, run, { account, group, reason }));
-  for (const account of adds) await act(request, () => runAction(services, addToGroup, run, { account, group, reason }));
+    await act(request, () => runAction(services, setGroupExternalId, actor, { group, externalId: wanted.externalId!, reason }));
+  for (const account of removes) await act(request, () => runAction(services, removeFromGroup, actor, { account, group, reason }));
+  for (const account of adds) await act(request, () => runAction(services, addToGroup, actor, { account, group, reason }));
 }
 
 async function checkMembers(request: ScimRequest, userIds: readonly string[]): Promise<void> {

@@ -56,7 +56,7 @@ export const scimMembersCheck = defineAction({
   describedAs: 'changing group membership over SCIM',
   requires: 'admin',
   readOnly: true,
-  input: z.object({ userIds: z.array(z.string().max(100)).max(MAX_MEMBERS) }),
+  input: z.object({ userIds: z.array(z.string().max(100)).min(1).max(MAX_MEMBERS) }),
   async run(ctx, { userIds }): Promise<void> {
     const wellFormed = userIds.filter((id) => z.uuid().safeParse(id).success);
     const found = await liveAccountIds(ctx.em, ctx.organisationsInScope(), wellFormed);
