@@ -17,8 +17,6 @@ import { act, checkIfMatch, readBody, ScimAnswer, send, sendError, wholeNumber, 
 import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGroup } from './scimGroups.ts';
 import { listResponse, resourceTypes, SCIM_BASE_PATH, schemas, serviceProviderConfig, userFields, userResource, weakEtag } from './scimResources.ts';
 
-export type { ScimDeps } from './scimExchange.ts';
-
 /** How many Users a list returns when the client names no `count`. */
 const DEFAULT_COUNT = 100;
 
