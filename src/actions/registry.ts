@@ -68,6 +68,7 @@ import { expireRequests } from './approvals/expireRequests.ts';
 import { listApprovals } from './approvals/listApprovals.ts';
 import { restoreAccount } from './accounts/restoreAccount.ts';
 import { purgeDeletedAccounts } from './accounts/purgeDeletedAccounts.ts';
+import { scimGroup, scimGroups, scimMembersCheck } from './scim/scimGroups.ts';
 import { scimUser, scimUsers } from './scim/scimUsers.ts';
 import { updateProvisionedAccount } from './scim/updateProvisionedAccount.ts';
 
@@ -163,6 +164,9 @@ export const registry: readonly AnyAction[] = [
   purgeDeletedAccounts,
   scimUser,
   scimUsers,
+  scimGroup,
+  scimGroups,
+  scimMembersCheck,
   updateProvisionedAccount,
   ...typedActions,
 ];

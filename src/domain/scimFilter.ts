@@ -1,6 +1,6 @@
 /**
- * SCIM 2.0 filters and attribute paths (RFC 7644 §3.4.2.2, §3.5.2) for Users, parsed by recursive descent into
- * conditions on the attributes Roster keeps. Pure: no I/O. Every failure is a ScimFilterError with a sentence, so
+ * SCIM 2.0 filters and attribute paths (RFC 7644 §3.4.2.2, §3.5.2) for Users and Groups, parsed by recursive descent
+ * into conditions on the attributes Roster keeps, one vocabulary per resource type. Pure: no I/O. Every failure is a ScimFilterError with a sentence, so
  * whatever an identity provider sends is either a filter or an `invalidFilter` answer.
  */
 
@@ -19,7 +19,28 @@ export type UserAttribute =
   | 'created'
   | 'lastModified';
 
+/** The Group attributes Roster filters on: a member is named by its User id (`members.value`) or its display name. */
+export type GroupAttribute = 'id' | 'displayName' | 'externalId' | 'memberValue' | 'memberDisplay' | 'created' | 'lastModified';
+
 export type AttributeType = 'string' | 'caseExactString' | 'boolean' | 'dateTime';
+
+/** What one resource type's filters and paths may name: its schema, attribute paths and their types. */
+export interface FilterVocabulary<A extends string, W extends string> {
+  /** "User", as sentences name the resource. */
+  resource: string;
+  schema: string;
+  paths: ReadonlyMap<string, A>;
+  types: { readonly [K in A]: AttributeType };
+  /** Attributes compared only for equality (ids). */
+  equalityOnly: ReadonlySet<A>;
+  /** Complex or multi-valued attributes a PATCH path may name whole (`name`, `emails`, `members`). */
+  wholes: ReadonlySet<W>;
+  /** Multi-valued attributes whose values a `[...]` filter selects: sub-attribute names resolve under them. */
+  valueParents: ReadonlySet<W>;
+}
+
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** Each attribute's type, after RFC 7643: userName, names and emails compare case-insensitively; id and externalId exactly. */
 export const USER_ATTRIBUTE_TYPES: { readonly [A in UserAttribute]: AttributeType } = {
@@ -37,38 +58,74 @@ export const USER_ATTRIBUTE_TYPES: { readonly [A in UserAttribute]: AttributeTyp
   lastModified: 'dateTime',
 };
 
-const ATTRIBUTE_PATHS: ReadonlyMap<string, UserAttribute> = new Map([
-  ['id', 'id'],
-  ['username', 'userName'],
-  ['name.givenname', 'givenName'],
-  ['name.familyname', 'familyName'],
-  ['name.formatted', 'displayName'],
-  ['displayname', 'displayName'],
-  ['emails', 'email'],
-  ['emails.value', 'email'],
-  ['emails.type', 'emailType'],
-  ['emails.primary', 'emailPrimary'],
-  ['active', 'active'],
-  ['externalid', 'externalId'],
-  ['meta.created', 'created'],
-  ['meta.lastmodified', 'lastModified'],
-]);
+export const USER_VOCABULARY: FilterVocabulary<UserAttribute, 'name' | 'emails'> = {
+  resource: 'User',
+  schema: USER_SCHEMA,
+  paths: new Map([
+    ['id', 'id'],
+    ['username', 'userName'],
+    ['name.givenname', 'givenName'],
+    ['name.familyname', 'familyName'],
+    ['name.formatted', 'displayName'],
+    ['displayname', 'displayName'],
+    ['emails', 'email'],
+    ['emails.value', 'email'],
+    ['emails.type', 'emailType'],
+    ['emails.primary', 'emailPrimary'],
+    ['active', 'active'],
+    ['externalid', 'externalId'],
+    ['meta.created', 'created'],
+    ['meta.lastmodified', 'lastModified'],
+  ]),
+  types: USER_ATTRIBUTE_TYPES,
+  equalityOnly: new Set(['id']),
+  wholes: new Set(['name', 'emails']),
+  valueParents: new Set(['emails']),
+};
 
-/** Multi-valued attributes whose values a `[...]` filter selects: sub-attribute names resolve under them. */
-const VALUE_PATH_PARENTS = new Set(['emails']);
+/** RFC 7643 §4.2: a group's displayName compares case-insensitively; ids, external IDs and member values exactly. */
+export const GROUP_ATTRIBUTE_TYPES: { readonly [A in GroupAttribute]: AttributeType } = {
+  id: 'caseExactString',
+  displayName: 'string',
+  externalId: 'caseExactString',
+  memberValue: 'caseExactString',
+  memberDisplay: 'string',
+  created: 'dateTime',
+  lastModified: 'dateTime',
+};
 
-export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_VOCABULARY: FilterVocabulary<GroupAttribute, 'members'> = {
+  resource: 'Group',
+  schema: GROUP_SCHEMA,
+  paths: new Map([
+    ['id', 'id'],
+    ['displayname', 'displayName'],
+    ['externalid', 'externalId'],
+    ['members', 'memberValue'],
+    ['members.value', 'memberValue'],
+    ['members.display', 'memberDisplay'],
+    ['meta.created', 'created'],
+    ['meta.lastmodified', 'lastModified'],
+  ]),
+  types: GROUP_ATTRIBUTE_TYPES,
+  equalityOnly: new Set(['id', 'memberValue']),
+  wholes: new Set(['members']),
+  valueParents: new Set(['members']),
+};
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
 const COMPARE_OPERATORS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const ORDERING_OPERATORS = new Set<CompareOperator>(['gt', 'ge', 'lt', 'le']);
 const SUBSTRING_OPERATORS = new Set<CompareOperator>(['co', 'sw', 'ew']);
 
-export type UserFilter =
-  | { kind: 'and' | 'or'; left: UserFilter; right: UserFilter }
-  | { kind: 'not'; filter: UserFilter }
-  | { kind: 'present'; attribute: UserAttribute }
-  | { kind: 'compare'; attribute: UserAttribute; op: CompareOperator; value: string | boolean | Date };
+export type ScimFilter<A extends string> =
+  | { kind: 'and' | 'or'; left: ScimFilter<A>; right: ScimFilter<A> }
+  | { kind: 'not'; filter: ScimFilter<A> }
+  | { kind: 'present'; attribute: A }
+  | { kind: 'compare'; attribute: A; op: CompareOperator; value: string | boolean | Date };
+
+export type UserFilter = ScimFilter<UserAttribute>;
+export type GroupFilter = ScimFilter<GroupAttribute>;
 
 /** RFC 7644 §3.12's `scimType` values that Roster answers with. */
 export type ScimType = 'invalidFilter' | 'invalidPath' | 'invalidValue' | 'invalidSyntax' | 'mutability' | 'noTarget' | 'uniqueness';
@@ -101,39 +158,54 @@ type Token =
   | { kind: 'punct'; text: '(' | ')' | '[' | ']'; at: number }
   | { kind: 'end'; at: number };
 
-/** Parses a filter (`userName eq "bjensen" and not (emails[type eq "work"].value ew "@example.com")`). */
-export function parseUserFilter(text: string): UserFilter {
+/** Parses a filter of one resource type (`userName eq "bjensen" and not (emails[type eq "work"].value ew "@example.com")`). */
+export function parseFilter<A extends string, W extends string>(vocabulary: FilterVocabulary<A, W>, text: string): ScimFilter<A> {
   if (text.length > MAX_FILTER_LENGTH) throw new ScimFilterError(`A filter must be at most ${MAX_FILTER_LENGTH} characters.`);
-  const parser = new Parser(tokenize(text));
+  const parser = new Parser(vocabulary, tokenize(text));
   const filter = parser.filter(0, undefined);
   parser.expectEnd();
   return filter;
 }
 
-/** A PATCH path: an attribute, optionally with a value filter (`emails[type eq "work"].value`). */
-export interface UserPath {
-  attribute: UserAttribute | 'name' | 'emails';
-  /** The filter of `emails[...]`, resolved under emails. */
-  valueFilter?: UserFilter;
+export function parseUserFilter(text: string): UserFilter {
+  return parseFilter(USER_VOCABULARY, text);
 }
 
-export function parseUserPath(text: string): UserPath {
+export function parseGroupFilter(text: string): GroupFilter {
+  return parseFilter(GROUP_VOCABULARY, text);
+}
+
+/** A PATCH path: an attribute, or a complex one whole, optionally with a value filter (`emails[type eq "work"].value`). */
+export interface ScimPath<A extends string, W extends string> {
+  attribute: A | W;
+  /** The filter of `emails[...]`, resolved under its parent. */
+  valueFilter?: ScimFilter<A>;
+}
+
+export type UserPath = ScimPath<UserAttribute, 'name' | 'emails'>;
+export type GroupPath = ScimPath<GroupAttribute, 'members'>;
+
+export function parsePathOf<A extends string, W extends string>(vocabulary: FilterVocabulary<A, W>, text: string): ScimPath<A, W> {
   if (text.length > MAX_FILTER_LENGTH) throw new ScimFilterError(`A path must be at most ${MAX_FILTER_LENGTH} characters.`);
-  const parser = new Parser(tokenize(text));
+  const parser = new Parser(vocabulary, tokenize(text));
   const path = parser.path();
   parser.expectEnd();
   return path;
 }
 
-/** An attribute name as a filter or path writes it, without the core schema's URN, folded for lookup. */
-export function attributeKey(name: string): string {
-  const folded = name.toLowerCase();
-  const urn = `${USER_SCHEMA.toLowerCase()}:`;
-  return folded.startsWith(urn) ? folded.slice(urn.length) : folded;
+export function parseUserPath(text: string): UserPath {
+  return parsePathOf(USER_VOCABULARY, text);
 }
 
-export function userAttribute(name: string): UserAttribute | undefined {
-  return ATTRIBUTE_PATHS.get(attributeKey(name));
+export function parseGroupPath(text: string): GroupPath {
+  return parsePathOf(GROUP_VOCABULARY, text);
+}
+
+/** An attribute name as a filter or path writes it, without its schema's URN (the User schema's by default), folded for lookup. */
+export function attributeKey(name: string, schema: string = USER_SCHEMA): string {
+  const folded = name.toLowerCase();
+  const urn = `${schema.toLowerCase()}:`;
+  return folded.startsWith(urn) ? folded.slice(urn.length) : folded;
 }
 
 const WORD = /[A-Za-z0-9_:.$+-]/;
@@ -173,16 +245,30 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-class Parser {
+class Parser<A extends string, W extends string> {
   private position = 0;
+  private readonly vocabulary: FilterVocabulary<A, W>;
   private readonly tokens: Token[];
 
-  constructor(tokens: Token[]) {
+  constructor(vocabulary: FilterVocabulary<A, W>, tokens: Token[]) {
+    this.vocabulary = vocabulary;
     this.tokens = tokens;
   }
 
+  private key(name: string): string {
+    return attributeKey(name, this.vocabulary.schema);
+  }
+
+  private isWhole(key: string): key is W {
+    return this.vocabulary.wholes.has(key as W);
+  }
+
+  private isValueParent(key: string): key is W {
+    return this.vocabulary.valueParents.has(key as W);
+  }
+
   /** FILTER = term *("or" term) */
-  filter(depth: number, parent: string | undefined): UserFilter {
+  filter(depth: number, parent: string | undefined): ScimFilter<A> {
     if (depth > MAX_DEPTH) throw new ScimFilterError(`A filter may nest at most ${MAX_DEPTH} levels deep.`);
     let left = this.conjunction(depth, parent);
     while (this.isKeyword('or')) {
@@ -197,25 +283,25 @@ class Parser {
     if (token.kind !== 'end') throw new ScimFilterError(`Unexpected ${describe(token)} at character ${token.at + 1}.`);
   }
 
-  path(): UserPath {
+  path(): ScimPath<A, W> {
     const name = this.word('an attribute name');
-    const key = attributeKey(name);
+    const key = this.key(name);
     if (this.isPunct('[')) {
-      if (!VALUE_PATH_PARENTS.has(key)) throw new ScimFilterError(`“${name}” has no values to select with [...].`);
+      if (!this.isValueParent(key)) throw new ScimFilterError(`“${name}” has no values to select with [...].`);
       this.position++;
       const valueFilter = this.filter(1, key);
       this.expectPunct(']');
-      if (this.peek().kind === 'end') return { attribute: 'emails', valueFilter };
+      if (this.peek().kind === 'end') return { attribute: key, valueFilter };
       const sub = this.word('a sub-attribute such as .value');
       if (!sub.startsWith('.')) throw new ScimFilterError(`After ${name}[...] comes a sub-attribute such as .value, not “${sub}”.`);
-      return { attribute: this.resolve(`${key}${sub}`, name + sub), valueFilter };
+      return { attribute: this.resolve(`${key}${sub.toLowerCase()}`, name + sub), valueFilter };
     }
-    if (key === 'name' || key === 'emails') return { attribute: key };
+    if (this.isWhole(key)) return { attribute: key };
     return { attribute: this.resolve(key, name) };
   }
 
   /** term = factor *("and" factor) */
-  private conjunction(depth: number, parent: string | undefined): UserFilter {
+  private conjunction(depth: number, parent: string | undefined): ScimFilter<A> {
     let left = this.factor(depth, parent);
     while (this.isKeyword('and')) {
       this.position++;
@@ -225,7 +311,7 @@ class Parser {
   }
 
   /** factor = "not" "(" FILTER ")" / "(" FILTER ")" / attrPath "pr" / attrPath compareOp value / attrPath "[" valFilter "]" */
-  private factor(depth: number, parent: string | undefined): UserFilter {
+  private factor(depth: number, parent: string | undefined): ScimFilter<A> {
     if (this.isKeyword('not')) {
       this.position++;
       this.expectPunct('(');
@@ -240,15 +326,15 @@ class Parser {
       return filter;
     }
     const name = this.word('an attribute name');
-    const key = parent ? `${parent}.${attributeKey(name)}` : attributeKey(name);
+    const key = parent ? `${parent}.${this.key(name)}` : this.key(name);
     if (this.isPunct('[')) {
-      if (parent || !VALUE_PATH_PARENTS.has(key)) throw new ScimFilterError(`“${name}” has no values to select with [...].`);
+      if (parent || !this.isValueParent(key)) throw new ScimFilterError(`“${name}” has no values to select with [...].`);
       this.position++;
       const inner = this.filter(depth + 1, key);
       this.expectPunct(']');
       const after = this.peek();
       if (after.kind === 'word' && after.text.startsWith('.')) {
-        // `emails[type eq "work"].value eq "x"`: the email that is of that type, compared; Roster keeps one email.
+        // `emails[type eq "work"].value eq "x"`: the value of that type, compared (Roster keeps one email; a member is one value).
         this.position++;
         return { kind: 'and', left: inner, right: this.comparison(this.resolve(`${key}${after.text.toLowerCase()}`, name + after.text)) };
       }
@@ -257,7 +343,7 @@ class Parser {
     return this.comparison(this.resolve(key, name));
   }
 
-  private comparison(attribute: UserAttribute): UserFilter {
+  private comparison(attribute: A): ScimFilter<A> {
     const opText = this.word('an operator (eq, ne, co, sw, ew, pr, gt, ge, lt, le)').toLowerCase();
     if (opText === 'pr') return { kind: 'present', attribute };
     if (!COMPARE_OPERATORS.has(opText)) throw new ScimFilterError(`“${opText}” is not a filter operator; use eq, ne, co, sw, ew, pr, gt, ge, lt or le.`);
@@ -265,8 +351,8 @@ class Parser {
     return { kind: 'compare', attribute, op, value: this.value(attribute, op) };
   }
 
-  private value(attribute: UserAttribute, op: CompareOperator): string | boolean | Date {
-    const type = USER_ATTRIBUTE_TYPES[attribute];
+  private value(attribute: A, op: CompareOperator): string | boolean | Date {
+    const type = this.vocabulary.types[attribute];
     const token = this.peek();
     this.position++;
     if (type === 'boolean') {
@@ -283,13 +369,13 @@ class Parser {
       if (!at || Number.isNaN(at.getTime())) throw new ScimFilterError(`${attribute} is compared with a date such as "2026-12-01T09:00:00Z".`);
       return at;
     }
-    if (ORDERING_OPERATORS.has(op) && attribute === 'id') throw new ScimFilterError('id is compared with eq or ne.');
+    if (ORDERING_OPERATORS.has(op) && this.vocabulary.equalityOnly.has(attribute)) throw new ScimFilterError(`${attribute} is compared with eq or ne.`);
     return token.value;
   }
 
-  private resolve(key: string, written: string): UserAttribute {
-    const attribute = ATTRIBUTE_PATHS.get(key);
-    if (!attribute) throw new ScimFilterError(`“${written}” is not a User attribute Roster filters on.`);
+  private resolve(key: string, written: string): A {
+    const attribute = this.vocabulary.paths.get(key);
+    if (!attribute) throw new ScimFilterError(`“${written}” is not a ${this.vocabulary.resource} attribute Roster filters on.`);
     return attribute;
   }
 

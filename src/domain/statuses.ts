@@ -82,7 +82,12 @@ type Outcome = Move | Refusal;
 type Branch =
   | { readonly by: 'authSource'; readonly local: Outcome; readonly sso: Outcome }
   | { readonly by: 'deletionPolicy'; readonly soft: Outcome; readonly hard: Outcome; readonly never: Outcome }
-  | { readonly by: 'hasSignedIn'; readonly yes: Outcome; readonly no: Outcome };
+  | { readonly by: 'hasSignedIn'; readonly yes: Outcome; readonly no: Outcome }
+  /**
+   * Whether the account has a password it may use: none before its first sign-in; none while its wrong passwords
+   * reach the organisation's threshold (the counter is kept through a deactivation), whatever its status says.
+   */
+  | { readonly by: 'password'; readonly neverSignedIn: Outcome; readonly lockedOut: Outcome; readonly usable: Outcome };
 
 type Cell = Outcome | Branch;
 
@@ -280,7 +285,9 @@ const TABLE: { readonly [S in AccountStatus]: { readonly [E in LifecycleEvent]: 
     'lock-expiry': NO_LOCK_TO_EXPIRE,
     unlock: 'it is deactivated, not locked; reactivate it instead.',
     deactivate: 'it is already deactivated, so there is nothing to do.',
-    reactivate: { by: 'hasSignedIn', yes: go('ACTIVE', 'reset'), no: go('INVITED', 'reset') },
+    // Deactivating a locked-out account and reactivating it is no way around the lockout: it comes back LOCKED_OUT,
+    // for an unlock, a reset link or a temporary password, as before.
+    reactivate: { by: 'password', neverSignedIn: go('INVITED', 'reset'), lockedOut: go('LOCKED_OUT'), usable: go('ACTIVE', 'reset') },
     'reset-password': DEACTIVATED_NO_RESET,
     'temporary-password': DEACTIVATED_NO_RESET,
     'reset-mfa': go('SAME'),
@@ -405,6 +412,9 @@ function pick(cell: Cell, ctx: TransitionContext): Outcome {
       return cell[ctx.deletionPolicy];
     case 'hasSignedIn':
       return ctx.hasSignedIn ? cell.yes : cell.no;
+    case 'password':
+      if (!ctx.hasSignedIn) return cell.neverSignedIn;
+      return ctx.authSource === 'local' && ctx.failedSignIns >= ctx.lockoutThreshold ? cell.lockedOut : cell.usable;
   }
 }
 

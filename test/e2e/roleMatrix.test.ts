@@ -101,6 +101,7 @@ describe('against another organisation', () => {
     values = {
       account: beta.email,
       accountId: beta.id,
+      userIds: [beta.id],
       group: 'Crossorg Group B',
       groups: [groupB.id],
       filter: 'org:cross-b',

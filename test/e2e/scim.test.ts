@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalRequest } from '../../src/db/entities/index.ts';
 import { filterQuery, scimOver, scimUserBody } from '../support/scim.ts';
-import { apiTokenFor, signInOver } from '../support/signIn.ts';
+import { apiTokenFor, givePassword, signInOver } from '../support/signIn.ts';
 import { startTestRoster, uniqueTag, type TestRoster } from '../support/testRoster.ts';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -46,7 +46,7 @@ describe('tokens and discovery', () => {
     expect(asScim.status).toBe(403);
   });
 
-  it('describes what is built: Users, patch, filter with maxResults, etag; no bulk, sort or Groups', async () => {
+  it('describes what is built: Users and Groups, patch, filter with maxResults, etag; no bulk or sort', async () => {
     const config = await scimOver(t, token, 'GET', '/ServiceProviderConfig');
     expect(config.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     expect(config.body).toMatchObject({
@@ -58,10 +58,15 @@ describe('tokens and discovery', () => {
       changePassword: { supported: false },
     });
     const types = await scimOver(t, token, 'GET', '/ResourceTypes');
-    expect(types.body.Resources.map((type: any) => type.name)).toEqual(['User']);
+    expect(types.body.Resources.map((type: any) => type.name)).toEqual(['User', 'Group']);
     const schemas = await scimOver(t, token, 'GET', '/Schemas');
-    expect(schemas.body.Resources.map((schema: any) => schema.id)).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
-    expectScimError(await scimOver(t, token, 'GET', '/Groups'), 404);
+    expect(schemas.body.Resources.map((schema: any) => schema.id)).toEqual([
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
+    ]);
+    const userSchema = schemas.body.Resources[0];
+    expect(userSchema.attributes.map((attribute: any) => attribute.name)).toEqual(['userName', 'name', 'displayName', 'emails', 'active', 'externalId']);
+    expectScimError(await scimOver(t, token, 'GET', '/Devices'), 404);
   });
 });
 
@@ -166,6 +171,57 @@ describe('Users', () => {
     expect((await t.read.account(user.id)).status).toBe('INVITED');
     expect(await t.given.audit({ targetId: user.id, action: 'deactivate', outcome: 'done' })).toHaveLength(1);
     expect(await t.given.audit({ targetId: user.id, action: 'reactivate', outcome: 'done' })).toHaveLength(1);
+  });
+
+  it('reactivating a User deactivated while locked out leaves it LOCKED_OUT, never ACTIVE on its old password', async () => {
+    await t.given.organisation('scim-lockout', { lockoutThreshold: 3 });
+    const lockoutToken = (await apiTokenFor(t, 'scim-lockout', ['scim'])).raw;
+    const signInToken = (await apiTokenFor(t, 'scim-lockout')).raw;
+    const user = await provisioned({}, lockoutToken);
+    const password = 'correct horse battery staple 42';
+    await givePassword(t, user.id, password);
+    expect((await signInOver(t, signInToken, { login: user.userName, password })).body).toMatchObject({ status: 'ok', accountStatus: 'ACTIVE' });
+    for (let i = 0; i < 3; i++) await signInOver(t, signInToken, { login: user.userName, password: `wrong guess ${i}` });
+    expect((await t.read.account(user.id)).status).toBe('LOCKED_OUT');
+
+    const off = await scimOver(t, lockoutToken, 'PATCH', `/Users/${user.id}`, { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    expect(off.body.active).toBe(false);
+    expect(await t.read.account(user.id)).toMatchObject({ status: 'DEACTIVATED', failedSignIns: 3 });
+    const on = await scimOver(t, lockoutToken, 'PATCH', `/Users/${user.id}`, { Operations: [{ op: 'Replace', path: 'active', value: 'True' }] });
+    expect(on.status).toBe(200);
+    expect(await t.read.account(user.id)).toMatchObject({ status: 'LOCKED_OUT', failedSignIns: 3 });
+    const [event] = await t.given.audit({ targetId: user.id, action: 'reactivate', outcome: 'done' });
+    expect(event!.changes).toMatchObject({ status: { before: 'DEACTIVATED', after: 'LOCKED_OUT' } });
+    const again = await signInOver(t, signInToken, { login: user.userName, password });
+    expect(again.body).toMatchObject({ accountStatus: 'LOCKED_OUT' });
+    expect(again.body.status).not.toBe('ok');
+    // A PUT with active true is the same reactivation: it asks nothing more of a LOCKED_OUT account.
+    const put = await scimOver(t, lockoutToken, 'PUT', `/Users/${user.id}`, { ...on.body, active: true });
+    expect(put.status).toBe(200);
+    expect((await t.read.account(user.id)).status).toBe('LOCKED_OUT');
+  });
+
+  it('returns the attributes asked for (attributes), or all but some (excludedAttributes); id and schemas always', async () => {
+    const user = await provisioned({ externalId: `ext-${uniqueTag()}` });
+    const only = await scimOver(
+      t,
+      token,
+      'GET',
+      `/Users/${user.id}?attributes=userName,name.familyName,urn:ietf:params:scim:schemas:core:2.0:User:emails.value`,
+    );
+    expect(only.body).toEqual({
+      schemas: user.schemas,
+      id: user.id,
+      userName: user.userName,
+      name: { familyName: user.name.familyName },
+      emails: [{ value: user.emails[0].value }],
+    });
+    const without = await scimOver(t, token, 'GET', `${filterQuery(`userName eq "${user.userName}"`)}&excludedAttributes=emails,name.givenName,meta,id`);
+    const [found] = without.body.Resources;
+    expect(found).toMatchObject({ id: user.id, userName: user.userName, name: { familyName: user.name.familyName }, externalId: user.externalId });
+    expect(found).not.toHaveProperty('emails');
+    expect(found).not.toHaveProperty('meta');
+    expect(found.name).not.toHaveProperty('givenName');
   });
 
   it('changes fields and active in one transaction: a refused deactivation changes no field either', async () => {

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { filterSql } from '../../src/db/scimUsers.ts';
-import { parseUserFilter, parseUserPath, ScimFilterError } from '../../src/domain/scimFilter.ts';
+import { groupFilterSql } from '../../src/db/scimGroups.ts';
+import { parseGroupFilter, parseUserFilter, parseUserPath, ScimError, ScimFilterError } from '../../src/domain/scimFilter.ts';
+import { applyGroupPatch } from '../../src/domain/scimGroup.ts';
 import { applyPatch, type ScimUserFields } from '../../src/domain/scimUser.ts';
 
 /** Pieces a filter is made of, so that generated strings often come close to parsing (and sometimes do). */
@@ -118,5 +120,105 @@ describe('applyPatch', () => {
   it('refuses a required attribute removed, and a value that is not one', () => {
     expect(() => applyPatch(user, [{ op: 'remove', path: 'userName' }])).toThrow(expect.objectContaining({ scimType: 'invalidValue' }));
     expect(() => applyPatch(user, [{ op: 'replace', path: 'active', value: 'maybe' }])).toThrow(expect.objectContaining({ scimType: 'invalidValue' }));
+  });
+});
+
+const groupPiece = fc.constantFrom(
+  'displayName',
+  'members',
+  '[',
+  ']',
+  'value',
+  '.display',
+  'externalId',
+  'meta.created',
+  'eq',
+  'co',
+  'pr',
+  'gt',
+  'and',
+  'or',
+  'not',
+  '(',
+  ')',
+  '"x"',
+  '"2026-01-01"',
+  ' ',
+);
+
+describe('parseGroupFilter', () => {
+  it('any string parses or is refused as invalidFilter, never another error', () => {
+    const parsesOrRefusesGroup = (text: string) => {
+      try {
+        parseGroupFilter(text);
+      } catch (error) {
+        if (!(error instanceof ScimFilterError)) throw error;
+      }
+    };
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), parsesOrRefusesGroup), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.array(groupPiece, { maxLength: 30 }), (pieces) => parsesOrRefusesGroup(pieces.join(' '))),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads members[value eq ...] as a condition on the members, its value a parameter', () => {
+    const filter = parseGroupFilter('Members[Value eq "a1"] and displayName sw "Eng"');
+    expect(filter).toEqual({
+      kind: 'and',
+      left: { kind: 'compare', attribute: 'memberValue', op: 'eq', value: 'a1' },
+      right: { kind: 'compare', attribute: 'displayName', op: 'sw', value: 'Eng' },
+    });
+    const { sql, params } = groupFilterSql(filter);
+    expect(sql).toMatch(
+      /^\(exists \(select 1 from membership m join account ma .* and \(cast\(m.account_id as text\) = \?\)\) and \(lower\(g.name\) like \?\)\)$/,
+    );
+    expect(params).toEqual(['a1', 'eng%']);
+    expect(() => parseGroupFilter('userName eq "a"')).toThrow(ScimFilterError);
+    expect(() => parseGroupFilter('members gt "a"')).toThrow(ScimFilterError);
+  });
+});
+
+describe('applyGroupPatch', () => {
+  const group = {
+    displayName: 'Eng',
+    externalId: null,
+    members: [
+      { value: 'aaa', display: 'Ann Archer' },
+      { value: 'bbb', display: 'Bob Baker' },
+    ],
+  };
+
+  it('adds each member once, removes by filter on value or display, and replaces the whole list', () => {
+    expect(applyGroupPatch(group, [{ op: 'Add', path: 'members', value: [{ value: 'BBB' }, { value: 'ccc' }] }]).members).toEqual(['aaa', 'bbb', 'ccc']);
+    expect(applyGroupPatch(group, [{ op: 'remove', path: 'members[value eq "aaa"]' }]).members).toEqual(['bbb']);
+    expect(applyGroupPatch(group, [{ op: 'remove', path: 'members[display sw "bob"]' }]).members).toEqual(['aaa']);
+    expect(applyGroupPatch(group, [{ op: 'remove', path: 'members[value eq "zzz"]' }]).members).toEqual(['aaa', 'bbb']);
+    expect(applyGroupPatch(group, [{ op: 'Remove', path: 'members', value: [{ value: 'bbb' }] }]).members).toEqual(['aaa']);
+    expect(applyGroupPatch(group, [{ op: 'remove', path: 'members' }]).members).toEqual([]);
+    expect(applyGroupPatch(group, [{ op: 'replace', path: 'members', value: [{ value: 'ccc' }] }]).members).toEqual(['ccc']);
+    expect(applyGroupPatch(group, [{ op: 'replace', value: { id: 'ignored', displayName: 'Eng 2', members: [] } }])).toEqual({
+      displayName: 'Eng 2',
+      externalId: null,
+      members: [],
+    });
+  });
+
+  it('refuses what a group cannot take with the scimType a client acts on', () => {
+    const refusal = (operation: { op: string; path?: string; value?: unknown }) => {
+      try {
+        applyGroupPatch(group, [operation]);
+      } catch (error) {
+        if (error instanceof ScimError) return error.scimType;
+        throw error;
+      }
+      return 'applied';
+    };
+    expect(refusal({ op: 'remove' })).toBe('noTarget');
+    expect(refusal({ op: 'remove', path: 'displayName' })).toBe('invalidValue');
+    expect(refusal({ op: 'add', path: 'members', value: [{ display: 'no value' }] })).toBe('invalidValue');
+    expect(refusal({ op: 'add', path: 'members[', value: [] })).toBe('invalidPath');
+    expect(refusal({ op: 'replace', path: 'meta.created', value: 'x' })).toBe('mutability');
+    expect(refusal({ op: 'copy', path: 'members' })).toBe('invalidSyntax');
   });
 });

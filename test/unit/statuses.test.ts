@@ -404,6 +404,17 @@ describe('reactivate', () => {
     expect(transition('DEACTIVATED', 'reactivate', ctx({ hasSignedIn: false }))).toEqual({ to: 'INVITED', failedSignIns: 0 });
   });
 
+  it('returns a locked-out account that was deactivated to LOCKED_OUT, its wrong passwords still counted: deactivation lifts no lockout', () => {
+    const lockedOut = transition('LOCKED_OUT', 'deactivate', ctx({ failedSignIns: 10 }));
+    expect(lockedOut).toEqual({ to: 'DEACTIVATED', failedSignIns: 10 });
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ failedSignIns: lockedOut.failedSignIns }))).toEqual({ to: 'LOCKED_OUT', failedSignIns: 10 });
+    // Under a threshold raised meanwhile, those failures would not lock it out: it comes back ACTIVE.
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ failedSignIns: 10, lockoutThreshold: 20 }))).toEqual({ to: 'ACTIVE', failedSignIns: 0 });
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ failedSignIns: 10, hasSignedIn: false }))).toEqual({ to: 'INVITED', failedSignIns: 0 });
+    // Nothing counts an SSO account's wrong passwords, so nothing of them keeps it out.
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ failedSignIns: 10, authSource: 'sso' }))).toEqual({ to: 'ACTIVE', failedSignIns: 0 });
+  });
+
   it('is refused from every other status, pointing to the right action', () => {
     for (const from of ACCOUNT_STATUSES.filter((s) => s !== 'DEACTIVATED')) {
       for (const hasSignedIn of [true, false]) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { escapeLike } from '../../db/like.ts';
 import { Group, Membership, type IAccount, type IGroup, type IOrganisation } from '../../db/entities/index.ts';
-import { RefusedError } from '../../domain/errors.ts';
+import { FieldRefusedError, RefusedError } from '../../domain/errors.ts';
 import { readableOrganisations } from '../../domain/roles.ts';
 import type { ActionContext } from '../action.ts';
 import { changedFields, type FieldChanges } from '../audit.ts';
@@ -132,12 +132,17 @@ export async function groupInEachOrganisation(
 /** Refuses a name that another group of the organisation already has, in any case. */
 export async function requireFreeName(ctx: ActionContext, organisation: IOrganisation, name: string, except?: string): Promise<void> {
   const taken = await ctx.em.findOne(Group, { organisation: organisation.id, name: { $ilike: escapeLike(name) }, ...(except ? { id: { $ne: except } } : {}) });
-  if (taken) throw new RefusedError(`${organisation.slug} already has a group called ${quoted(taken.name)}; choose another name.`, 'conflict');
+  if (taken) throw new FieldRefusedError(`${organisation.slug} already has a group called ${quoted(taken.name)}; choose another name.`, 'conflict', 'name');
 }
 
 export async function requireFreeExternalId(ctx: ActionContext, organisation: IOrganisation, externalId: string, except?: string): Promise<void> {
   const taken = await ctx.em.findOne(Group, { organisation: organisation.id, externalId, ...(except ? { id: { $ne: except } } : {}) });
-  if (taken) throw new RefusedError(`The external ID ${quoted(externalId)} already belongs to ${quoted(taken.name)} in ${organisation.slug}.`, 'conflict');
+  if (taken)
+    throw new FieldRefusedError(
+      `The external ID ${quoted(externalId)} already belongs to ${quoted(taken.name)} in ${organisation.slug}.`,
+      'conflict',
+      'externalId',
+    );
 }
 
 const GROUP_AUDITED = ['name', 'externalId', 'owner', 'parent'] as const;
