@@ -1,4 +1,4 @@
-// npm run bench:bulk [-- --users N --bulk N --rows N --only import|bulk|sweep|export]: the work done on many accounts at
+// npm run bench:bulk [-- --users N --bulk N --rows N --only import|bulk|sweep|export --worker-flags "..."]: the work done on many accounts at
 // once, each beside a bare baseline in the same run on the same rows, in a database of its own (roster_bench_bulk, made
 // afresh: the changes alter it). Imports, bulk changes and exports run as in production: this process is a web
 // process (startRoster, ROSTER_ROLE=web) that queues the job, and a worker process (`ROSTER_ROLE=worker`, started
@@ -48,6 +48,8 @@ const bulkUsers = Math.min(users, option('--bulk', 100_000));
 const importRows = option('--rows', 1_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const runs = (part: string) => only === undefined || only === part;
+/** Node flags for the worker process, e.g. --worker-flags "--max-old-space-size=256". */
+const workerFlags = (args.includes('--worker-flags') ? args[args.indexOf('--worker-flags') + 1]! : '').split(' ').filter(Boolean);
 const say = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,7 +74,7 @@ await bare.connect();
 
 /** A worker process as `ROSTER_ROLE=worker npm start` runs it, on the bench's database, Redis prefix and fake Slack. */
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, [...workerFlags, 'src/main.ts'], {
     env: { ...process.env, ...env, ROSTER_ROLE: 'worker', PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -161,7 +163,7 @@ async function* generatedCsv(rows: number): AsyncGenerator<string> {
 }
 
 const organisationId = async (slug: string) => (await bare.query<{ id: string }>(`select id from organisation where slug = $1`, [slug])).rows[0]!.id;
-const result: Record<string, unknown> = { users, bulkUsers, importRows, startedAt: new Date().toISOString() };
+const result: Record<string, unknown> = { users, bulkUsers, importRows, workerFlags, startedAt: new Date().toISOString() };
 const summary: string[] = [];
 let worker: ChildProcess | undefined;
 
