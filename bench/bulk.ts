@@ -1,4 +1,4 @@
-// npm run bench:bulk [-- --users N --bulk N --rows N --only import|bulk|sweep|export --worker-flags "..."]: the work done on many accounts at
+// npm run bench:bulk [-- --users N --bulk N --rows N --only import,bulk,sweep,export --worker-flags "..."]: the work done on many accounts at
 // once, each beside a bare baseline in the same run on the same rows, in a database of its own (roster_bench_bulk, made
 // afresh: the changes alter it). Imports, bulk changes and exports run as in production: this process is a web
 // process (startRoster, ROSTER_ROLE=web) that queues the job, and a worker process (`ROSTER_ROLE=worker`, started
@@ -46,8 +46,8 @@ const option = (name: string, fallback: number) => {
 const users = option('--users', 1_000_000);
 const bulkUsers = Math.min(users, option('--bulk', 100_000));
 const importRows = option('--rows', 1_000_000);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const runs = (part: string) => only === undefined || only === part;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
+const runs = (part: string) => only === undefined || only.includes(part);
 /** Node flags for the worker process, e.g. --worker-flags "--max-old-space-size=256". */
 const workerFlags = (args.includes('--worker-flags') ? args[args.indexOf('--worker-flags') + 1]! : '').split(' ').filter(Boolean);
 const say = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
@@ -393,6 +393,8 @@ try {
   }
 } finally {
   if (worker) await stopWorker(worker);
+  // The queues' keys go with the run: nothing of it is left in Redis.
+  for await (const keys of roster.redis.scanStream({ match: `${env.REDIS_PREFIX}:*`, count: 1000 })) if (keys.length) await roster.redis.del(...keys);
   await bare.end();
   await roster.stop();
   await slack.close();
