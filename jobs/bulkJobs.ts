@@ -65,6 +65,25 @@ const IMPORT_KIND: JobKind = {
 };
 
 /**
+ * When each job's progress may next be counted, in this process. Counting a job's items reads all of them (a second
+ * or more for a million-row import on a busy machine, and the runners' chunks wait for that core), so a job whose count
+ * took long is counted again only after ten times as long: its progress message is edited less often.
+ */
+const nextCount = new Map<string, number>();
+const COUNT_SPACING = 10;
+
+async function countedProgress(jobId: string, text: () => Promise<string>): Promise<string> {
+  const started = performance.now();
+  nextCount.set(jobId, Number.POSITIVE_INFINITY); // one count at a time per job in this process
+  try {
+    return await text();
+  } finally {
+    // Not for a job whose runner has finished it meanwhile: the map keeps only running jobs.
+    if (nextCount.has(jobId)) nextCount.set(jobId, Date.now() + COUNT_SPACING * (performance.now() - started));
+  }
+}
+
+/**
  * One runner of a bulk job: takes chunks as the person who started the job (their grant read again each time) until
  * none is left or the job is cancelled, editing the job's one progress message as the shared budget allows. The
  * runner that finds the job complete posts the summary, once.
@@ -75,7 +94,7 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
   const bulkJob = await em.findOne(BulkJob, { id: jobId });
   if (!bulkJob || bulkJob.finishedAt) return;
   const kind = bulkJob.action === IMPORT_ACTION ? IMPORT_KIND : BULK_CHANGE_KIND;
-  const progress = async () => kind.progress(bulkJob, await jobCounts(deps.orm.em.fork(), jobId));
+  const progress = () => countedProgress(jobId, async () => kind.progress(bulkJob, await jobCounts(deps.orm.em.fork(), jobId)));
   const actor = await slackActor(deps.orm.em, bulkJob.requestedBy);
   await postProgressOnce(jobId, deps, progress);
   let failure: string | undefined;
@@ -89,8 +108,9 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
       failure = error.userMessage;
       break;
     }
-    await maybeEditProgress(jobId, deps, progress);
+    if (Date.now() >= (nextCount.get(jobId) ?? 0)) await maybeEditProgress(jobId, deps, progress);
   }
+  nextCount.delete(jobId);
   const summary = await runAction(deps, finishBulkJob, systemActor('bulk'), { jobId, failure });
   if (!summary) return;
   const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary, kind.report(bulkJob, summary)) : undefined;

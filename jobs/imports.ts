@@ -103,15 +103,25 @@ export async function checkImportFile(
   const stage = batchStager(services, actor, jobId, params, opened.columnNames);
   let rows = 0;
   let batch: ImportRow[] = [];
-  for await (const row of opened.rows) {
-    rows++;
-    batch.push(row);
-    if (batch.length < IMPORT_CHECK_BATCH) continue;
-    if (!(await stage(batch))) return null;
-    batch = [];
-    await read(rows);
+  // Each batch is checked and staged while the next one is read: the database and the parsing take turns no more.
+  let staging = Promise.resolve(true);
+  try {
+    for await (const row of opened.rows) {
+      rows++;
+      batch.push(row);
+      if (batch.length < IMPORT_CHECK_BATCH) continue;
+      if (!(await staging)) return null;
+      await read(rows - batch.length);
+      staging = stage(batch);
+      staging.catch(() => {}); // awaited before the next batch; a failure meanwhile is not an unhandled rejection
+      batch = [];
+    }
+    if (!(await staging) || !(await stage(batch))) return null;
+  } finally {
+    // A file that fails half-way must not leave its last batch staging behind it unobserved.
+    await staging.catch(() => {});
   }
-  if (!(await stage(batch))) return null;
+  await read(rows);
   return runAction(services, finishImportCheck, actor, {
     jobId,
     format: opened.format,

@@ -303,6 +303,8 @@ export async function runAction<Input extends z.ZodType, Output>(
         authorize,
         organisationsInScope() {
           const scope = organisationsWithRole(runActor.grants, action.requires);
+          // Only grants revoked since the run began leave no organisation: that is a refusal by role, with its sentence.
+          if (scope?.length === 0) requireRole(runActor.grants, action.requires, 'any', action.describedAs);
           grant ??= strongest(runActor.grants);
           checked = true;
           return scope;

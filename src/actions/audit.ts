@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundQuery } from '../db/boundQuery.ts';
 import { AuditEvent } from '../db/entities/index.ts';
 import { strongest, type Grant } from '../domain/roles.ts';
 import type { Actor } from './actor.ts';
@@ -39,11 +40,12 @@ export class AuditTrail {
   async recordMany(shared: Omit<AuditEntry, 'target' | 'changes'>, each: readonly Required<Pick<AuditEntry, 'target' | 'changes'>>[]): Promise<void> {
     if (each.length === 0) return;
     const actor = actorColumns(this.#actor, this.#grant());
-    await this.#em.execute(
+    await boundQuery(
+      this.#em,
       `insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome, target_type, target_id,
          target_label, organisation_id, changes, reason, approval_id, job_id)
-       select ?, ?, ?, ?, ?::uuid, ?, 'done', e."targetType", e."targetId", e."targetLabel", e."organisationId", e.changes, ?, ?, ?
-       from jsonb_to_recordset(?::jsonb) as e("targetType" text, "targetId" text, "targetLabel" text, "organisationId" uuid, changes jsonb)`,
+       select $1, $2, $3, $4, $5::uuid, $6, 'done', e."targetType", e."targetId", e."targetLabel", e."organisationId", e.changes, $7, $8, $9
+       from jsonb_to_recordset($10::jsonb) as e("targetType" text, "targetId" text, "targetLabel" text, "organisationId" uuid, changes jsonb)`,
       [
         new Date(),
         actor.actorType,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { boundQuery } from './boundQuery.ts';
 import type { AccountRole } from '../domain/accounts.ts';
 import type { AccountStatus, AuthSource, DeletionPolicy } from '../domain/statuses.ts';
 
@@ -28,10 +29,10 @@ export interface ImportMatch {
 
 /**
  * Every account, in any organisation and deleted or not (emails and usernames are unique across the platform), whose
- * email or username is among those given: one statement for a whole batch of rows, each list passed as one JSON
- * parameter so the statement stays the same whatever the batch size. `= any(array(...))` lets the planner look each
- * up in its unique index (a BitmapOr); `in (select ...)` scanned the whole table, slower with every account imported. `lock`: the accounts stay locked until the
- * transaction ends (an import applying its rows).
+ * email or username is among those given: one statement for a whole batch of rows, each list bound as one array
+ * parameter so the statement stays the same whatever the batch size. `= any(...)` lets the planner look each up in
+ * its unique index (a BitmapOr); `in (select ...)` scanned the whole table, slower with every account imported.
+ * `lock`: the accounts stay locked until the transaction ends (an import applying its rows).
  */
 export async function findImportMatches(
   em: EntityManager,
@@ -40,7 +41,8 @@ export async function findImportMatches(
   { lock = false } = {},
 ): Promise<ImportMatch[]> {
   if (emails.length === 0 && usernames.length === 0) return [];
-  const rows = await em.execute<Record<string, any>[]>(
+  const rows = await boundQuery<Record<string, any>>(
+    em,
     `select a.id, a.email, a.username, a.first_name, a.last_name, a.role, a.status, a.organisation_id, o.slug as organisation_slug,
        coalesce((select array_agg(g.name order by g.name) from membership m join account_group g on g.id = m.group_id
          where m.account_id = a.id), '{}') as groups,
@@ -48,9 +50,9 @@ export async function findImportMatches(
        a.auth_source, a.last_sign_in_at is not null as has_signed_in, a.failed_sign_ins, a.mfa_enrolled,
        o.deletion_policy, o.lockout_threshold
      from account a join organisation o on o.id = a.organisation_id
-     where a.email = any(array(select jsonb_array_elements_text(?::jsonb))) or a.username = any(array(select jsonb_array_elements_text(?::jsonb)))
+     where a.email = any($1::text[]) or a.username = any($2::text[])
      ${lock ? 'order by a.id for update of a' : ''}`,
-    [JSON.stringify(emails), JSON.stringify(usernames)],
+    [emails, usernames],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -2,17 +2,20 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
-import { exportedAccounts } from '../../jobs/exports.ts';
+import { exportedAccounts, processExport } from '../../jobs/exports.ts';
 import { readImportFile } from '../../jobs/importFile.ts';
 import { safeCsvRecord } from '../../jobs/safeSpreadsheets.ts';
-import { runAction } from '../../src/actions/action.ts';
+import { WebClient } from '@slack/web-api';
+import type { Job } from 'bullmq';
+import { type ExportRequest, runAction } from '../../src/actions/action.ts';
+import { exportSelection } from '../../src/actions/accounts/exportAccounts.ts';
 import { slackActor } from '../../src/actions/actor.ts';
 import { classifyImport } from '../../src/actions/accounts/import/classifyImport.ts';
 import { Account } from '../../src/db/entities/index.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { blockActionsPayload } from '../support/slackRequests.ts';
-import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+import { BOT_TOKEN, startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0EXPADMIN';
 const VIEWER = 'U0EXPVIEW';
@@ -150,6 +153,53 @@ describe('/users export', () => {
     await expect(reading).rejects.toBeInstanceOf(RefusedError);
     expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThan(3000);
+  });
+
+  it('stops with the sentence of a refusal by role when the grant for one of its organisations goes mid-run, and tells the person so', async () => {
+    const [kept, lost] = [await t.given.organisation('exp-kept'), await t.given.organisation('exp-lost')];
+    const narrowed = 'U0EXPNARROW';
+    await t.given.grant(narrowed, 'admin', 'exp-kept');
+    await t.given.grant(narrowed, 'admin', 'exp-lost');
+    for (const organisation of [kept, lost])
+      await t.roster.orm.em.fork().execute(
+        `insert into account (id, organisation_id, username, email, first_name, last_name, status, status_changed_at, role, auth_source,
+           mfa_enrolled, developer_mode, failed_sign_ins, created_at, updated_at, version)
+         select gen_random_uuid(), ?, ? || n, ? || n || '@example.test', 'Narrow', 'Person ' || n, 'ACTIVE', now(), 'user', 'local',
+           false, false, 0, now(), now(), 1 from generate_series(1, 1500) n`,
+        [organisation.id, `${organisation.slug}.`, `${organisation.slug}.`],
+      );
+    const admin = await slackActor(t.roster.orm.em, narrowed);
+    const reading = (async () => {
+      let read = 0;
+      for await (const _ of exportedAccounts({ orm: t.roster.orm, logger: t.logger }, admin, 'org:exp-kept org:exp-lost', 500)) {
+        if (read++ === 0) await t.roster.orm.em.fork().execute('delete from slack_grant where slack_user_id = ? and organisation_id = ?', [narrowed, lost.id]);
+      }
+    })();
+    await expect(reading).rejects.toThrow('You have no Roster role for this organisation; exporting accounts needs an admin. Ask a Roster owner for a grant.');
+
+    const dm = t.slack.calls('chat.postMessage').length;
+    await t.roster.orm.em.fork().execute('delete from slack_grant where slack_user_id = ?', [narrowed]);
+    const job = { data: { requestedBy: narrowed, filter: 'org:exp-kept', format: 'csv', channel: 'C0GENERAL' } } as Job<ExportRequest>;
+    const slack = new WebClient(BOT_TOKEN, { slackApiUrl: t.config.SLACK_API_URL });
+    expect(await processExport(job, { orm: t.roster.orm, logger: t.logger, slack })).toBe(0);
+    expect(
+      t.slack
+        .calls('chat.postMessage')
+        .slice(dm)
+        .map((c) => [c.args.channel, c.args.text]),
+    ).toEqual([[narrowed, 'Your export stopped: You have no Roster role; exporting accounts needs an admin. Ask a Roster owner for a grant.']]);
+  });
+
+  it('answers a selection read after the whole grant went with the role sentence, not with an empty list of organisations', async () => {
+    await t.given.organisation('exp-gone');
+    const gone = 'U0EXPGONE';
+    await t.given.grant(gone, 'admin', 'exp-gone');
+    const admin = await slackActor(t.roster.orm.em, gone);
+    await t.roster.orm.em.fork().execute('delete from slack_grant where slack_user_id = ?', [gone]);
+    const services = { orm: t.roster.orm, logger: t.logger };
+    await expect(runAction(services, exportSelection, admin, { filter: 'org:exp-gone' })).rejects.toThrow(
+      'You have no Roster role; exporting accounts needs an admin. Ask a Roster owner for a grant.',
+    );
   });
 });
 

@@ -42,14 +42,16 @@ export const exportAccounts = defineAction({
 
 /**
  * The accounts an export holds, as the person who asked for it may see them now (their grant read again): the job
- * streams exactly this selection, and asks again every so often while it does, so a grant revoked meanwhile stops it.
+ * streams exactly this selection, and asks again every so often while it does, naming the organisations the export
+ * began with, so a grant revoked meanwhile stops it with the sentence of a refusal by role.
  */
 export const exportSelection = defineAction({
   name: 'export-selection',
   describedAs: 'exporting accounts',
   requires: 'admin',
-  input: z.object({ filter: filterSchema }),
-  async run(ctx, { filter }): Promise<AccountSelection> {
+  input: z.object({ filter: filterSchema, stillCovered: z.array(z.uuid()).max(100_000).default([]) }),
+  async run(ctx, { filter, stillCovered }): Promise<AccountSelection> {
+    for (const organisationId of stillCovered) ctx.authorize(organisationId);
     return (await selectAccounts(ctx.em, filter, ctx.organisationsInScope())).selection;
   },
 });

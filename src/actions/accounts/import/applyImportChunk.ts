@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { boundQuery } from '../../../db/boundQuery.ts';
 import { claimPendingRows, recordItemOutcomes } from '../../../db/bulkJobs.ts';
 import type { ImportMatch } from '../../../db/importMatches.ts';
 import type { AccountStatus } from '../../../domain/statuses.ts';
@@ -177,13 +178,14 @@ function createdChanges(account: NewAccount): FieldChanges {
 async function insertAccounts(em: EntityManager, accounts: readonly NewAccount[], params: ImportParams): Promise<Set<string>> {
   if (accounts.length === 0) return new Set();
   const now = new Date();
-  const rows = await em.execute<{ id: string }[]>(
+  const rows = await boundQuery<{ id: string }>(
+    em,
     `insert into account (id, organisation_id, username, email, first_name, last_name, status, status_reason, status_changed_at, role, auth_source,
        mfa_enrolled, developer_mode, failed_sign_ins, created_at, updated_at, version)
-     select v.id, ?::uuid, v.username, v.email, v."firstName", v."lastName", v.status, ?, ?, v.role, 'local', false, false, 0, ?, ?, 1
-     from jsonb_to_recordset(?::jsonb) as v(id uuid, username text, email text, "firstName" text, "lastName" text, status text, role text)
+     select v.id, $1::uuid, v.username, v.email, v."firstName", v."lastName", v.status, $2, $3, v.role, 'local', false, false, 0, $3, $3, 1
+     from jsonb_to_recordset($4::jsonb) as v(id uuid, username text, email text, "firstName" text, "lastName" text, status text, role text)
      on conflict do nothing returning id`,
-    [params.organisationId, `imported from ${params.fileName}`.slice(0, 500), now, now, now, JSON.stringify(accounts)],
+    [params.organisationId, `imported from ${params.fileName}`.slice(0, 500), now, JSON.stringify(accounts)],
   );
   return new Set(rows.map((row) => row.id));
 }
@@ -192,17 +194,18 @@ async function insertAccounts(em: EntityManager, accounts: readonly NewAccount[]
 async function updateAccounts(em: EntityManager, accounts: readonly ChangedAccount[]): Promise<void> {
   if (accounts.length === 0) return;
   const now = new Date();
-  await em.execute(
+  await boundQuery(
+    em,
     `update account a set first_name = v."firstName", last_name = v."lastName", username = v.username, role = v.role, status = v.status,
        failed_sign_ins = v.failed,
-       status_changed_at = case when v."statusChanged" then ?::timestamptz else a.status_changed_at end,
+       status_changed_at = case when v."statusChanged" then $1::timestamptz else a.status_changed_at end,
        status_reason = case when v."statusChanged" then v."statusReason" else a.status_reason end,
        suspended_until = case when v."statusChanged" then null else a.suspended_until end,
-       updated_at = ?, version = a.version + 1
-     from jsonb_to_recordset(?::jsonb) as v(id uuid, "firstName" text, "lastName" text, username text, role text, status text, failed int,
+       updated_at = $1, version = a.version + 1
+     from jsonb_to_recordset($2::jsonb) as v(id uuid, "firstName" text, "lastName" text, username text, role text, status text, failed int,
        "statusChanged" boolean, "statusReason" text)
      where a.id = v.id`,
-    [now, now, JSON.stringify(accounts)],
+    [now, JSON.stringify(accounts)],
   );
 }
 
