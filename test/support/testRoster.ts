@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { configSchema, type Config } from '../../src/config.ts';
@@ -14,12 +15,20 @@ import { blockActionsPayload, slackRequester, triggerId, viewSubmissionPayload, 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
 
+export type QueueKind = 'redis' | 'postgres';
+
+/** The queue backends this run tests on: Redis where one answers (first), and always PostgreSQL (test/globalSetup.ts). */
+export const queueBackends = (): QueueKind[] => inject('queueBackends');
+
+/** The environment that puts a test Roster's queues on `kind`: an empty REDIS_URL means BullMQ's PostgreSQL backend. */
+export const queueEnv = (kind: QueueKind): Record<string, string> => (kind === 'redis' ? { REDIS_URL: inject('redisUrl')! } : { REDIS_URL: '' });
+
 /** A short random tag, to make names and emails unique within a test file's database. */
 export const uniqueTag = () => randomBytes(4).toString('hex');
 
 export interface TestRoster {
   roster: Roster;
-  config: Config;
+  config: Config & { DATABASE_URL: string };
   slack: FakeSlack;
   send: SlackRequester;
   /** The app's logger, for calling actions directly. */
@@ -64,7 +73,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
   const database = await createTestDatabase(inject('templateDatabase'));
   const config = configSchema.parse({
     DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL,
+    ...queueEnv(inject('queueBackends')[0]!),
     REDIS_PREFIX: `roster-test-${randomBytes(4).toString('hex')}`,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -73,7 +82,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'debug',
     ROSTER_SHUTDOWN_GRACE_SECONDS: '5',
     ...env,
-  });
+  }) as TestRoster['config'];
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -137,13 +146,23 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
       return response.body;
     },
     async stop() {
-      const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
-      if (keys.length) await roster.redis.del(...keys);
       await roster.stop();
+      if (config.REDIS_URL) await removeRedisKeys(config.REDIS_URL, config.REDIS_PREFIX);
       await slack.close();
       await database.drop();
     },
   };
+}
+
+/** What a test's Roster left in Redis under its prefix (on PostgreSQL, the test's database is dropped whole). */
+async function removeRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface Given {
