@@ -65,6 +65,8 @@ export function redisQueueBackend(redisUrl: string, prefix: string, logger: Logg
 export async function postgresQueueBackend(databaseUrl: string, logger: Logger): Promise<QueueBackend> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 30, options: `-c search_path=${POSTGRES_QUEUE_SCHEMA}`, keepAlive: true });
   pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL queue connection error; retrying'));
+  // Each of BullMQ's queues and workers listens for the pool's errors: some twenty on one pool, not a leak.
+  pool.setMaxListeners(100);
   const client = await pool.connect();
   try {
     await runMigrations(client, POSTGRES_QUEUE_SCHEMA);

@@ -126,8 +126,8 @@ export async function startEmbeddedPostgres(directory: string, { takeOver }: { t
     if (ids) await chown(dataDirectory, ids.uid, ids.gid);
     const password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-    // initdb reads the password from a file it can open as the server's user: inside the data directory, then gone.
-    const initPassword = join(dataDirectory, 'initdb-password');
+    // initdb reads the password from a file it can open as the server's user (the data directory must be empty).
+    const initPassword = join(directory, 'initdb-password');
     await writeFile(initPassword, `${password}\n`, { mode: 0o600 });
     if (ids) await chown(initPassword, ids.uid, ids.gid);
     try {
