@@ -102,25 +102,28 @@ export interface Queues {
 export function createQueues(backend: QueueBackend, logger: Logger): Queues {
   const defaultJobOptions = { removeOnComplete: { age: 7 * 24 * 3600, count: 1000 }, removeOnFail: { age: 30 * 24 * 3600 } };
   const maintenance = backend.queue<MaintenanceData>(MAINTENANCE_QUEUE, { defaultJobOptions });
-  const slackNotify = backend.queue<SlackNotification>(SLACK_NOTIFY_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  const slackNotify = backend.queue<SlackNotification>(SLACK_NOTIFY_QUEUE, {
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  const mail = backend.queue<MailJobData>(MAIL_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 3000 } },
+  const mail = backend.queue<MailJobData>(MAIL_QUEUE, {
+    defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 3000 } },
   });
   // A runner killed mid-chunk is retried by BullMQ; its chunk's transaction rolled back, so nothing is done twice.
-  const bulk = backend.queue<BulkRunData>(BULK_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
-  });
+  const bulk = backend.queue<BulkRunData>(BULK_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } } });
   // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
   const exports = backend.queue<ExportRequest>(EXPORT_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
   // A dry run killed half-way reads its file again; the rows it staged stay as they were.
-  const imports = backend.queue<ImportJobData>(IMPORT_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
+  const imports = backend.queue<ImportJobData>(IMPORT_QUEUE, {
+    defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
   });
-  const helpdesk = backend.queue<HelpdeskAlertData>(HELPDESK_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  const helpdesk = backend.queue<HelpdeskAlertData>(HELPDESK_QUEUE, {
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  const approvals = backend.queue<ApprovalNoticeData>(APPROVALS_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  const approvals = backend.queue<ApprovalNoticeData>(APPROVALS_QUEUE, {
+    defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
   // A refresh is worth nothing once the next one is due: no retries, and nothing kept.
-  const home = backend.queue<Record<string, never>>(HOME_QUEUE, { defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
-  });
+  const home = backend.queue<Record<string, never>>(HOME_QUEUE, { defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 } });
   const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
   for (const queue of all) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));

@@ -89,7 +89,8 @@ export function startWorkers(deps: WorkerDeps, backend: QueueBackend): Workers {
     { concurrency: 1 },
   );
   // The limiter is what makes BullMQ honour queue.rateLimit() at all (it checks the limit only when one is set).
-  const slackNotify = backend.worker<SlackNotification>(SLACK_NOTIFY_QUEUE, (job) => processSlackNotification(job, deps.slack, deps.queues.slackNotify), { concurrency: 4,
+  const slackNotify = backend.worker<SlackNotification>(SLACK_NOTIFY_QUEUE, (job) => processSlackNotification(job, deps.slack, deps.queues.slackNotify), {
+    concurrency: 4,
     limiter: SLACK_NOTIFY_LIMIT,
   });
   const mail = backend.worker<MailJobData>(
@@ -103,7 +104,8 @@ export function startWorkers(deps: WorkerDeps, backend: QueueBackend): Workers {
     { concurrency: 4 },
   );
   // A runner renews its lock while it works; one killed is noticed within BULK_LOCK_MS and its job run again.
-  const bulk = backend.worker<BulkRunData>(BULK_QUEUE, (job) => processBulkRun(job, forJob(deps, BULK_QUEUE, job)), { concurrency: BULK_RUNNERS_PER_PROCESS,
+  const bulk = backend.worker<BulkRunData>(BULK_QUEUE, (job) => processBulkRun(job, forJob(deps, BULK_QUEUE, job)), {
+    concurrency: BULK_RUNNERS_PER_PROCESS,
     lockDuration: BULK_LOCK_MS,
     stalledInterval: BULK_LOCK_MS,
   });
@@ -119,9 +121,9 @@ export function startWorkers(deps: WorkerDeps, backend: QueueBackend): Workers {
     },
     { concurrency: 1, lockDuration: BULK_LOCK_MS, stalledInterval: BULK_LOCK_MS },
   );
-  const helpdesk = backend.worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), { concurrency: 1,
-  });
-  const approvals = backend.worker<ApprovalNoticeData>(APPROVALS_QUEUE, (job) => processApprovalNotice(job, forJob(deps, APPROVALS_QUEUE, job)), { concurrency: 1,
+  const helpdesk = backend.worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), { concurrency: 1 });
+  const approvals = backend.worker<ApprovalNoticeData>(APPROVALS_QUEUE, (job) => processApprovalNotice(job, forJob(deps, APPROVALS_QUEUE, job)), {
+    concurrency: 1,
   });
   const home = backend.worker(HOME_QUEUE, () => processHomeRefresh(deps), { concurrency: 1 });
   const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];

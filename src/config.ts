@@ -28,7 +28,13 @@ const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 export const configSchema = z.object({
   // Unset: Roster starts an embedded PostgreSQL (local mode, src/local/); unset REDIS_URL: the queues live in PostgreSQL.
-  DATABASE_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^postgres(ql)?$/ }).transform(withDefaultUser).optional()),
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .transform(withDefaultUser)
+      .optional(),
+  ),
   REDIS_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^rediss?$/ }).optional()),
   REDIS_PREFIX: z.string().min(1).default('roster'),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),

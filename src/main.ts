@@ -22,7 +22,8 @@ try {
   await runtime.stop();
   throw error;
 }
-console.error(describeRuntime(runtime, roster.queueBackend, roster.port).join('\n'));
+// Once, for a person: in local mode or at a terminal. A deployed Roster's output stays JSON log lines only.
+if (runtime.standIns.database || process.stderr.isTTY) console.error(describeRuntime(runtime, roster.queueBackend, roster.port).join('\n'));
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -61,24 +61,28 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
   let embeddedDirectory: string | undefined;
   let database: string;
+  // ROSTER_TEST_DATABASE=embedded and ROSTER_TEST_QUEUES=postgres run the suite as on a bare machine, wherever it is.
+  const bare = { database: process.env.ROSTER_TEST_DATABASE === 'embedded', queues: process.env.ROSTER_TEST_QUEUES === 'postgres' };
+  if (bare.database) delete process.env.DATABASE_URL;
+  if (bare.queues) delete process.env.REDIS_URL;
   if (process.env.DATABASE_URL) database = `DATABASE_URL's server`;
-  else if (await postgresAnswers(SYSTEM_POSTGRES_SERVER)) {
+  else if (!bare.database && (await postgresAnswers(SYSTEM_POSTGRES_SERVER))) {
     process.env.DATABASE_URL = SYSTEM_POSTGRES;
     database = 'the PostgreSQL on 127.0.0.1:5432';
   } else {
     embeddedDirectory = await mkdtemp(join(tmpdir(), 'roster-test-'));
     embedded = await startEmbeddedPostgres(embeddedDirectory, { takeOver: true });
     process.env.DATABASE_URL = `${embedded.serverUrl}roster`;
-    database = `an embedded PostgreSQL ${embedded.version} (nothing answered on 127.0.0.1:5432)`;
+    database = `an embedded PostgreSQL ${embedded.version} (${bare.database ? 'ROSTER_TEST_DATABASE=embedded' : 'nothing answered on 127.0.0.1:5432'})`;
   }
 
   const redisUrl = process.env.REDIS_URL || SYSTEM_REDIS;
-  const redis = await redisAnswers(redisUrl);
+  const redis = !bare.queues && (await redisAnswers(redisUrl));
   if (process.env.REDIS_URL && !redis) throw new Error(`REDIS_URL is set (${redisUrl}) but Redis does not answer there`);
   if (redis) process.env.REDIS_URL = redisUrl;
   const queueBackends: QueueKind[] = redis ? ['redis', 'postgres'] : ['postgres'];
   console.log(
-    `roster tests: database on ${database}; queue tests on ${redis ? 'Redis and BullMQ’s PostgreSQL backend' : 'BullMQ’s PostgreSQL backend only (no Redis answers)'}`,
+    `roster tests: database on ${database}; queue tests on ${redis ? 'Redis and BullMQ’s PostgreSQL backend' : `BullMQ’s PostgreSQL backend only (${bare.queues ? 'ROSTER_TEST_QUEUES=postgres' : 'no Redis answers'}; the Redis-only tests are skipped)`}`,
   );
 
   const template = `roster_test_${process.pid}_template`;

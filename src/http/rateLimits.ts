@@ -86,7 +86,8 @@ export function postgresRateLimiter(pool: pg.Pool, limits: RateLimits, logger: L
     'PostgreSQL',
     async (key, interval, burst) => {
       // Buckets whose time has passed are full again: swept now and then, as Redis expires them.
-      if (++takes % 1000 === 0) void pool.query(`delete from roster_shared.rate_bucket where tat_ms < (extract(epoch from clock_timestamp()) * 1000)::bigint`).catch(() => undefined);
+      if (++takes % 1000 === 0)
+        void pool.query(`delete from roster_shared.rate_bucket where tat_ms < (extract(epoch from clock_timestamp()) * 1000)::bigint`).catch(() => undefined);
       const query = pool.query<{ wait: string }>(TAKE_TOKEN_SQL, [`sign-in-limit:${key}`, interval, burst]);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {

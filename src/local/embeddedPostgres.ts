@@ -154,7 +154,10 @@ export async function startEmbeddedPostgres(directory: string, { takeOver }: { t
       await rm(initPassword, { force: true });
     }
     const settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", 'max_connections = 200', "log_min_messages = 'warning'"];
-    await writeFile(join(dataDirectory, 'postgresql.conf'), `${await readFile(join(dataDirectory, 'postgresql.conf'), 'utf8')}\n# Roster local mode\n${settings.join('\n')}\n`);
+    await writeFile(
+      join(dataDirectory, 'postgresql.conf'),
+      `${await readFile(join(dataDirectory, 'postgresql.conf'), 'utf8')}\n# Roster local mode\n${settings.join('\n')}\n`,
+    );
     created = true;
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();

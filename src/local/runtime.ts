@@ -46,7 +46,8 @@ export async function startLocalRuntime(config: Config, env: NodeJS.ProcessEnv, 
   if (!standIns.database) return { config: config as LocalRuntime['config'], standIns, stop: async () => undefined };
 
   const other = await runningRoster(standIns.directory);
-  if (app && other) throw new ConfigError(`Roster already runs in local mode from ${standIns.directory} (process ${other}): stop it first, or set DATABASE_URL.`);
+  if (app && other)
+    throw new ConfigError(`Roster already runs in local mode from ${standIns.directory} (process ${other}): stop it first, or set DATABASE_URL.`);
   const embedded = await startEmbeddedPostgres(standIns.directory, { takeOver: !other });
   if (app) await writeFile(lockFile(standIns.directory), `${process.pid}\n`);
   const databaseUrl = `${embedded.serverUrl}roster`;
@@ -93,8 +94,7 @@ export function describeRuntime(runtime: LocalRuntime, queue: { kind: 'redis' | 
     `  queues:   ${queues}`,
     `  Slack:    ${config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP, Web API at ${config.SLACK_API_URL}`}`,
   ];
-  if (runtime.demoEmail)
-    lines.push(`  demo:     organisation "${DEMO_ORGANISATION}" seeded with ${DEMO_ACCOUNTS} accounts; try /user ${runtime.demoEmail}`);
+  if (runtime.demoEmail) lines.push(`  demo:     organisation "${DEMO_ORGANISATION}" seeded with ${DEMO_ACCOUNTS} accounts; try /user ${runtime.demoEmail}`);
   if (embedded) lines.push(`  reset:    npm run roster -- local reset (stop Roster first) wipes ${standIns.directory}`);
   return lines;
 }

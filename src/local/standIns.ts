@@ -28,8 +28,6 @@ export function localStandIns(env: NodeJS.ProcessEnv = process.env): LocalStandI
   };
   const missing = [standIns.database && 'DATABASE_URL', standIns.queue && 'REDIS_URL'].filter(Boolean);
   if (env.NODE_ENV === 'production' && missing.length)
-    throw new ConfigError(
-      `Roster does not start local stand-ins with NODE_ENV=production: set ${missing.join(' and ')} (see README "Local mode").`,
-    );
+    throw new ConfigError(`Roster does not start local stand-ins with NODE_ENV=production: set ${missing.join(' and ')} (see README "Local mode").`);
   return standIns;
 }

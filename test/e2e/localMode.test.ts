@@ -95,7 +95,10 @@ describe('local mode', () => {
     const exportUrl = slack.responseUrl();
     expect((await send.command({ text: 'export org:demo', userId: OWNER, responseUrl: exportUrl, command: '/users' })).status).toBe(200);
     await expect.poll(() => slack.uploads().find((file) => file.name.endsWith('.csv')), { timeout: 30_000 }).toBeTruthy();
-    const csv = slack.uploads().find((file) => file.name.endsWith('.csv'))!.bytes.toString('utf8');
+    const csv = slack
+      .uploads()
+      .find((file) => file.name.endsWith('.csv'))!
+      .bytes.toString('utf8');
     expect(csv).toContain(demoEmail);
 
     // While it runs, `local reset` is refused and wipes nothing.
@@ -123,7 +126,9 @@ describe('local mode', () => {
     const cli = await runCli(['user', 'lookup', 'nobody@example.com'], localEnv({ NODE_ENV: 'production' }));
     expect(cli).toMatchObject({ code: 1, stderr: `${PRODUCTION_REFUSAL}\n` });
     // Only the missing one is named: with the database set, the queue stand-in is still refused.
-    const queueOnly = startApp(localEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:5432/roster', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET }));
+    const queueOnly = startApp(
+      localEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:5432/roster', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+    );
     expect(await exited(queueOnly.child)).toBe(1);
     expect(queueOnly.output()).toContain('set REDIS_URL (see README "Local mode")');
     await expect(stat(join(directory, 'postgres'))).rejects.toThrow();
