@@ -53,7 +53,7 @@ export async function startLocalRuntime(config: Config, env: NodeJS.ProcessEnv, 
   const databaseUrl = `${embedded.serverUrl}roster`;
   let demoEmail: string | undefined;
   if (embedded.created) {
-    const orm = await createOrm(databaseUrl);
+    const orm = await createOrm(databaseUrl, () => undefined);
     try {
       await migrate(orm);
       await seedDemo(orm.em.fork(), { users: DEMO_ACCOUNTS, organisation: DEMO_ORGANISATION });
