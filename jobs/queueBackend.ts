@@ -63,7 +63,7 @@ export function redisQueueBackend(redisUrl: string, prefix: string, logger: Logg
  * Roster's shared-state tables are created or brought up to date before anything uses them.
  */
 export async function postgresQueueBackend(databaseUrl: string, logger: Logger): Promise<QueueBackend> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 30, options: `-c search_path=${POSTGRES_QUEUE_SCHEMA}`, keepAlive: true });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20, options: `-c search_path=${POSTGRES_QUEUE_SCHEMA}`, keepAlive: true });
   pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL queue connection error; retrying'));
   // Each of BullMQ's queues and workers listens for the pool's errors: some twenty on one pool, not a leak.
   pool.setMaxListeners(100);
