@@ -33,11 +33,12 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
-export function redisQueueBackend(redisUrl: string, prefix: string, logger: Logger): QueueBackend {
+/** `checkPersistence`: warn when Redis would lose jobs (the app does; a short CLI command does not). */
+export function redisQueueBackend(redisUrl: string, prefix: string, logger: Logger, { checkPersistence = false } = {}): QueueBackend {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
   // Not awaited: a Redis that is away at start must not hold up the Slack receiver; the check runs once it answers.
-  void warnIfRedisLosesJobs(redis, logger);
+  if (checkPersistence) void warnIfRedisLosesJobs(redis, logger);
   const url = new URL(redisUrl);
   url.password = '';
   url.username = '';
@@ -94,8 +95,15 @@ export async function postgresQueueBackend(databaseUrl: string, logger: Logger):
 }
 
 /** Redis when REDIS_URL is set, else BullMQ's PostgreSQL backend in Roster's own database. */
-export function queueBackendFor(config: { REDIS_URL?: string; REDIS_PREFIX: string }, databaseUrl: string, logger: Logger): Promise<QueueBackend> {
-  return config.REDIS_URL ? Promise.resolve(redisQueueBackend(config.REDIS_URL, config.REDIS_PREFIX, logger)) : postgresQueueBackend(databaseUrl, logger);
+export function queueBackendFor(
+  config: { REDIS_URL?: string; REDIS_PREFIX: string },
+  databaseUrl: string,
+  logger: Logger,
+  options: { checkPersistence?: boolean } = {},
+): Promise<QueueBackend> {
+  return config.REDIS_URL
+    ? Promise.resolve(redisQueueBackend(config.REDIS_URL, config.REDIS_PREFIX, logger, options))
+    : postgresQueueBackend(databaseUrl, logger);
 }
 
 /** Without AOF a Redis restart loses every queued job; with eviction Redis may drop them under memory pressure. */

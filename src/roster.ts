@@ -57,7 +57,7 @@ export async function startRoster(config: Config, logger: Logger, backend?: Queu
   const applied = await migrate(orm);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  const queueBackend = backend ?? (await queueBackendFor(config, config.DATABASE_URL, logger));
+  const queueBackend = backend ?? (await queueBackendFor(config, config.DATABASE_URL, logger, { checkPersistence: true }));
   const queues = createQueues(queueBackend, logger);
   const services: ActionServices = {
     orm,
