@@ -120,17 +120,20 @@ describe('local mode', () => {
   }, 180_000);
 
   it('refuses to start a local stand-in with NODE_ENV=production, and says why', async () => {
-    const started = startApp(localEnv({ NODE_ENV: 'production', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN }));
-    expect(await exited(started.child)).toBe(1);
-    expect(started.output().trim()).toBe(PRODUCTION_REFUSAL);
-    const cli = await runCli(['user', 'lookup', 'nobody@example.com'], localEnv({ NODE_ENV: 'production' }));
-    expect(cli).toMatchObject({ code: 1, stderr: `${PRODUCTION_REFUSAL}\n` });
+    const production = { NODE_ENV: 'production', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN };
+    const started = startApp(localEnv(production));
     // Only the missing one is named: with the database set, the queue stand-in is still refused.
-    const queueOnly = startApp(
-      localEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:5432/roster', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET }),
-    );
-    expect(await exited(queueOnly.child)).toBe(1);
-    expect(queueOnly.output()).toContain('set REDIS_URL (see README "Local mode")');
+    const queueOnly = startApp(localEnv({ ...production, DATABASE_URL: 'postgres://127.0.0.1:5432/roster' }));
+    const [startedCode, queueOnlyCode, cli] = await Promise.all([
+      exited(started.child),
+      exited(queueOnly.child),
+      runCli(['user', 'lookup', 'nobody@example.com'], localEnv({ NODE_ENV: 'production' }), 60_000),
+    ]);
+    expect(startedCode).toBe(1);
+    expect(started.output().trim()).toBe(PRODUCTION_REFUSAL);
+    expect(cli).toMatchObject({ code: 1, stderr: `${PRODUCTION_REFUSAL}\n` });
+    expect(queueOnlyCode).toBe(1);
+    expect(queueOnly.output().trim()).toBe('Roster does not start local stand-ins with NODE_ENV=production: set REDIS_URL (see README "Local mode").');
     await expect(stat(join(directory, 'postgres'))).rejects.toThrow();
-  });
+  }, 90_000);
 });
