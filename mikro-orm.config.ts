@@ -3,8 +3,8 @@ import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './src/db/entities/index.ts';
 import { withDefaultUser } from './src/config.ts';
 
-/** The ORM config, read from the same env as the app (only DATABASE_URL matters here). */
-export function ormConfig(databaseUrl = withDefaultUser(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/roster'), log?: (message: string) => void) {
+/** The ORM config; for the MikroORM CLI (generating migrations), DATABASE_URL or the local server's roster database. */
+export function ormConfig(databaseUrl = withDefaultUser(process.env.DATABASE_URL || 'postgres://127.0.0.1:5432/roster'), log?: (message: string) => void) {
   return defineConfig({
     clientUrl: databaseUrl,
     entities,

@@ -29,6 +29,7 @@ import { configSchema } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startRoster } from '../src/roster.ts';
 import { startFakeSlack } from '../test/support/fakeSlack.ts';
+import { removeRedisKeys } from '../test/support/redisKeys.ts';
 import { databaseUrl, round, withClient } from './support.ts';
 
 const DATABASE = 'roster_bench_bulk';
@@ -394,9 +395,9 @@ try {
 } finally {
   if (worker) await stopWorker(worker);
   // The queues' keys go with the run: nothing of it is left in Redis.
-  for await (const keys of roster.redis.scanStream({ match: `${env.REDIS_PREFIX}:*`, count: 1000 })) if (keys.length) await roster.redis.del(...keys);
   await bare.end();
   await roster.stop();
+  await removeRedisKeys(env.REDIS_URL, env.REDIS_PREFIX);
   await slack.close();
 }
 console.log(JSON.stringify(result, null, 2));

@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { runAction, type ActionServices } from '../src/actions/action.ts';
 import { cliActor } from '../src/actions/actor.ts';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
 
     const config = configSchema.parse({
       DATABASE_URL: databaseUrl(BENCH_DATABASE),
-      REDIS_URL: process.env.REDIS_URL,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       REDIS_PREFIX: redisPrefix,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -236,9 +237,11 @@ async function main(): Promise<void> {
   } finally {
     await bare?.stop();
     if (roster) {
-      const keys = await roster.redis.keys(`${redisPrefix}:*`);
-      if (keys.length) await roster.redis.del(...keys);
       await roster.stop();
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const keys = await redis.keys(`${redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
     }
     await pool.end();
     await slack.close();

@@ -24,6 +24,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { runAction } from '../src/actions/action.ts';
+import { removeRedisKeys } from '../test/support/redisKeys.ts';
 import { systemActor } from '../src/actions/actor.ts';
 import { createApiToken } from '../src/actions/access/createApiToken.ts';
 import { configSchema } from '../src/config.ts';
@@ -301,9 +302,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await bare.end();
-    const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
-    if (keys.length) await roster.redis.del(...keys);
     await roster.stop();
+    await removeRedisKeys(config.REDIS_URL, config.REDIS_PREFIX);
   }
 }
 

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const url = databaseUrl(DATABASE);
   const config = configSchema.parse({
     DATABASE_URL: url,
-    REDIS_URL: process.env.REDIS_URL,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `roster-bench-signin-${randomBytes(4).toString('hex')}`,
     SLACK_SIGNING_SECRET: 'bench-signing-secret',
     SLACK_BOT_TOKEN: 'xoxb-bench-token',

@@ -1,24 +1,22 @@
 import type { HomeView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type ActionServices, type HomeViews, runAction } from '../src/actions/action.ts';
 import { slackActor } from '../src/actions/actor.ts';
 import { type HomeOverview, homeOverview } from '../src/actions/home/homeOverview.ts';
 import { RefusedError } from '../src/domain/errors.ts';
 import { HOME_REFRESH_JOB, type Queues } from './queues.ts';
+import type { HomeViewers } from './sharedState.ts';
 
 /** A Home tab opened within this long is kept current; one not looked at since is left until it is opened again. */
 const VIEWER_DAYS = 1;
-
-const viewersKey = (prefix: string) => `${prefix}:home-viewers`;
 
 /**
  * Home tabs follow changes: every committed change asks for a refresh, and all the asks of one window of `everyMs`
  * become a single job (one job id per window, in this process and across processes) that runs at the window's end, so
  * each viewer's tab is published at most once per window. Nothing here is awaited by a change.
  */
-export function homeViews(queues: Queues, redis: Redis, prefix: string, everyMs: number, logger: Logger): HomeViews {
+export function homeViews(queues: Queues, viewers: HomeViewers, everyMs: number, logger: Logger): HomeViews {
   let lastWindow = -1;
   return {
     changed() {
@@ -30,31 +28,25 @@ export function homeViews(queues: Queues, redis: Redis, prefix: string, everyMs:
         logger.warn({ err: error }, 'could not ask for a Home tab refresh; tabs catch up when next opened');
       });
     },
-    async opened(slackUserId) {
-      await redis.zadd(viewersKey(prefix), Date.now(), slackUserId);
-    },
+    opened: (slackUserId) => viewers.opened(slackUserId),
   };
 }
 
 export interface HomeRefreshDeps extends ActionServices {
   slack: WebClient;
-  redis: Redis;
-  prefix: string;
+  homeViewers: HomeViewers;
   homeView(overview: HomeOverview, now: Date): HomeView;
 }
 
 /** Publishes, for each person who opened Home lately, their tab as their grants see it now. */
 export async function processHomeRefresh(deps: HomeRefreshDeps): Promise<{ published: number }> {
-  const key = viewersKey(deps.prefix);
-  const since = Date.now() - VIEWER_DAYS * 86_400_000;
-  await deps.redis.zremrangebyscore(key, '-inf', since);
-  const viewers = await deps.redis.zrangebyscore(key, since, '+inf');
+  const viewers = await deps.homeViewers.since(Date.now() - VIEWER_DAYS * 86_400_000);
   let published = 0;
   for (const slackUserId of viewers) {
     try {
       const actor = await slackActor(deps.orm.em.fork(), slackUserId);
       if (actor.grants.length === 0) {
-        await deps.redis.zrem(key, slackUserId);
+        await deps.homeViewers.forget(slackUserId);
         continue;
       }
       const overview = await runAction(deps, homeOverview, actor, {});

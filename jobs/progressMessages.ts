@@ -1,8 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import type { ActionServices } from '../src/actions/action.ts';
 import { BulkJob } from '../src/db/entities/index.ts';
+import type { Claims } from './sharedState.ts';
 import type { SlackBudget } from './slackBudget.ts';
 
 /** A job's progress message is edited at most this often, and less when the shared budget is short. */
@@ -12,8 +12,7 @@ const FINAL_WAIT_MS = 60_000;
 
 export interface ProgressDeps extends ActionServices {
   slack: WebClient;
-  redis: Redis;
-  prefix: string;
+  claims: Claims;
   budget: SlackBudget;
 }
 
@@ -36,8 +35,7 @@ export async function postProgressOnce(jobId: string, deps: ProgressDeps, text: 
   const job = await em.findOneOrFail(BulkJob, { id: jobId });
   // An import's dry run becomes its progress at once: its Apply button goes with it.
   if (job.messageTs) return maybeEditProgress(jobId, deps, text);
-  const claimed = await deps.redis.set(`${deps.prefix}:bulk-progress-posted:${jobId}`, '1', 'EX', 7 * 24 * 3600, 'NX');
-  if (claimed !== 'OK') return;
+  if (!(await deps.claims.claim(`bulk-progress-posted:${jobId}`, 7 * 24 * 3600 * 1000))) return;
   const message = plainMessage(await text());
   const channel = job.channel ?? job.requestedBy;
   const posted = await deps.slack.chat.postMessage({ channel, ...message }).catch(() => deps.slack.chat.postMessage({ channel: job.requestedBy, ...message }));
@@ -46,8 +44,8 @@ export async function postProgressOnce(jobId: string, deps: ProgressDeps, text: 
 
 /** At most once a second per job, and only when the shared budget has a call to spare: a later edit shows the same. */
 export async function maybeEditProgress(jobId: string, deps: ProgressDeps, text: () => Promise<string>): Promise<void> {
-  const due = await deps.redis.set(`${deps.prefix}:bulk-progress-edited:${jobId}`, '1', 'PX', PROGRESS_EVERY_MS, 'NX');
-  if (due !== 'OK' || !(await deps.budget.tryTake())) return;
+  const due = await deps.claims.claim(`bulk-progress-edited:${jobId}`, PROGRESS_EVERY_MS);
+  if (!due || !(await deps.budget.tryTake())) return;
   const job = await deps.orm.em.fork().findOne(BulkJob, { id: jobId });
   if (!job?.messageTs || !job.channel) return;
   await showMessage(deps, job, plainMessage(await text())).catch((error: unknown) =>

@@ -1,7 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { ExportRequest, TemplateRequest } from '../src/actions/action.ts';
-import { Queue, type ConnectionOptions } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import type { QueueBackend } from './queueBackend.ts';
 
 /** Scheduled housekeeping: the nightly inactivity sweep, the end of timed locks and its pass (later: purges). */
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -98,49 +99,31 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string, logger: Logger): Queues {
+export function createQueues(backend: QueueBackend, logger: Logger): Queues {
   const defaultJobOptions = { removeOnComplete: { age: 7 * 24 * 3600, count: 1000 }, removeOnFail: { age: 30 * 24 * 3600 } };
-  const maintenance = new Queue<MaintenanceData>(MAINTENANCE_QUEUE, { connection, prefix, defaultJobOptions });
-  const slackNotify = new Queue<SlackNotification>(SLACK_NOTIFY_QUEUE, {
-    connection,
-    prefix,
+  const maintenance = backend.queue<MaintenanceData>(MAINTENANCE_QUEUE, { defaultJobOptions });
+  const slackNotify = backend.queue<SlackNotification>(SLACK_NOTIFY_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  const mail = new Queue<MailJobData>(MAIL_QUEUE, {
-    connection,
-    prefix,
+  const mail = backend.queue<MailJobData>(MAIL_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 3000 } },
   });
   // A runner killed mid-chunk is retried by BullMQ; its chunk's transaction rolled back, so nothing is done twice.
-  const bulk = new Queue<BulkRunData>(BULK_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
-  });
+  const bulk = backend.queue<BulkRunData>(BULK_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } } });
   // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
-  const exports = new Queue<ExportRequest>(EXPORT_QUEUE, { connection, prefix, defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
+  const exports = backend.queue<ExportRequest>(EXPORT_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
   // A dry run killed half-way reads its file again; the rows it staged stay as they were.
-  const imports = new Queue<ImportJobData>(IMPORT_QUEUE, {
-    connection,
-    prefix,
+  const imports = backend.queue<ImportJobData>(IMPORT_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
   });
-  const helpdesk = new Queue<HelpdeskAlertData>(HELPDESK_QUEUE, {
-    connection,
-    prefix,
+  const helpdesk = backend.queue<HelpdeskAlertData>(HELPDESK_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
-  const approvals = new Queue<ApprovalNoticeData>(APPROVALS_QUEUE, {
-    connection,
-    prefix,
+  const approvals = backend.queue<ApprovalNoticeData>(APPROVALS_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
   });
   // A refresh is worth nothing once the next one is due: no retries, and nothing kept.
-  const home = new Queue<Record<string, never>>(HOME_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
-  });
+  const home = backend.queue<Record<string, never>>(HOME_QUEUE, { defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 } });
   const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
   for (const queue of all) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error }, 'queue connection error; retrying'));

@@ -1,4 +1,4 @@
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { WebClient } from '@slack/web-api';
 import { processInactivitySweep, type SweepDeps } from './inactivitySweep.ts';
 import { processSlackNotification, SLACK_NOTIFY_LIMIT } from './slackNotify.ts';
@@ -46,7 +46,8 @@ import { processExport } from './exports.ts';
 import { type AlertMessages, processHelpdeskAlert } from './helpdeskAlerts.ts';
 import type { ExportRequest } from '../src/actions/action.ts';
 import type { SlackBudget } from './slackBudget.ts';
-import type { Redis } from 'ioredis';
+import type { QueueBackend } from './queueBackend.ts';
+import type { Claims, HomeViewers } from './sharedState.ts';
 
 /** How soon a killed bulk runner's job is noticed and run again (BullMQ's default is 30 s). */
 export const BULK_LOCK_MS = 5000;
@@ -54,8 +55,8 @@ export const BULK_LOCK_MS = 5000;
 export interface WorkerDeps extends SweepDeps, Pick<ImportDeps, 'importLimits' | 'importMessages'> {
   slack: WebClient;
   mailSettings: MailSettings;
-  redis: Redis;
-  prefix: string;
+  claims: Claims;
+  homeViewers: HomeViewers;
   /** The shared budget of chat.update calls that progress messages draw from. */
   budget: SlackBudget;
   helpdeskChannel: string | undefined;
@@ -74,8 +75,8 @@ function forJob(deps: WorkerDeps, queue: string, job: Job): WorkerDeps {
   return { ...deps, logger: deps.logger.child({ queue, jobId: job.id }) };
 }
 
-export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, prefix: string): Workers {
-  const maintenance = new Worker<MaintenanceData>(
+export function startWorkers(deps: WorkerDeps, backend: QueueBackend): Workers {
+  const maintenance = backend.worker<MaintenanceData>(
     MAINTENANCE_QUEUE,
     async (job) => {
       const jobDeps = forJob(deps, MAINTENANCE_QUEUE, job);
@@ -85,16 +86,14 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
       if (job.name === APPROVALS_PASS_JOB) return processApprovalsPass(jobDeps);
       throw new Error(`unknown maintenance job "${job.name}"`);
     },
-    { connection, prefix, concurrency: 1 },
+    { concurrency: 1 },
   );
   // The limiter is what makes BullMQ honour queue.rateLimit() at all (it checks the limit only when one is set).
-  const slackNotify = new Worker<SlackNotification>(SLACK_NOTIFY_QUEUE, (job) => processSlackNotification(job, deps.slack, deps.queues.slackNotify), {
-    connection,
-    prefix,
+  const slackNotify = backend.worker<SlackNotification>(SLACK_NOTIFY_QUEUE, (job) => processSlackNotification(job, deps.slack, deps.queues.slackNotify), {
     concurrency: 4,
     limiter: SLACK_NOTIFY_LIMIT,
   });
-  const mail = new Worker<MailJobData>(
+  const mail = backend.worker<MailJobData>(
     MAIL_QUEUE,
     async (job) => {
       const jobDeps = forJob(deps, MAIL_QUEUE, job);
@@ -102,19 +101,17 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
       if (job.name === OUTBOX_PASS_JOB) return processOutboxPass(jobDeps);
       throw new Error(`unknown mail job "${job.name}"`);
     },
-    { connection, prefix, concurrency: 4 },
+    { concurrency: 4 },
   );
   // A runner renews its lock while it works; one killed is noticed within BULK_LOCK_MS and its job run again.
-  const bulk = new Worker<BulkRunData>(BULK_QUEUE, (job) => processBulkRun(job, forJob(deps, BULK_QUEUE, job)), {
-    connection,
-    prefix,
+  const bulk = backend.worker<BulkRunData>(BULK_QUEUE, (job) => processBulkRun(job, forJob(deps, BULK_QUEUE, job)), {
     concurrency: BULK_RUNNERS_PER_PROCESS,
     lockDuration: BULK_LOCK_MS,
     stalledInterval: BULK_LOCK_MS,
   });
-  const exports = new Worker<ExportRequest>(EXPORT_QUEUE, (job) => processExport(job, forJob(deps, EXPORT_QUEUE, job)), { connection, prefix, concurrency: 1 });
+  const exports = backend.worker<ExportRequest>(EXPORT_QUEUE, (job) => processExport(job, forJob(deps, EXPORT_QUEUE, job)), { concurrency: 1 });
   // A dry run renews its lock while it reads; one killed is noticed within BULK_LOCK_MS and reads the file again.
-  const imports = new Worker<ImportJobData>(
+  const imports = backend.worker<ImportJobData>(
     IMPORT_QUEUE,
     async (job) => {
       const jobDeps = forJob(deps, IMPORT_QUEUE, job);
@@ -122,19 +119,13 @@ export function startWorkers(deps: WorkerDeps, connection: ConnectionOptions, pr
       if (job.name === IMPORT_TEMPLATE_JOB) return processImportTemplate(job as Job<TemplateRequest>, jobDeps);
       throw new Error(`unknown import job "${job.name}"`);
     },
-    { connection, prefix, concurrency: 1, lockDuration: BULK_LOCK_MS, stalledInterval: BULK_LOCK_MS },
+    { concurrency: 1, lockDuration: BULK_LOCK_MS, stalledInterval: BULK_LOCK_MS },
   );
-  const helpdesk = new Worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), {
-    connection,
-    prefix,
+  const helpdesk = backend.worker<HelpdeskAlertData>(HELPDESK_QUEUE, (job) => processHelpdeskAlert(job, forJob(deps, HELPDESK_QUEUE, job)), { concurrency: 1 });
+  const approvals = backend.worker<ApprovalNoticeData>(APPROVALS_QUEUE, (job) => processApprovalNotice(job, forJob(deps, APPROVALS_QUEUE, job)), {
     concurrency: 1,
   });
-  const approvals = new Worker<ApprovalNoticeData>(APPROVALS_QUEUE, (job) => processApprovalNotice(job, forJob(deps, APPROVALS_QUEUE, job)), {
-    connection,
-    prefix,
-    concurrency: 1,
-  });
-  const home = new Worker(HOME_QUEUE, () => processHomeRefresh(deps), { connection, prefix, concurrency: 1 });
+  const home = backend.worker(HOME_QUEUE, () => processHomeRefresh(deps), { concurrency: 1 });
   const all = [maintenance, slackNotify, mail, bulk, exports, imports, helpdesk, approvals, home];
   for (const worker of all) {
     worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, err: error }, 'job failed'));

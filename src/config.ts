@@ -28,11 +28,15 @@ export function withDefaultUser(databaseUrl: string): string {
 const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
 
 export const configSchema = z.object({
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/ })
-    .default('postgres://127.0.0.1:5432/roster')
-    .transform(withDefaultUser),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // Unset: Roster starts an embedded PostgreSQL (local mode, src/local/); unset REDIS_URL: the queues live in PostgreSQL.
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .transform(withDefaultUser)
+      .optional(),
+  ),
+  REDIS_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^rediss?$/ }).optional()),
   REDIS_PREFIX: z.string().min(1).default('roster'),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z

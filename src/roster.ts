@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createQueues, type Queues } from '../jobs/queues.ts';
 import { scheduleRecurringJobs } from '../jobs/scheduler.ts';
@@ -15,14 +14,15 @@ import { helpdeskAlerts } from '../jobs/helpdeskAlerts.ts';
 import { approvalNotices, scheduleApprovalsPass } from '../jobs/approvalNotices.ts';
 import { homeViews } from '../jobs/homeViews.ts';
 import { queueJobHistory } from '../jobs/queueJobHistory.ts';
-import { SLACK_UPDATE_BURST, slackBudget } from '../jobs/slackBudget.ts';
+import { SLACK_UPDATE_BURST } from '../jobs/slackBudget.ts';
+import { queueBackendFor, type QueueBackend } from '../jobs/queueBackend.ts';
 import { runAction, type ActionServices } from './actions/action.ts';
 import { slackActorsFromDatabase, systemActor } from './actions/actor.ts';
 import { grantRole } from './actions/access/grantRole.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { healthRoutes } from './http/health.ts';
-import { redisRateLimiter, type RateLimiter } from './http/rateLimits.ts';
+import type { RateLimiter } from './http/rateLimits.ts';
 import { signInRoutes } from './http/signIn.ts';
 import { scimRoutes } from './http/scim.ts';
 import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
@@ -42,23 +42,25 @@ export interface Roster {
   orm: Orm;
   /** What actions reach in this process (the queues behind follow-up work included). */
   services: ActionServices;
-  redis: Redis;
+  /** Where the queues and the shared state live: Redis, or PostgreSQL. */
+  queueBackend: QueueBackend;
   queues: Queues;
   /** Stops taking work, lets running jobs finish (unstarted ones stay queued), then closes the pools. */
   stop(): Promise<void>;
 }
 
-/** Start-up in order: database (migrated), Redis, bootstrap grants, Slack receiver, workers and schedules. */
-export async function startRoster(config: Config, logger: Logger): Promise<Roster> {
+/**
+ * Start-up in order: database (migrated), queue backend (Redis when REDIS_URL is set, else PostgreSQL; or the one
+ * given), bootstrap grants, Slack receiver, workers and schedules.
+ */
+export async function startRoster(config: Config, logger: Logger, backend?: QueueBackend): Promise<Roster> {
+  if (!config.DATABASE_URL) throw new ConfigError('Invalid environment: DATABASE_URL is not set (npm start starts the embedded PostgreSQL for it)');
   const orm = await createOrm(config.DATABASE_URL, (message) => logger.info({ component: 'orm' }, message));
   const applied = await migrate(orm);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  redis.on('error', (error) => logger.warn({ err: error }, 'Redis connection error; retrying'));
-  // Not awaited: a Redis that is away at start must not hold up the Slack receiver; the check runs once it answers.
-  void warnIfRedisLosesJobs(redis, logger);
-  const queues = createQueues(redis, config.REDIS_PREFIX, logger);
+  const queueBackend = backend ?? (await queueBackendFor(config, config.DATABASE_URL, logger, { checkPersistence: true }));
+  const queues = createQueues(queueBackend, logger);
   const services: ActionServices = {
     orm,
     logger,
@@ -69,7 +71,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
     imports: importQueue(queues, logger),
     alerts: helpdeskAlerts(queues, logger),
     approvals: approvalNotices(queues, logger),
-    home: homeViews(queues, redis, config.REDIS_PREFIX, config.ROSTER_HOME_REFRESH_SECONDS * 1000, logger),
+    home: homeViews(queues, queueBackend.homeViewers, config.ROSTER_HOME_REFRESH_SECONDS * 1000, logger),
     queueJobs: queueJobHistory(queues, logger),
   };
 
@@ -82,9 +84,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
   let port = config.PORT;
   let limiter: RateLimiter | undefined;
   if (config.ROSTER_ROLE !== 'worker') {
-    limiter = redisRateLimiter(
-      config.REDIS_URL,
-      config.REDIS_PREFIX,
+    limiter = queueBackend.rateLimiter(
       {
         perIpPerMinute: config.ROSTER_SIGN_IN_PER_IP_PER_MINUTE,
         perLoginPerMinute: config.ROSTER_SIGN_IN_PER_LOGIN_PER_MINUTE,
@@ -107,7 +107,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
               .getConnection()
               .execute('select 1')
               .then(() => undefined),
-          redis: () => redis.ping().then(() => undefined),
+          [queueBackend.kind === 'redis' ? 'redis' : 'queues']: () => queueBackend.ping(),
         }),
         ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
         ...scimRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter, publicUrl: config.ROSTER_PUBLIC_URL }),
@@ -127,8 +127,8 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         slack: slackClient,
         reportsChannel: config.ROSTER_REPORTS_CHANNEL,
         mailSettings: mailSettings(config, logger, slackConsole?.mailTransport),
-        redis,
-        prefix: config.REDIS_PREFIX,
+        claims: queueBackend.claims,
+        homeViewers: queueBackend.homeViewers,
         helpdeskChannel: config.ROSTER_HELPDESK_CHANNEL,
         alertMessages: { lockedOut: lockoutAlert, unlocked: resolvedLockoutAlert },
         importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileBytes: config.ROSTER_IMPORT_MAX_FILE_MB * 1024 * 1024 },
@@ -136,10 +136,9 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
         approvalsChannel: config.ROSTER_APPROVALS_CHANNEL,
         approvalMessages: { request: approvalRequestMessage, toRequester: requesterNotice },
         homeView,
-        budget: slackBudget(redis, `${config.REDIS_PREFIX}:slack-budget:chat.update`, config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
+        budget: queueBackend.slackBudget('chat.update', config.ROSTER_SLACK_UPDATES_PER_MINUTE, SLACK_UPDATE_BURST),
       },
-      redis,
-      config.REDIS_PREFIX,
+      queueBackend,
     );
     await setSchedules(
       Promise.all([
@@ -151,14 +150,17 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       logger,
     );
   }
-  logger.info({ port, mode: config.SLACK_APP_TOKEN ? 'socket' : slackConsole ? 'local console' : 'http', role: config.ROSTER_ROLE }, 'Roster started');
+  logger.info(
+    { port, mode: config.SLACK_APP_TOKEN ? 'socket' : slackConsole ? 'local console' : 'http', role: config.ROSTER_ROLE, queues: queueBackend.kind },
+    'Roster started',
+  );
   if (slackConsole) logger.info({ url: slackConsole.url }, `No Slack credentials: the local console stands in for Slack at ${slackConsole.url}`);
 
   return {
     port,
     orm,
     services,
-    redis,
+    queueBackend,
     queues,
     async stop() {
       slackConsole?.close();
@@ -171,7 +173,7 @@ export async function startRoster(config: Config, logger: Logger): Promise<Roste
       else logger.warn({ graceSeconds: config.ROSTER_SHUTDOWN_GRACE_SECONDS }, 'shutdown: workers did not finish in time; their jobs return to the queue');
       await settlesWithin(queues.close(), 2000);
       limiter?.close();
-      redis.disconnect();
+      await settlesWithin(queueBackend.close(), 2000);
       await orm.close();
       logger.info('shutdown: connections closed');
     },
@@ -203,16 +205,4 @@ async function setSchedules(scheduling: Promise<unknown>, logger: Logger): Promi
     () => logger.info('job schedules set'),
     (error: unknown) => logger.error({ err: error }, 'setting the job schedules failed'),
   );
-}
-
-/** Without AOF a Redis restart loses every queued job; with eviction Redis may drop them under memory pressure. */
-async function warnIfRedisLosesJobs(redis: Redis, logger: Logger): Promise<void> {
-  try {
-    const [, appendonly] = (await redis.config('GET', 'appendonly')) as [string, string];
-    const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
-    if (appendonly !== 'yes') logger.warn('Redis runs without appendonly: queued jobs are lost if Redis restarts. Production needs appendonly yes.');
-    if (policy !== 'noeviction') logger.warn({ policy }, 'Redis may evict keys: production needs maxmemory-policy noeviction.');
-  } catch {
-    logger.warn('Could not read the Redis configuration (CONFIG GET refused); make sure appendonly is yes and maxmemory-policy is noeviction.');
-  }
 }

@@ -16,6 +16,8 @@ import { typedActions, typedActionsByVerb } from '../actions/registry.ts';
 import { loadConfig, ConfigError, type Config } from '../config.ts';
 import { createOrm, migrate, type Orm } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
+import { LocalResetRefused, resetLocalDirectory, startLocalRuntime } from '../local/runtime.ts';
+import { queueBackendFor } from '../../jobs/queueBackend.ts';
 import { ACCOUNT_FILTER_USAGE, filterTextFromWords } from '../domain/accountFilter.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { nextSweepRun } from '../domain/schedule.ts';
@@ -44,7 +46,8 @@ ${typedActions.map((a) => `  user ${a.name} ${commandUsage(a.command)}`).join('\
   token revoke <id | roster_prefix>
   users list ${ACCOUNT_FILTER_USAGE} [--after <cursor> | --before <cursor>]
   seed --users <N> [--org <slug>]                    fill a demo organisation (default "demo")
-  sweep [--dry-run]                                  suspend accounts inactive past their organisation's period`;
+  sweep [--dry-run]                                  suspend accounts inactive past their organisation's period
+  local reset                                        wipe .roster/ (local mode's embedded database); refused while Roster runs`;
 
 /** A usage problem: printed with the usage text, exit code 2, nothing touched. */
 class UsageError extends Error {}
@@ -256,6 +259,7 @@ export function plan(argv: string[]): Run {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'local') return localCommand(argv.slice(1));
   let run: Run;
   try {
     run = plan(argv);
@@ -265,10 +269,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = loadConfig(process.env, { needsSlack: false });
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr as never);
+  // Local mode: the embedded PostgreSQL of a running Roster, or one started for this command.
+  const runtime = await startLocalRuntime(loadConfig(process.env, { needsSlack: false }), process.env, { app: false });
+  const { config } = runtime;
   const orm = await createOrm(config.DATABASE_URL, (message) => logger.info({ component: 'orm' }, message));
-  const queueAccess = lazyQueueAccess(config.REDIS_URL, config.REDIS_PREFIX, logger);
+  const queueAccess = lazyQueueAccess(() => queueBackendFor(config, config.DATABASE_URL, logger), logger);
   try {
     // Like `npm start`, every command brings the database up to date first, so a fresh clone needs no extra step.
     const applied = await migrate(orm);
@@ -284,6 +290,23 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await queueAccess.close();
     await orm.close();
+    await runtime.stop();
+  }
+}
+
+async function localCommand(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0] !== 'reset') {
+    console.error('roster: local takes one command: reset');
+    console.error(USAGE);
+    return 2;
+  }
+  try {
+    console.log(await resetLocalDirectory(process.env));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof LocalResetRefused)) throw error;
+    console.error(`roster: ${error.message}`);
+    return 1;
   }
 }
 

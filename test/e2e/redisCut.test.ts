@@ -7,7 +7,7 @@ import { Account, OutboxMail } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { startMailbox, type Mailbox } from '../support/mailbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts';
-import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
+import { queueBackends, startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0REDISCUT1';
 const HANDED_OFF_LATE = 'the job queue did not take a job in time; a recovery pass does it once Redis answers';
@@ -50,7 +50,7 @@ async function timedSlash(t: TestRoster, text: string): Promise<{ text: string; 
   return { text: textOf(reply), ms: reply.at - sent };
 }
 
-describe('with Redis cut off', () => {
+describe.runIf(queueBackends().includes('redis'))('with Redis cut off', () => {
   let setup: Setup;
   beforeAll(async () => {
     setup = await setUp();
@@ -126,7 +126,7 @@ describe('with Redis cut off', () => {
   });
 });
 
-describe('with Redis away when Roster starts', () => {
+describe.runIf(queueBackends().includes('redis'))('with Redis away when Roster starts', () => {
   let setup: Setup;
   let startedInMs: number;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 // Roster as `npm start` runs it with no Slack credentials: the local console stands in for Slack on a fixed port,
-// against this test file's own database and Redis prefix.
+// against this test file's own database and queues.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
@@ -8,7 +8,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startRoster, type Roster } from '../../src/roster.ts';
 import { createTestDatabase } from './database.ts';
-import { given, type Given } from './testRoster.ts';
+import { removeRedisKeys } from './redisKeys.ts';
+import { given, queueEnv, type Given } from './testRoster.ts';
 
 export interface ConsoleRoster {
   roster: Roster;
@@ -35,7 +36,7 @@ export async function startConsoleRoster(env: Record<string, string> = {}): Prom
   const prefix = `roster-test-${randomBytes(4).toString('hex')}`;
   const config = loadConfig({
     DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...queueEnv(inject('queueBackends')[0]!),
     REDIS_PREFIX: prefix,
     PORT: String(port),
     LOG_LEVEL: 'info',
@@ -57,9 +58,8 @@ export async function startConsoleRoster(env: Record<string, string> = {}): Prom
     given: given(roster),
     logs: () => lines.join(''),
     async stop() {
-      const keys = await roster.redis.keys(`${prefix}:*`);
-      if (keys.length) await roster.redis.del(...keys);
       await roster.stop();
+      await removeRedisKeys(config.REDIS_URL, prefix);
       await database.drop();
     },
   };

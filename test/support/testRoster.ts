@@ -8,18 +8,27 @@ import { Account, AuditEvent, Group, Membership, Organisation, SlackGrant, type 
 import type { RosterRole } from '../../src/domain/roles.ts';
 import type { AccountStatus } from '../../src/domain/statuses.ts';
 import { createTestDatabase } from './database.ts';
+import { removeRedisKeys } from './redisKeys.ts';
 import { blockKitErrors, startFakeSlack, type FakeSlack, type RecordedCall } from './fakeSlack.ts';
 import { blockActionsPayload, slackRequester, triggerId, viewSubmissionPayload, type SlackRequester, type ViewSubmissionOptions } from './slackRequests.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
 
+export type QueueKind = 'redis' | 'postgres';
+
+/** The queue backends this run tests on: Redis where one answers (first), and always PostgreSQL (test/globalSetup.ts). */
+export const queueBackends = (): QueueKind[] => inject('queueBackends');
+
+/** The environment that puts a test Roster's queues on `kind`: an empty REDIS_URL means BullMQ's PostgreSQL backend. */
+export const queueEnv = (kind: QueueKind): Record<string, string> => (kind === 'redis' ? { REDIS_URL: inject('redisUrl')! } : { REDIS_URL: '' });
+
 /** A short random tag, to make names and emails unique within a test file's database. */
 export const uniqueTag = () => randomBytes(4).toString('hex');
 
 export interface TestRoster {
   roster: Roster;
-  config: Config;
+  config: Config & { DATABASE_URL: string };
   slack: FakeSlack;
   send: SlackRequester;
   /** The app's logger, for calling actions directly. */
@@ -64,7 +73,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
   const database = await createTestDatabase(inject('templateDatabase'));
   const config = configSchema.parse({
     DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL,
+    ...queueEnv(inject('queueBackends')[0]!),
     REDIS_PREFIX: `roster-test-${randomBytes(4).toString('hex')}`,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -73,7 +82,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'debug',
     ROSTER_SHUTDOWN_GRACE_SECONDS: '5',
     ...env,
-  });
+  }) as TestRoster['config'];
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -137,9 +146,8 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
       return response.body;
     },
     async stop() {
-      const keys = await roster.redis.keys(`${config.REDIS_PREFIX}:*`);
-      if (keys.length) await roster.redis.del(...keys);
       await roster.stop();
+      await removeRedisKeys(config.REDIS_URL, config.REDIS_PREFIX);
       await slack.close();
       await database.drop();
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { localStandIns } from '../../src/local/standIns.ts';
 import { createLogger, pathForLog } from '../../src/logger.ts';
 import { slackLogger } from '../../src/slackWebClient.ts';
 import { Writable } from 'node:stream';
@@ -10,13 +11,15 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({ ...slack });
     expect(config).toMatchObject({
-      REDIS_URL: 'redis://127.0.0.1:6379',
       PORT: 3000,
       LOG_LEVEL: 'info',
       SLACK_API_URL: 'https://slack.com/api/',
       ROSTER_BOOTSTRAP_ADMINS: [],
     });
-    expect(config.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@127\.0\.0\.1:5432\/roster$/);
+    // Unset: local mode's stand-ins (the embedded PostgreSQL, the queues in PostgreSQL).
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(loadConfig({ ...slack, DATABASE_URL: 'postgres://127.0.0.1:5432/roster' }).DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@127\.0\.0\.1:5432\/roster$/);
   });
 
   it.each([
@@ -39,6 +42,40 @@ describe('loadConfig', () => {
   it('needs no Slack credentials for a worker-only process or the CLI', () => {
     expect(loadConfig({ ROSTER_ROLE: 'worker' }).ROSTER_ROLE).toBe('worker');
     expect(loadConfig({}, { needsSlack: false }).PORT).toBe(3000);
+  });
+});
+
+describe('localStandIns', () => {
+  const database = 'postgres://db.example/roster';
+  const redis = 'redis://cache.example:6379';
+
+  it.each([
+    [{}, { database: true, queue: true }],
+    [{ DATABASE_URL: database }, { database: false, queue: true }],
+    [{ REDIS_URL: redis }, { database: true, queue: false }],
+    [
+      { DATABASE_URL: database, REDIS_URL: redis },
+      { database: false, queue: false },
+    ],
+    [
+      { DATABASE_URL: '', REDIS_URL: '' },
+      { database: true, queue: true },
+    ],
+  ])('stands in for each unset variable on its own: %j', (env, expected) => {
+    expect(localStandIns(env)).toMatchObject(expected);
+  });
+
+  it('keeps its data in .roster/ of the current directory unless ROSTER_LOCAL_DIR says where', () => {
+    expect(localStandIns({}).directory).toBe(`${process.cwd()}/.roster`);
+    expect(localStandIns({ ROSTER_LOCAL_DIR: '/var/tmp/roster-demo' }).directory).toBe('/var/tmp/roster-demo');
+  });
+
+  it('refuses any stand-in with NODE_ENV=production, naming what to set', () => {
+    expect(() => localStandIns({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => localStandIns({ NODE_ENV: 'production', REDIS_URL: redis })).toThrow(
+      'Roster does not start local stand-ins with NODE_ENV=production: set DATABASE_URL (see README "Local mode").',
+    );
+    expect(localStandIns({ NODE_ENV: 'production', DATABASE_URL: database, REDIS_URL: redis })).toMatchObject({ database: false, queue: false });
   });
 });
 

@@ -1,0 +1,139 @@
+// Local mode: `npm start` with no DATABASE_URL and no REDIS_URL, as a newcomer runs it, while the system PostgreSQL on
+// 5432 and Redis on 6379 are up. It must run on its own embedded PostgreSQL and PostgreSQL queues and leave those alone.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { onServer } from '../support/database.ts';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.ts';
+import { slackRequester } from '../support/slackRequests.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from '../support/testRoster.ts';
+
+const OWNER = 'U0LOCALOWN';
+const PRODUCTION_REFUSAL = 'Roster does not start local stand-ins with NODE_ENV=production: set DATABASE_URL and REDIS_URL (see README "Local mode").';
+
+let directory: string;
+let slack: FakeSlack;
+let app: { child: ChildProcess; output: () => string } | undefined;
+
+/** This process's environment with the two variables local mode stands in for unset (empty is unset). */
+function localEnv(more: Record<string, string> = {}): Record<string, string | undefined> {
+  return { ...process.env, DATABASE_URL: '', REDIS_URL: '', ROSTER_LOCAL_DIR: directory, ...more };
+}
+
+function startApp(env: Record<string, string | undefined>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return { child, output: () => output };
+}
+
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+/** What Roster could leave on the system servers: databases other than the tests' own, and keys under its default prefix. */
+async function systemFootprint(): Promise<{ databases: string[]; keys: string[] }> {
+  const databases = await onServer(async (client) => {
+    const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname not like 'roster_test_%' order by 1`);
+    return rows.map((row) => row.datname);
+  });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  const keys = await redis
+    .connect()
+    .then(() => redis.keys('roster:*'))
+    .catch(() => [] as string[]);
+  redis.disconnect();
+  return { databases, keys: keys.sort() };
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'roster-local-'));
+  slack = await startFakeSlack({ botToken: BOT_TOKEN });
+});
+afterAll(async () => {
+  app?.child.kill('SIGKILL');
+  if (app) await exited(app.child);
+  await runCli(['local', 'reset'], localEnv());
+  await rm(directory, { recursive: true, force: true });
+  await slack?.close();
+});
+
+describe('local mode', () => {
+  it('starts on an embedded PostgreSQL with PostgreSQL queues and a demo organisation, answers /user, runs a job, and touches no system server', async () => {
+    const before = await systemFootprint();
+    app = startApp(
+      localEnv({
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_API_URL: slack.url,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        ROSTER_BOOTSTRAP_ADMINS: OWNER,
+      }),
+    );
+    await expect.poll(app.output, { timeout: 90_000, interval: 200 }).toMatch(/try \/user \S+/);
+    const printed = app.output();
+    expect(printed).toMatch(/database: embedded PostgreSQL 18\.\d+ on 127\.0\.0\.1:\d+ \(database roster\), data in /);
+    expect(printed).toContain(`queues:   PostgreSQL, BullMQ's backend in the same database`);
+    expect(printed).not.toMatch(/127\.0\.0\.1:(5432|6379)/);
+    expect(printed).not.toMatch(/roster:[^@\s]+@/); // no password in what it prints
+    const port = Number(/on http:\/\/localhost:(\d+)\//.exec(printed)![1]);
+    const demoEmail = /try \/user (\S+)/.exec(printed)![1]!;
+
+    const send = slackRequester(`http://127.0.0.1:${port}`, SIGNING_SECRET);
+    const cardUrl = slack.responseUrl();
+    expect((await send.command({ text: demoEmail, userId: OWNER, responseUrl: cardUrl })).status).toBe(200);
+    const card = await slack.waitFor('response_url', (c) => c.args._responseUrl === cardUrl, 20_000);
+    expect(JSON.stringify(card.args.blocks)).toContain(demoEmail);
+
+    // An export is a job: it runs through the PostgreSQL queue and its file reaches Slack.
+    const exportUrl = slack.responseUrl();
+    expect((await send.command({ text: 'export org:demo', userId: OWNER, responseUrl: exportUrl, command: '/users' })).status).toBe(200);
+    await expect.poll(() => slack.uploads().find((file) => file.name.endsWith('.csv')), { timeout: 30_000 }).toBeTruthy();
+    const csv = slack
+      .uploads()
+      .find((file) => file.name.endsWith('.csv'))!
+      .bytes.toString('utf8');
+    expect(csv).toContain(demoEmail);
+
+    // While it runs, `local reset` is refused and wipes nothing.
+    const refused = await runCli(['local', 'reset'], localEnv());
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining(`Roster runs in local mode from ${directory}`) });
+    expect((await stat(join(directory, 'postgres', 'PG_VERSION'))).isFile()).toBe(true);
+
+    expect(await systemFootprint()).toEqual(before);
+
+    // A graceful stop stops the embedded server too.
+    app.child.kill('SIGTERM');
+    expect(await exited(app.child)).toBe(0);
+    await expect(stat(join(directory, 'postgres', 'postmaster.pid'))).rejects.toThrow();
+    app = undefined;
+
+    const reset = await runCli(['local', 'reset'], localEnv());
+    expect(reset).toMatchObject({ code: 0, stdout: expect.stringContaining(`Wiped ${directory}`) });
+    await expect(stat(directory)).rejects.toThrow();
+  }, 180_000);
+
+  it('refuses to start a local stand-in with NODE_ENV=production, and says why', async () => {
+    const production = { NODE_ENV: 'production', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN };
+    const started = startApp(localEnv(production));
+    // Only the missing one is named: with the database set, the queue stand-in is still refused.
+    const queueOnly = startApp(localEnv({ ...production, DATABASE_URL: 'postgres://127.0.0.1:5432/roster' }));
+    const [startedCode, queueOnlyCode, cli] = await Promise.all([
+      exited(started.child),
+      exited(queueOnly.child),
+      runCli(['user', 'lookup', 'nobody@example.com'], localEnv({ NODE_ENV: 'production' }), 60_000),
+    ]);
+    expect(startedCode).toBe(1);
+    expect(started.output().trim()).toBe(PRODUCTION_REFUSAL);
+    expect(cli).toMatchObject({ code: 1, stderr: `${PRODUCTION_REFUSAL}\n` });
+    expect(queueOnlyCode).toBe(1);
+    expect(queueOnly.output().trim()).toBe('Roster does not start local stand-ins with NODE_ENV=production: set REDIS_URL (see README "Local mode").');
+    await expect(stat(join(directory, 'postgres'))).rejects.toThrow();
+  }, 90_000);
+});
