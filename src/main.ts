@@ -23,7 +23,8 @@ try {
   throw error;
 }
 // Once, for a person: in local mode or at a terminal. A deployed Roster's output stays JSON log lines only.
-if (runtime.standIns.database || process.stderr.isTTY) console.error(describeRuntime(runtime, roster.queueBackend, roster.port).join('\n'));
+if (runtime.standIns.database || runtime.standIns.queue || runtime.config.slackConsole || process.stderr.isTTY)
+  console.error(describeRuntime(runtime, roster.queueBackend, roster.port).join('\n'));
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -89,10 +89,10 @@ export function describeRuntime(runtime: LocalRuntime, queue: { kind: 'redis' | 
       ? `Redis at ${queue.where} (REDIS_URL)`
       : `PostgreSQL, BullMQ's backend in the same database (schema bullmq; set REDIS_URL for Redis)`;
   const lines = [
-    `Roster ${standIns.database || standIns.queue ? 'in local mode ' : ''}on http://localhost:${port}/ (role ${config.ROSTER_ROLE})`,
+    `Roster ${standIns.database || standIns.queue || config.slackConsole ? 'in local mode ' : ''}on http://localhost:${port}/ (role ${config.ROSTER_ROLE})`,
     `  database: ${database}`,
     `  queues:   ${queues}`,
-    `  Slack:    ${config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP, Web API at ${config.SLACK_API_URL}`}`,
+    `  Slack:    ${config.slackConsole ? `none: the local console stands in for it at http://localhost:${port}/ (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack)` : config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP, Web API at ${config.SLACK_API_URL}`}`,
   ];
   if (runtime.demoEmail) lines.push(`  demo:     organisation "${DEMO_ORGANISATION}" seeded with ${DEMO_ACCOUNTS} accounts; try /user ${runtime.demoEmail}`);
   if (embedded) lines.push(`  reset:    npm run roster -- local reset (stop Roster first) wipes ${standIns.directory}`);
