@@ -37,6 +37,9 @@ export const finishBulkJob = defineAction({
   scope: 'platform',
   input: z.object({ jobId: z.uuid(), failure: z.string().max(500).optional() }),
   async run(ctx, { jobId, failure }): Promise<BulkSummary | null> {
+    // One finisher at a time: two that counted at once would each skip the pending items the other had locked, each
+    // take the other for a runner still changing them, and leave a cancelled job without its summary.
+    await ctx.em.execute(`select 1 from bulk_job where id = ? for update`, [jobId]);
     // Items another runner is changing right now are locked; that runner finishes the job once its chunk is in, so the
     // summary counts everything that was changed.
     const [inFlight] = await ctx.em.execute<{ free: string; pending: string }[]>(
