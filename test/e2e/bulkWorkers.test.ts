@@ -4,7 +4,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/actions/action.ts';
-import { slackActor } from '../../src/actions/actor.ts';
+import { slackActor, systemActor } from '../../src/actions/actor.ts';
+import { cancelBulkJob } from '../../src/actions/accounts/bulk/cancelBulkJob.ts';
+import { finishBulkJob } from '../../src/actions/accounts/bulk/finishBulkJob.ts';
 import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
 import { applyImport } from '../../src/actions/accounts/import/applyImport.ts';
 import { startImport } from '../../src/actions/accounts/import/startImport.ts';
@@ -78,6 +80,19 @@ describe.each(queueBackends())('on %s queues', (queue) => {
   });
 
   describe('bulk jobs in worker processes', () => {
+    it('close a cancelled job exactly once when its runners all finish it at the same moment', async () => {
+      await t.given.organisation('bulk-finish');
+      await seedActive('bulk-finish', 20_000, 'finishing');
+      for (const child of workers.splice(0)) child.kill('SIGKILL');
+      const jobId = await start('bulk-finish');
+      const admin = await slackActor(t.roster.orm.em, `${ADMIN}${'bulk-finish'.length}`);
+      await runAction(t.roster.services, cancelBulkJob, admin, { jobId });
+      const finishers = await Promise.all(Array.from({ length: 8 }, () => runAction(t.roster.services, finishBulkJob, systemActor('bulk'), { jobId })));
+      const summaries = finishers.filter((summary) => summary !== null);
+      expect(summaries).toHaveLength(1);
+      expect(summaries[0]).toMatchObject({ state: 'cancelled' });
+    });
+
     it('finish a 100,000-account job after its worker is killed half-way: every account changed and audited exactly once', async () => {
       await t.given.organisation('bulk-kill');
       await seedActive('bulk-kill', 100_000, 'killed');
