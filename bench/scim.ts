@@ -2,8 +2,9 @@
  * `npm run bench:scim [-- --users N] [-- --fresh] [-- --lookups N] [-- --creates N]`: what an identity provider waits
  * for from Roster's SCIM API, beside the bare SQL of the same question in the same run.
  *
- * The real Roster (startRoster as a web process: Bolt's HTTP receiver, the scim token, its rate limit in Redis, the
- * filter parser, the SCIM read action and its one statement, the JSON body) is asked over HTTP, one request at a time:
+ * The real Roster, as `ROSTER_ROLE=web npm start` runs it in a process of its own (Bolt's HTTP receiver, the scim
+ * token, its rate limit in Redis, the filter parser, the SCIM read action and its one statement, the JSON body), is
+ * asked over HTTP by a plain keep-alive client, one request at a time, as an identity provider on another machine would:
  * - `GET /Users?filter=userName eq "<name>"` (Okta's look-up before each create), against the bare select of that
  *   account through a plain `pg` client;
  * - `GET /Users?filter=name.familyName sw "<prefix>"&count=100`, against the bare count and first 100 rows in the
@@ -18,20 +19,21 @@
  * its end. Prints one JSON object and a one-line summary; exits 0
  * whether or not the targets are met, 1 on errors.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { runAction } from '../src/actions/action.ts';
 import { removeRedisKeys } from '../test/support/redisKeys.ts';
 import { systemActor } from '../src/actions/actor.ts';
 import { createApiToken } from '../src/actions/access/createApiToken.ts';
-import { configSchema } from '../src/config.ts';
 import { createOrm, migrate } from '../src/db/orm.ts';
 import { seedDemo } from '../src/db/seedDemo.ts';
 import { createLogger } from '../src/logger.ts';
-import { startRoster } from '../src/roster.ts';
 import { databaseUrl, percentiles, round, withClient } from './support.ts';
 
 const DATABASE = 'roster_bench_scim';
@@ -118,20 +120,19 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:scim reusing ${DATABASE} (${found} demo accounts; --fresh to reseed)\n`);
   }
 
-  const config = configSchema.parse({
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisPrefix = `roster-bench-scim-${randomBytes(4).toString('hex')}`;
+  const roster = await startWebProcess({
     DATABASE_URL: databaseUrl(DATABASE),
-    REDIS_URL: process.env.REDIS_URL,
-    REDIS_PREFIX: `roster-bench-scim-${randomBytes(4).toString('hex')}`,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
     SLACK_SIGNING_SECRET: 'bench-signing-secret',
     SLACK_BOT_TOKEN: 'xoxb-bench-token',
     SLACK_API_URL: 'http://127.0.0.1:9/api/',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    ROSTER_ROLE: 'web',
+    LOG_LEVEL: 'warn',
     ROSTER_SCIM_PER_TOKEN_PER_MINUTE: '100000',
   });
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const roster = await startRoster(config, createLogger('info', sink));
+  const orm = await createOrm(databaseUrl(DATABASE), () => {});
   const bare = new pg.Client({ connectionString: databaseUrl(DATABASE) });
   await bare.connect();
   try {
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     // A live table is kept vacuumed by autovacuum; a freshly seeded one is not yet, and index-only scans need it.
     await bare.query('vacuum (analyze) account');
     const token = (
-      await runAction({ orm: roster.orm, logger: createLogger('silent') }, createApiToken, systemActor('bench'), {
+      await runAction({ orm, logger: createLogger('silent') }, createApiToken, systemActor('bench'), {
         organisation: ORGANISATION,
         name: 'bench:scim',
         scopes: ['scim'],
@@ -149,15 +150,13 @@ async function main(): Promise<void> {
     const { rows: orgRows } = await bare.query<{ id: string }>('select id from organisation where slug = $1', [ORGANISATION]);
     const organisationId = orgRows[0]!.id;
     const { rows: counted } = await bare.query<{ n: string }>('select count(*) as n from account where organisation_id = $1', [organisationId]);
-    const base = `http://127.0.0.1:${roster.port}/scim/v2`;
-    const headers = { authorization: `Bearer ${token}` };
+    const client = scimClient(roster.port, token);
     const scimGet = async (path: string): Promise<{ ms: number; body: any }> => {
       const started = performance.now();
-      const response = await fetch(`${base}${path}`, { headers });
-      const body = await response.json();
+      const response = await client.request('GET', path);
       const ms = performance.now() - started;
-      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${JSON.stringify(body)}`);
-      return { ms, body };
+      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+      return { ms, body: response.body };
     };
     const timedQuery = async (sql: string, params: unknown[]): Promise<{ ms: number; rows: any[] }> => {
       const started = performance.now();
@@ -220,19 +219,14 @@ async function main(): Promise<void> {
     const create = async (i: number) => {
       const userName = `${CREATED_PREFIX}.${tag}.${i}`;
       const started = performance.now();
-      const response = await fetch(`${base}/Users`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/scim+json' },
-        body: JSON.stringify({
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName,
-          name: { givenName: 'Bench', familyName: `Created ${i}` },
-          emails: [{ value: `${userName}@bench.example`, type: 'work', primary: true }],
-          active: true,
-        }),
+      const response = await client.request('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName,
+        name: { givenName: 'Bench', familyName: `Created ${i}` },
+        emails: [{ value: `${userName}@bench.example`, type: 'work', primary: true }],
+        active: true,
       });
-      await response.arrayBuffer();
-      if (response.status !== 201) throw new Error(`POST /Users answered ${response.status}`);
+      if (response.status !== 201) throw new Error(`POST /Users answered ${response.status}: ${JSON.stringify(response.body)}`);
       return performance.now() - started;
     };
     const insert = async (i: number) => {
@@ -302,9 +296,81 @@ async function main(): Promise<void> {
     );
   } finally {
     await bare.end();
+    await orm.close();
     await roster.stop();
-    await removeRedisKeys(config.REDIS_URL, config.REDIS_PREFIX);
+    await removeRedisKeys(redisUrl, redisPrefix);
   }
+}
+
+/** A port nobody listens on now, for the web process to take. */
+async function freePort(): Promise<number> {
+  const server = http.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
+}
+
+/** `ROSTER_ROLE=web node src/main.ts` on a free port, ready once `/healthz` answers. */
+async function startWebProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    env: { ...process.env, ...env, ROSTER_ROLE: 'web', PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit');
+  // An error ends the benchmark with process.exit: the web process goes with it.
+  process.once('exit', () => child.kill());
+  for (let waited = 0; ; waited += 100) {
+    if (child.exitCode !== null) throw new Error(`Roster's web process exited:\n${output}`);
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (up) break;
+    if (waited > 60_000) throw new Error(`Roster's web process did not answer /healthz:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** One keep-alive connection to `/scim/v2` with the token: what an identity provider's client holds open. */
+function scimClient(port: number, token: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      return new Promise((resolve, reject) => {
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: `/scim/v2${path}`,
+            method,
+            agent,
+            headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/scim+json' } : {}) },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(payload);
+      });
+    },
+  };
 }
 
 // Exits once done, as bench:signin does: the stopped Roster's queue connections would otherwise keep the process up.

@@ -42,14 +42,15 @@ export function scimRoutes(deps: ScimDeps): CustomRoute[] {
 
 async function answerScim(deps: ScimDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const actor = bearer ? await deps.apiActors.actorForToken(bearer) : undefined;
+  // The token's check and its rate limit go side by side, one round trip each at once. The limit counts per token
+  // presented (the limiter keeps only a digest of it), so a wrong token spends its own budget, never a real one's.
+  const [actor, limit] = bearer ? await Promise.all([deps.apiActors.actorForToken(bearer), deps.limiter.take('scim-token', bearer)]) : [];
   if (!actor)
     throw new ScimAnswer(401, 'Send an API token of your organisation with the scim scope as "Authorization: Bearer <token>".', undefined, {
       'www-authenticate': 'Bearer',
     });
   if (!actor.scopes?.includes('scim')) throw new ScimAnswer(403, 'This API token does not have the scim scope; create one with --scope scim.');
-  const limit = await deps.limiter.take('scim-token', actor.id);
-  if (!limit.allowed) {
+  if (limit && !limit.allowed) {
     throw new ScimAnswer(429, `Too many SCIM requests with this token; try again in ${limit.retryAfterSeconds} s.`, undefined, {
       'retry-after': String(limit.retryAfterSeconds),
     });
