@@ -1,7 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account, Organisation, type IAccount } from '../../db/entities/index.ts';
-import { signInCredentials } from '../../db/signInCredentials.ts';
+import { countFailureOnNoAccount, NO_ACCOUNT, signInCredentials } from '../../db/signInCredentials.ts';
 import { normaliseLogin } from '../../domain/accounts.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { allowedEvents } from '../../domain/statuses.ts';
@@ -34,9 +34,6 @@ const MESSAGES: { readonly [S in SignInStatus]: string } = {
   'mfa-required': 'A code from the authenticator app is needed.',
   'mfa-wrong': 'The authenticator code is wrong or was already used.',
 };
-
-/** No account has this id: an unknown login takes the same row lock as a known one, on nothing. */
-const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
 
 const WRONG_CREDENTIALS: SignInResult = { status: 'wrong-credentials', message: MESSAGES['wrong-credentials'] };
 
@@ -80,7 +77,7 @@ export const signIn = defineAction({
         reason: from,
         detail: 'unknown login',
       });
-      return WRONG_CREDENTIALS;
+      return wrongCredentials(ctx);
     }
     // A locked-out account answers so whatever the password: the person needs the helpdesk, not another guess.
     if (account.status === 'LOCKED_OUT') return refused(ctx, account, 'locked-out', from);
@@ -116,8 +113,14 @@ function refused(ctx: ActionContext, account: IAccount, status: Exclude<SignInSt
 }
 
 /** A right password on an account that has never been invited: no password should exist, so nothing is said about it. */
-function refusedAsWrong(ctx: ActionContext, account: IAccount, from: string): SignInResult {
+function refusedAsWrong(ctx: ActionContext, account: IAccount, from: string): Promise<SignInResult> {
   ctx.audit.recordRefused({ action: 'sign-in', target: accountTarget(account), reason: from, detail: `the account is ${account.status}` });
+  return wrongCredentials(ctx);
+}
+
+/** Wrong credentials where no count changes, after the same work as a counted wrong password. */
+async function wrongCredentials(ctx: ActionContext): Promise<SignInResult> {
+  await countFailureOnNoAccount(ctx.em);
   return WRONG_CREDENTIALS;
 }
 
@@ -125,10 +128,10 @@ function refusedAsWrong(ctx: ActionContext, account: IAccount, from: string): Si
  * Counts a failed attempt on the locked row through the status machine. Statuses that take no count (INVITED, SUSPENDED,
  * DEACTIVATED, SSO accounts) answer as they would have anyway, without counting.
  */
-function countFailure(ctx: ActionContext, account: IAccount, ip: string, what: string, otherwise: SignInResult): SignInResult {
+async function countFailure(ctx: ActionContext, account: IAccount, ip: string, what: string, otherwise: SignInResult): Promise<SignInResult> {
   if (!canCount(account)) {
     ctx.audit.recordRefused({ action: 'sign-in', target: accountTarget(account), reason: `from ${ip}`, detail: what });
-    return otherwise === WRONG_CREDENTIALS ? WRONG_CREDENTIALS : answer(otherwise.status, account);
+    return otherwise === WRONG_CREDENTIALS ? wrongCredentials(ctx) : answer(otherwise.status, account);
   }
   const before = snapshot(account);
   applyLifecycle(account, 'sign-in-failure', `${account.failedSignIns + 1} wrong passwords in a row`);
