@@ -343,6 +343,23 @@ export async function runAction<Input extends z.ZodType, Output>(
 }
 
 /**
+ * Another action's rules as one step of this action, in its transaction: its input checked and its role required as
+ * runAction does, its changes and audit events committed with this action's or not at all; a refusal is this action's,
+ * audited under its name. For an action that changes several things one surface asks for at once (a SCIM PATCH of a
+ * group's name and members).
+ */
+export async function runWithin<Input extends z.ZodType, Output>(
+  ctx: ActionContext,
+  action: ActionDefinition<Input, Output>,
+  rawInput: RawInput<Input>,
+): Promise<Output> {
+  requireRole(ctx.actor.grants, action.requires, 'any', action.describedAs);
+  const parsed = action.input.safeParse(rawInput);
+  if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
+  return action.run(ctx, parsed.data);
+}
+
+/**
  * A refusal by role comes before the target is loaded; the audit still files it under the account it named
  * (so it shows in that account's history), or keeps what was typed when no account matches.
  */

@@ -68,7 +68,7 @@ import { expireRequests } from './approvals/expireRequests.ts';
 import { listApprovals } from './approvals/listApprovals.ts';
 import { restoreAccount } from './accounts/restoreAccount.ts';
 import { purgeDeletedAccounts } from './accounts/purgeDeletedAccounts.ts';
-import { scimGroup, scimGroups, scimMembersCheck } from './scim/scimGroups.ts';
+import { createProvisionedGroup, scimGroup, scimGroups, scimMembersCheck, updateProvisionedGroup } from './scim/scimGroups.ts';
 import { scimUser, scimUsers } from './scim/scimUsers.ts';
 import { updateProvisionedAccount } from './scim/updateProvisionedAccount.ts';
 
@@ -167,6 +167,8 @@ export const registry: readonly AnyAction[] = [
   scimGroup,
   scimGroups,
   scimMembersCheck,
+  createProvisionedGroup,
+  updateProvisionedGroup,
   updateProvisionedAccount,
   ...typedActions,
 ];

@@ -246,11 +246,42 @@ describe('Groups', () => {
     expect(refused.body.detail).toMatch(/owns/);
     expect(await memberIds(id)).toEqual([owner.id, other.id].sort());
     expect((await t.roster.orm.em.fork().findOneOrFail(Group, { id })).name).toBe(`Owned ${tag}`);
-    expect(await t.given.audit({ targetId: owner.id, action: 'group-remove', outcome: 'refused' })).toHaveLength(1);
+    expect(await t.given.audit({ targetId: owner.id, action: 'scim-group-update', outcome: 'refused' })).toHaveLength(1);
 
     const otherLeaves = await scimOver(t, token, 'PATCH', `/Groups/${id}`, { Operations: [{ op: 'remove', path: `members[value eq "${other.id}"]` }] });
     expect(otherLeaves.status).toBe(200);
     expect(await memberIds(id)).toEqual([owner.id]);
+  });
+
+  it('applies a request whole or not at all: a PATCH whose external ID is taken renames nothing and adds no one', async () => {
+    const ann = await user();
+    const tag = uniqueTag();
+    await group({ displayName: `Taken ${tag}`, externalId: `taken-${tag}` });
+    const created = await group({ displayName: `Whole ${tag}` });
+    const refused = await scimOver(t, token, 'PATCH', `/Groups/${created.id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [
+        { op: 'replace', path: 'displayName', value: `Whole ${tag} renamed` },
+        { op: 'add', path: 'members', value: [{ value: ann.id }] },
+        { op: 'replace', path: 'externalId', value: `taken-${tag}` },
+      ],
+    });
+    expectScimError(refused, 409, 'uniqueness');
+    const after = await scimOver(t, token, 'GET', `/Groups/${created.id}`);
+    expect(after.body).toMatchObject({ displayName: `Whole ${tag}`, meta: { version: created.meta.version } });
+    expect(after.body.externalId).toBeUndefined();
+    expect(await memberIds(created.id)).toEqual([]);
+    expect(await t.given.audit({ action: 'scim-group-update', outcome: 'refused', detail: { $like: `%taken-${tag}%` } })).not.toEqual([]);
+    expect(await t.given.audit({ targetId: ann.id, action: 'group-add' })).toEqual([]);
+  });
+
+  it('creates a group with its members or not at all: one member it may not add leaves no group behind', async () => {
+    const [ann, stranger] = [await user(), await user(tokenB)];
+    const name = `All or nothing ${uniqueTag()}`;
+    const refused = await scimOver(t, token, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: name, members: [{ value: ann.id }, { value: stranger.id }] });
+    expectScimError(refused, 400, 'invalidValue');
+    expect(await t.roster.orm.em.fork().count(Group, { name })).toBe(0);
+    expect(await t.given.audit({ targetId: ann.id, action: 'group-add' })).toEqual([]);
   });
 
   it('applies a change only to the version in If-Match: a stale one is 412, nothing changed', async () => {
@@ -389,7 +420,7 @@ describe('organisations', () => {
     expectScimError(foreign, 400, 'invalidValue');
     expect(foreign.body.detail).toContain(userOfA.id);
     expect(await memberIds(ofB.id)).toEqual([]);
-    expect(await t.given.audit({ action: 'scim-members-check', outcome: 'refused' })).not.toEqual([]);
+    expect(await t.given.audit({ action: 'scim-group-update', outcome: 'refused', detail: { $like: `%${userOfA.id}%` } })).not.toEqual([]);
     expect((await t.roster.orm.em.fork().findOneOrFail(Group, ofA.id)).name).toBe(ofA.displayName);
   });
 });

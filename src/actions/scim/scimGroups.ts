@@ -2,8 +2,15 @@ import { z } from 'zod';
 import { liveAccountIds, scimGroupById, scimGroupPage, type ScimGroupRow } from '../../db/scimGroups.ts';
 import { FieldRefusedError, RefusedError } from '../../domain/errors.ts';
 import { MAX_FILTER_LENGTH, parseGroupFilter, ScimFilterError } from '../../domain/scimFilter.ts';
-import { defineAction } from '../action.ts';
+import { defineAction, runWithin, type GroupOutcome } from '../action.ts';
+import { addToGroup } from '../groups/addToGroup.ts';
+import { createGroup } from '../groups/createGroup.ts';
+import { groupRefSchema } from '../groups/groups.ts';
+import { removeFromGroup } from '../groups/removeFromGroup.ts';
+import { renameGroup } from '../groups/renameGroup.ts';
+import { setGroupExternalId } from '../groups/setGroupExternalId.ts';
 import { SCIM_MAX_RESULTS } from './scimUsers.ts';
+import { PROVISIONED_REASON } from './updateProvisionedAccount.ts';
 
 /** One group as SCIM shows it, when it is one the caller may read; otherwise refused as not found, naming nothing. */
 export const scimGroup = defineAction({
@@ -68,5 +75,46 @@ export const scimMembersCheck = defineAction({
       'invalid-input',
       'members',
     );
+  },
+});
+
+const memberIds = z.array(z.string().max(100)).max(MAX_MEMBERS).default([]);
+
+/**
+ * A SCIM POST of a Group: the group and its first members in one transaction, by the same group actions Slack and the
+ * CLI run (their rules, their audit events), so a member it may not add leaves no group behind.
+ */
+export const createProvisionedGroup = defineAction({
+  name: 'scim-group-create',
+  describedAs: 'changing groups over SCIM',
+  requires: 'admin',
+  input: z.object({ name: z.string(), externalId: z.string().optional(), organisation: z.string(), members: memberIds }),
+  async run(ctx, { name, externalId, organisation, members }): Promise<GroupOutcome> {
+    if (members.length > 0) await runWithin(ctx, scimMembersCheck, { userIds: members });
+    const created = await runWithin(ctx, createGroup, { name, externalId, organisation, reason: PROVISIONED_REASON });
+    for (const account of members) await runWithin(ctx, addToGroup, { account, group: created.groupId, reason: PROVISIONED_REASON });
+    return created;
+  },
+});
+
+/**
+ * A SCIM PUT or PATCH of a Group: its name, external ID and members changed together in one transaction, each change
+ * by the group action Slack and the CLI run, so a refusal of any (the owner leaving, a member of another organisation)
+ * leaves the group as it was.
+ */
+export const updateProvisionedGroup = defineAction({
+  name: 'scim-group-update',
+  describedAs: 'changing groups over SCIM',
+  requires: 'admin',
+  input: z.object({ group: groupRefSchema, name: z.string().optional(), externalId: z.string().optional(), adds: memberIds, removes: memberIds }),
+  async run(ctx, { group, name, externalId, adds, removes }): Promise<GroupOutcome> {
+    const reason = PROVISIONED_REASON;
+    if (adds.length > 0) await runWithin(ctx, scimMembersCheck, { userIds: adds });
+    let outcome: GroupOutcome = { kind: 'group', groupId: group, message: 'The group is as it was.' };
+    if (name !== undefined) outcome = await runWithin(ctx, renameGroup, { group, name, reason });
+    if (externalId !== undefined) outcome = await runWithin(ctx, setGroupExternalId, { group, externalId, reason });
+    for (const account of removes) await runWithin(ctx, removeFromGroup, { account, group, reason });
+    for (const account of adds) await runWithin(ctx, addToGroup, { account, group, reason });
+    return outcome;
   },
 });
