@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { liveAccountIds, scimGroupById, scimGroupPage, type ScimGroupRow } from '../../db/scimGroups.ts';
 import { FieldRefusedError, RefusedError } from '../../domain/errors.ts';
-import { MAX_FILTER_LENGTH, parseGroupFilter, ScimFilterError } from '../../domain/scimFilter.ts';
+import { parseGroupFilter } from '../../domain/scimFilter.ts';
 import { defineAction, runWithin, type GroupOutcome } from '../action.ts';
 import { addToGroup } from '../groups/addToGroup.ts';
 import { createGroup } from '../groups/createGroup.ts';
@@ -9,7 +9,7 @@ import { groupRefSchema } from '../groups/groups.ts';
 import { removeFromGroup } from '../groups/removeFromGroup.ts';
 import { renameGroup } from '../groups/renameGroup.ts';
 import { setGroupExternalId } from '../groups/setGroupExternalId.ts';
-import { SCIM_MAX_RESULTS } from './scimUsers.ts';
+import { parsedFilter, SCIM_MAX_RESULTS, scimListInput } from './scimUsers.ts';
 import { PROVISIONED_REASON } from './updateProvisionedAccount.ts';
 
 /** One group as SCIM shows it, when it is one the caller may read; otherwise refused as not found, naming nothing. */
@@ -32,20 +32,9 @@ export const scimGroups = defineAction({
   describedAs: 'listing groups over SCIM',
   requires: 'viewer',
   readOnly: true,
-  input: z.object({
-    filter: z.string().max(MAX_FILTER_LENGTH).optional(),
-    startIndex: z.number().int().min(1).default(1),
-    count: z.number().int().min(0).default(100),
-    withMembers: z.boolean().default(true),
-  }),
+  input: scimListInput.extend({ withMembers: z.boolean().default(true) }),
   async run(ctx, { filter, startIndex, count, withMembers }): Promise<{ total: number; startIndex: number; rows: ScimGroupRow[] }> {
-    let parsed: ReturnType<typeof parseGroupFilter> | undefined;
-    try {
-      parsed = filter?.trim() ? parseGroupFilter(filter) : undefined;
-    } catch (error) {
-      if (error instanceof ScimFilterError) throw new FieldRefusedError(error.message, 'invalid-input', 'filter');
-      throw error;
-    }
+    const parsed = parsedFilter(filter, parseGroupFilter);
     const page = await scimGroupPage(ctx.em, ctx.organisationsInScope(), parsed, { startIndex, count: Math.min(count, SCIM_MAX_RESULTS), withMembers });
     return { ...page, startIndex };
   },
