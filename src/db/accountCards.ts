@@ -27,6 +27,7 @@ export interface AccountCard {
   mfaEnrolled: boolean;
   developerMode: boolean;
   failedSignIns: number;
+  passwordTemporary: boolean;
   lastSignInAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -65,7 +66,7 @@ export type OrganisationScope = string[] | null;
 // The whole card in one round trip: the lookup is the hottest read in Roster (see bench/lookup.ts).
 const CARD_SQL = `
 select a.id, a.username, a.first_name, a.last_name, a.email, a.status, a.status_reason, a.status_changed_at,
-  a.suspended_until, a.role, a.auth_source, a.mfa_enrolled, a.developer_mode, a.failed_sign_ins,
+  a.suspended_until, a.role, a.auth_source, a.mfa_enrolled, a.developer_mode, a.failed_sign_ins, a.password_temporary,
   a.last_sign_in_at, a.created_at, a.updated_at, a.deleted_at, a.version,
   json_build_object('id', o.id, 'slug', o.slug, 'name', o.name, 'inactivityDays', o.inactivity_days, 'lockoutThreshold', o.lockout_threshold,
     'deletionPolicy', o.deletion_policy, 'mfaRequired', o.mfa_required, 'autoUnlockMinutes', o.auto_unlock_minutes) as organisation,
@@ -121,6 +122,7 @@ function toCard(row: Record<string, any>): AccountCard {
     mfaEnrolled: row.mfa_enrolled,
     developerMode: row.developer_mode,
     failedSignIns: row.failed_sign_ins,
+    passwordTemporary: row.password_temporary,
     lastSignInAt: dateOrNull(row.last_sign_in_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),

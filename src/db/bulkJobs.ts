@@ -112,6 +112,7 @@ export interface BulkAccountRow {
   authSource: 'local' | 'sso';
   hasSignedIn: boolean;
   failedSignIns: number;
+  passwordTemporary: boolean;
   mfaEnrolled: boolean;
   firstName: string;
   lastName: string;
@@ -126,7 +127,7 @@ export interface BulkAccountRow {
 export function lockAccountsForBulk(em: EntityManager, accountIds: readonly string[]): Promise<BulkAccountRow[]> {
   return em.execute<BulkAccountRow[]>(
     `select a.id, a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn",
-       a.failed_sign_ins as "failedSignIns", a.mfa_enrolled as "mfaEnrolled", a.first_name as "firstName",
+       a.failed_sign_ins as "failedSignIns", a.password_temporary as "passwordTemporary", a.mfa_enrolled as "mfaEnrolled", a.first_name as "firstName",
        a.last_name as "lastName", a.email, a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
        o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups"
      from account a join organisation o on o.id = a.organisation_id
@@ -207,11 +208,11 @@ export function selectionProfile(
 ): Promise<(Omit<BulkAccountRow, 'id' | 'firstName' | 'lastName' | 'email'> & Omit<AccountPlaceRow, 'id'> & { count: string })[]> {
   return em.execute(
     `select a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn", a.failed_sign_ins as "failedSignIns",
-       a.mfa_enrolled as "mfaEnrolled", a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
+       a.password_temporary as "passwordTemporary", a.mfa_enrolled as "mfaEnrolled", a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
        o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups",
        ${PLACE_COLUMNS}, count(*) as count
      from account a join organisation o on o.id = a.organisation_id where ${where.sql}
-     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+     group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13`,
     [uuidArray(groupIds), uuidArray(groupIds), ...where.params],
   );
 }

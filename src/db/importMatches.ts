@@ -22,6 +22,7 @@ export interface ImportMatch {
   authSource: AuthSource;
   hasSignedIn: boolean;
   failedSignIns: number;
+  passwordTemporary: boolean;
   mfaEnrolled: boolean;
   deletionPolicy: DeletionPolicy;
   lockoutThreshold: number;
@@ -47,7 +48,7 @@ export async function findImportMatches(
        coalesce((select array_agg(g.name order by g.name) from membership m join account_group g on g.id = m.group_id
          where m.account_id = a.id), '{}') as groups,
        coalesce((select array_agg(g.name order by g.name) from account_group g where g.owner_id = a.id), '{}') as owned_groups,
-       a.auth_source, a.last_sign_in_at is not null as has_signed_in, a.failed_sign_ins, a.mfa_enrolled,
+       a.auth_source, a.last_sign_in_at is not null as has_signed_in, a.failed_sign_ins, a.password_temporary, a.mfa_enrolled,
        o.deletion_policy, o.lockout_threshold
      from account a join organisation o on o.id = a.organisation_id
      where a.email = any($1::text[]) or a.username = any($2::text[])
@@ -69,6 +70,7 @@ export async function findImportMatches(
     authSource: row.auth_source,
     hasSignedIn: row.has_signed_in,
     failedSignIns: row.failed_sign_ins,
+    passwordTemporary: row.password_temporary,
     mfaEnrolled: row.mfa_enrolled,
     deletionPolicy: row.deletion_policy,
     lockoutThreshold: row.lockout_threshold,

@@ -46,6 +46,8 @@ export interface TransitionContext {
   failedSignIns: number;
   /** The organisation's lockout threshold (default 10); a whole number of at least 1. */
   lockoutThreshold: number;
+  /** The password is a temporary one an admin issued, which its owner has not replaced yet. */
+  passwordTemporary: boolean;
   /** Name used in refusal sentences, default "The account". */
   subject?: string;
 }
@@ -85,9 +87,16 @@ type Branch =
   | { readonly by: 'hasSignedIn'; readonly yes: Outcome; readonly no: Outcome }
   /**
    * Whether the account has a password it may use: none before its first sign-in; none while its wrong passwords
-   * reach the organisation's threshold (the counter is kept through a deactivation), whatever its status says.
+   * reach the organisation's threshold (the counter is kept through a deactivation), whatever its status says; only
+   * to replace it while it is a temporary one.
    */
-  | { readonly by: 'password'; readonly neverSignedIn: Outcome; readonly lockedOut: Outcome; readonly usable: Outcome };
+  | {
+      readonly by: 'password';
+      readonly neverSignedIn: Outcome;
+      readonly lockedOut: Outcome;
+      readonly temporary: Outcome;
+      readonly usable: Outcome;
+    };
 
 type Cell = Outcome | Branch;
 
@@ -285,9 +294,15 @@ const TABLE: { readonly [S in AccountStatus]: { readonly [E in LifecycleEvent]: 
     'lock-expiry': NO_LOCK_TO_EXPIRE,
     unlock: 'it is deactivated, not locked; reactivate it instead.',
     deactivate: 'it is already deactivated, so there is nothing to do.',
-    // Deactivating a locked-out account and reactivating it is no way around the lockout: it comes back LOCKED_OUT,
-    // for an unlock, a reset link or a temporary password, as before.
-    reactivate: { by: 'password', neverSignedIn: go('INVITED', 'reset'), lockedOut: go('LOCKED_OUT'), usable: go('ACTIVE', 'reset') },
+    // Deactivating and reactivating is no way around the password rules: a locked-out account comes back LOCKED_OUT
+    // (for an unlock, a reset link or a temporary password, as before), one with a temporary password PASSWORD_EXPIRED.
+    reactivate: {
+      by: 'password',
+      neverSignedIn: go('INVITED', 'reset'),
+      lockedOut: go('LOCKED_OUT'),
+      temporary: go('PASSWORD_EXPIRED', 'reset'),
+      usable: go('ACTIVE', 'reset'),
+    },
     'reset-password': DEACTIVATED_NO_RESET,
     'temporary-password': DEACTIVATED_NO_RESET,
     'reset-mfa': go('SAME'),
@@ -412,9 +427,12 @@ function pick(cell: Cell, ctx: TransitionContext): Outcome {
       return cell[ctx.deletionPolicy];
     case 'hasSignedIn':
       return ctx.hasSignedIn ? cell.yes : cell.no;
-    case 'password':
+    case 'password': {
+      const local = ctx.authSource === 'local';
+      if (local && ctx.passwordTemporary) return cell.temporary;
       if (!ctx.hasSignedIn) return cell.neverSignedIn;
-      return ctx.authSource === 'local' && ctx.failedSignIns >= ctx.lockoutThreshold ? cell.lockedOut : cell.usable;
+      return local && ctx.failedSignIns >= ctx.lockoutThreshold ? cell.lockedOut : cell.usable;
+    }
   }
 }
 

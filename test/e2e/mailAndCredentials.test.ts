@@ -3,8 +3,9 @@
 import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/actions/action.ts';
-import { cliActor } from '../../src/actions/actor.ts';
+import { cliActor, linkHolderActor } from '../../src/actions/actor.ts';
 import { createAccount } from '../../src/actions/accounts/createAccount.ts';
+import { setPassword } from '../../src/actions/accounts/setPassword.ts';
 import { hashToken, redeemToken } from '../../src/db/accountTokens.ts';
 import { Account, AccountToken, AuditEvent, OutboxMail } from '../../src/db/entities/index.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -191,6 +192,33 @@ describe('reset-password', () => {
         changes: { status: { before: 'ACTIVE', after: 'RECOVERY' }, credential: { after: 'password reset mail' } },
       },
     ]);
+  });
+
+  it('a temporary password outlives a deactivation: reactivated, the account is PASSWORD_EXPIRED, not ACTIVE', async () => {
+    const noa = await t.given.account({ firstName: 'Noa', lastName: 'Temporary' });
+    await t.slash(`reset-password ${noa.email} --temporary`, HELPDESK);
+    expect((await em().findOneOrFail(Account, noa.id)).status).toBe('PASSWORD_EXPIRED');
+    expect(blocksText(await t.slash(`deactivate ${noa.email}`, ADMIN))).toContain('DEACTIVATED');
+    const reactivated = blocksText(await t.slash(`reactivate ${noa.email}`, ADMIN));
+    expect(reactivated).toContain('PASSWORD_EXPIRED');
+    expect(await em().findOneOrFail(Account, noa.id)).toMatchObject({ status: 'PASSWORD_EXPIRED', passwordTemporary: true });
+    const audit = await em().find(AuditEvent, { targetId: noa.id, action: 'reactivate' });
+    expect(audit.map((event) => event.changes)).toEqual([expect.objectContaining({ status: { before: 'DEACTIVATED', after: 'PASSWORD_EXPIRED' } })]);
+
+    // Once its owner sets a password of their own, a deactivation and reactivation brings the account back ACTIVE.
+    await t.slash(`reset-password ${noa.email}`, HELPDESK);
+    const token = tokenIn(await mailTo(noa.email), 'reset-password');
+    const ownPassword = 'a long passphrase of her own 42';
+    await runAction({ orm: t.roster.orm, logger: t.logger }, setPassword, linkHolderActor(), {
+      token,
+      purpose: 'password-reset',
+      password: ownPassword,
+      repeat: ownPassword,
+    });
+    expect(await em().findOneOrFail(Account, noa.id)).toMatchObject({ status: 'ACTIVE', passwordTemporary: false });
+    await t.slash(`deactivate ${noa.email}`, ADMIN);
+    await t.slash(`reactivate ${noa.email}`, ADMIN);
+    expect((await em().findOneOrFail(Account, noa.id)).status).toBe('ACTIVE');
   });
 
   it('--temporary shows a one-time password to the caller alone, stores only its argon2 hash, and ends pending reset links', async () => {

@@ -35,6 +35,7 @@ function card(fields: Partial<AccountCard> = {}): AccountCard {
     mfaEnrolled: false,
     developerMode: false,
     failedSignIns: 0,
+    passwordTemporary: false,
     lastSignInAt: daysAgo(10),
     createdAt: daysAgo(300),
     updatedAt: daysAgo(10),

@@ -17,13 +17,14 @@ import {
 
 const AUTH_SOURCES: readonly AuthSource[] = ['local', 'sso'];
 
-/** The default context: soft deletion, local password, has signed in, no failures, threshold 10. */
+/** The default context: soft deletion, local password (its owner's own), has signed in, no failures, threshold 10. */
 const base: TransitionContext = {
   deletionPolicy: 'soft',
   authSource: 'local',
   hasSignedIn: true,
   failedSignIns: 0,
   lockoutThreshold: 10,
+  passwordTemporary: false,
 };
 
 function ctx(overrides: Partial<TransitionContext> = {}): TransitionContext {
@@ -56,7 +57,8 @@ function* everyContext(subject?: string): Generator<TransitionContext> {
     for (const authSource of AUTH_SOURCES) {
       for (const hasSignedIn of [true, false]) {
         for (const failedSignIns of [0, 9]) {
-          yield { deletionPolicy, authSource, hasSignedIn, failedSignIns, lockoutThreshold: 10, ...(subject ? { subject } : {}) };
+          for (const passwordTemporary of [false, true])
+            yield { deletionPolicy, authSource, hasSignedIn, failedSignIns, lockoutThreshold: 10, passwordTemporary, ...(subject ? { subject } : {}) };
         }
       }
     }
@@ -274,7 +276,7 @@ describe('transition: every combination', () => {
         }
       }
     }
-    expect(checked).toBe(ACCOUNT_STATUSES.length * LIFECYCLE_EVENTS.length * 3 * 2 * 2 * 2);
+    expect(checked).toBe(ACCOUNT_STATUSES.length * LIFECYCLE_EVENTS.length * 3 * 2 * 2 * 2 * 2);
   });
 
   it('names "The account" when no subject is given', () => {
@@ -413,6 +415,15 @@ describe('reactivate', () => {
     expect(transition('DEACTIVATED', 'reactivate', ctx({ failedSignIns: 10, hasSignedIn: false }))).toEqual({ to: 'INVITED', failedSignIns: 0 });
     // Nothing counts an SSO account's wrong passwords, so nothing of them keeps it out.
     expect(transition('DEACTIVATED', 'reactivate', ctx({ failedSignIns: 10, authSource: 'sso' }))).toEqual({ to: 'ACTIVE', failedSignIns: 0 });
+  });
+
+  it('returns an account deactivated with a temporary password to PASSWORD_EXPIRED: its owner still has to replace it', () => {
+    const expired = transition('PASSWORD_EXPIRED', 'deactivate', ctx({ passwordTemporary: true }));
+    expect(expired.to).toBe('DEACTIVATED');
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ passwordTemporary: true }))).toEqual({ to: 'PASSWORD_EXPIRED', failedSignIns: 0 });
+    // A temporary password issued before the first sign-in is still the one to replace.
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ passwordTemporary: true, hasSignedIn: false }))).toEqual({ to: 'PASSWORD_EXPIRED', failedSignIns: 0 });
+    expect(transition('DEACTIVATED', 'reactivate', ctx({ passwordTemporary: true, authSource: 'sso' }))).toEqual({ to: 'ACTIVE', failedSignIns: 0 });
   });
 
   it('is refused from every other status, pointing to the right action', () => {

@@ -89,6 +89,7 @@ export function lifecycleOutcome(account: IAccount, event: LifecycleEvent): Tran
     hasSignedIn: account.lastSignInAt !== null && account.lastSignInAt !== undefined,
     failedSignIns: account.failedSignIns,
     lockoutThreshold: account.organisation.lockoutThreshold,
+    passwordTemporary: account.passwordTemporary,
     subject: fullName(account),
   });
 }

@@ -14,6 +14,7 @@ export function availableAccountActions(card: AccountCard, grants: readonly Gran
       authSource: card.authSource,
       hasSignedIn: card.lastSignInAt !== null,
       failedSignIns: card.failedSignIns,
+      passwordTemporary: card.passwordTemporary,
       lockoutThreshold: card.organisation.lockoutThreshold,
     }),
   );

@@ -35,6 +35,7 @@ export const resetPassword = defineAction({
     applyLifecycle(account, 'temporary-password', reason ?? 'temporary password issued');
     const password = temporaryPassword();
     account.passwordHash = await hashPassword(password);
+    account.passwordTemporary = true;
     // The temporary password is now the way back in: reset links still open stop working.
     await ctx.em.nativeUpdate(AccountToken, { account: account.id, purpose: 'password-reset', usedAt: null, replacedAt: null }, { replacedAt: new Date() });
     auditCredentialChange(ctx, 'reset-password', account, before, 'temporary password', reason);

@@ -60,6 +60,7 @@ export const setPassword = defineAction({
     const before = snapshot(account);
     applyLifecycle(account, 'password-set', purpose === 'invitation' ? 'password chosen from the invitation' : 'new password chosen from the reset link');
     account.passwordHash = await hashPassword(password);
+    account.passwordTemporary = false;
     // The password just chosen supersedes any other link still open for this account.
     await ctx.em.nativeUpdate(
       AccountToken,

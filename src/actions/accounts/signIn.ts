@@ -155,5 +155,6 @@ function canCount(account: IAccount): boolean {
     hasSignedIn: Boolean(account.lastSignInAt),
     failedSignIns: account.failedSignIns,
     lockoutThreshold: account.organisation.lockoutThreshold,
+    passwordTemporary: account.passwordTemporary,
   }).includes('sign-in-failure');
 }

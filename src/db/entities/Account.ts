@@ -35,6 +35,8 @@ export const Account = defineEntity({
      * on the invitation or reset page. Never loaded unless asked for, never serialised.
      */
     passwordHash: p.text().nullable().lazy().hidden(),
+    /** The password is a temporary one (reset-password --temporary) that its owner has not replaced yet. */
+    passwordTemporary: p.boolean().default(false),
     /**
      * The base32 TOTP secret confirmed on the enrolment page (set with mfaEnrolled, cleared by reset-mfa). Sign-in
      * needs it in the clear to check a code, so it is kept like the password hash: never loaded unless asked for,
