@@ -119,14 +119,17 @@ describe('local mode', () => {
     await expect(stat(directory)).rejects.toThrow();
   }, 180_000);
 
-  it('refuses to start a local stand-in with NODE_ENV=production, and says why', async () => {
+  it('refuses to start any local stand-in with NODE_ENV=production, and says in one sentence what to set', async () => {
     const production = { NODE_ENV: 'production', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN };
     const started = startApp(localEnv(production));
     // Only the missing one is named: with the database set, the queue stand-in is still refused.
     const queueOnly = startApp(localEnv({ ...production, DATABASE_URL: 'postgres://127.0.0.1:5432/roster' }));
-    const [startedCode, queueOnlyCode, cli] = await Promise.all([
+    // And the console is refused as well, in the same words.
+    const consoleOnly = startApp(localEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://127.0.0.1:5432/roster', REDIS_URL: 'redis://127.0.0.1:6379' }));
+    const [startedCode, queueOnlyCode, consoleOnlyCode, cli] = await Promise.all([
       exited(started.child),
       exited(queueOnly.child),
+      exited(consoleOnly.child),
       runCli(['user', 'lookup', 'nobody@example.com'], localEnv({ NODE_ENV: 'production' }), 60_000),
     ]);
     expect(startedCode).toBe(1);
@@ -134,6 +137,10 @@ describe('local mode', () => {
     expect(cli).toMatchObject({ code: 1, stderr: `${PRODUCTION_REFUSAL}\n` });
     expect(queueOnlyCode).toBe(1);
     expect(queueOnly.output().trim()).toBe('Roster does not start local stand-ins with NODE_ENV=production: set REDIS_URL (see README "Local mode").');
+    expect(consoleOnlyCode).toBe(1);
+    expect(consoleOnly.output().trim()).toBe(
+      'Roster does not start local stand-ins with NODE_ENV=production: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README "Local mode").',
+    );
     await expect(stat(join(directory, 'postgres'))).rejects.toThrow();
   }, 90_000);
 });
