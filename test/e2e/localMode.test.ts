@@ -1,12 +1,15 @@
 // Local mode: `npm start` with no DATABASE_URL and no REDIS_URL, as a newcomer runs it, while the system PostgreSQL on
 // 5432 and Redis on 6379 are up. It must run on its own embedded PostgreSQL and PostgreSQL queues and leave those alone.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
+import { commandLineOf, POSTGRES_OS_USER, startEmbeddedPostgres } from '../../src/local/embeddedPostgres.ts';
+import { runningRoster } from '../../src/local/runtime.ts';
 import { onServer } from '../support/database.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.ts';
 import { slackRequester } from '../support/slackRequests.ts';
@@ -144,3 +147,58 @@ describe('local mode', () => {
     await expect(stat(join(directory, 'postgres'))).rejects.toThrow();
   }, 90_000);
 });
+
+describe('the embedded PostgreSQL after a crash', () => {
+  it("starts again on the data a killed server left, also when the pid in its pid file is by now another program's", async () => {
+    const crashed = await mkdtemp(join(tmpdir(), 'roster-crash-'));
+    // Stands in for the program that has the old server's pid after a reboot: a process of the server's OS user.
+    const ids = userInfo().uid === 0 ? { uid: Number(await idOf('-u')), gid: Number(await idOf('-g')) } : {};
+    const other = spawn('sleep', ['300'], { ...ids, stdio: 'ignore' });
+    try {
+      const first = await startEmbeddedPostgres(crashed, { takeOver: true });
+      await query(first.serverUrl, 'create database kept');
+      const pidFile = join(first.dataDirectory, 'postmaster.pid');
+      await killServer(pidFile);
+
+      const second = await startEmbeddedPostgres(crashed, { takeOver: true });
+      expect(second).toMatchObject({ created: false, owned: true });
+      await killServer(pidFile);
+      const lines = (await readFile(pidFile, 'utf8')).split('\n');
+      lines[0] = String(other.pid);
+      await writeFile(pidFile, lines.join('\n'));
+      await writeFile(join(crashed, 'roster.pid'), `${other.pid}\n`);
+
+      expect(await runningRoster(crashed)).toBeUndefined();
+      const third = await startEmbeddedPostgres(crashed, { takeOver: true });
+      expect(await query(third.serverUrl, `select datname from pg_database where datname = 'kept'`)).toEqual([{ datname: 'kept' }]);
+      expect(other.exitCode).toBeNull(); // left alone
+      await third.stop();
+    } finally {
+      other.kill();
+      await rm(crashed, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+async function idOf(flag: '-u' | '-g'): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => execFile('id', [flag, POSTGRES_OS_USER], (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))));
+}
+
+async function query(serverUrl: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: `${serverUrl}postgres` });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** SIGKILL to the server, as a crash: its pid file stays. */
+async function killServer(pidFile: string): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  await expect.poll(() => commandLineOf(pid), { timeout: 10_000, interval: 50 }).toBeUndefined();
+  expect((await stat(pidFile)).isFile()).toBe(true);
+}
