@@ -79,6 +79,7 @@ async function removeLeftovers(): Promise<string[]> {
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
   let embeddedDirectory: string | undefined;
+  let leftovers: string[] = [];
   let database: string;
   // ROSTER_TEST_DATABASE=embedded and ROSTER_TEST_QUEUES=postgres run the suite as on a bare machine, wherever it is.
   const bare = { database: process.env.ROSTER_TEST_DATABASE === 'embedded', queues: process.env.ROSTER_TEST_QUEUES === 'postgres' };
@@ -89,7 +90,7 @@ export default async function setup(project: TestProject) {
     process.env.DATABASE_URL = SYSTEM_POSTGRES;
     database = 'the PostgreSQL on 127.0.0.1:5432';
   } else {
-    for (const directory of await removeLeftovers()) console.log(`roster tests: stopped the embedded PostgreSQL an interrupted run left in ${directory}`);
+    leftovers = await removeLeftovers();
     embeddedDirectory = await mkdtemp(join(tmpdir(), EMBEDDED_PREFIX));
     await writeFile(join(embeddedDirectory, RUN_FILE), `${process.pid}\n`);
     embedded = await startEmbeddedPostgres(embeddedDirectory, { takeOver: true });
@@ -105,6 +106,7 @@ export default async function setup(project: TestProject) {
   console.log(
     `roster tests: database on ${database}; queue tests on ${redis ? 'Redis and BullMQ’s PostgreSQL backend' : `BullMQ’s PostgreSQL backend only (${bare.queues ? 'ROSTER_TEST_QUEUES=postgres' : 'no Redis answers'}; the Redis-only tests are skipped)`}`,
   );
+  for (const directory of leftovers) console.log(`roster tests: stopped the embedded PostgreSQL an interrupted run left in ${directory}`);
 
   const template = `roster_test_${process.pid}_template`;
   await onServer(async (client) => {
