@@ -103,8 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = 
   }
   let config: Config = parsed.data;
   const noSlackCredentials = !config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN;
-  if (needsSlack && noSlackCredentials && config.ROSTER_ROLE === 'all') {
-    config = withSlackConsole(config, env);
+  const slackConsole = needsSlack && noSlackCredentials && config.ROSTER_ROLE === 'all';
+  refuseStandInsInProduction(config, env, slackConsole);
+  if (slackConsole) {
+    config = withSlackConsole(config);
   } else if (needsSlack && config.ROSTER_ROLE !== 'worker') {
     // Socket Mode authenticates with the app token; HTTP mode verifies every request with the signing secret.
     const required = config.SLACK_APP_TOKEN ? (['SLACK_BOT_TOKEN'] as const) : (['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] as const);
@@ -118,14 +120,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { needsSlack = 
 }
 
 /**
- * Without Slack credentials Roster runs against its local console: a signing secret and bot token made up for this
- * run, and the Web API at the console's own path. That is for trying Roster on one machine, never for production.
+ * Each of DATABASE_URL, REDIS_URL and the Slack credentials has a local stand-in while it is unset (src/local/,
+ * src/console/): for trying Roster on one machine, never in production, where a Roster that lost a variable would
+ * otherwise start on an empty embedded database, keep its jobs where nobody looks, or answer a console instead of Slack.
  */
-function withSlackConsole(config: Config, env: NodeJS.ProcessEnv): Config {
-  if (env.NODE_ENV === 'production')
-    throw new ConfigError(
-      'Invalid environment: NODE_ENV is production but no Slack credentials are set; the local console stands in for Slack only for trying Roster. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README "Slack setup").',
-    );
+function refuseStandInsInProduction(config: Config, env: NodeJS.ProcessEnv, slackConsole: boolean): void {
+  if (env.NODE_ENV !== 'production') return;
+  const missing = [
+    ...(config.DATABASE_URL ? [] : ['DATABASE_URL']),
+    ...(config.REDIS_URL ? [] : ['REDIS_URL']),
+    ...(slackConsole ? ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'] : []),
+  ];
+  if (missing.length === 0) return;
+  const named = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  throw new ConfigError(`Roster does not start local stand-ins with NODE_ENV=production: set ${named} (see README "Local mode").`);
+}
+
+/**
+ * Without Slack credentials Roster runs against its local console: a signing secret and bot token made up for this
+ * run, and the Web API at the console's own path.
+ */
+function withSlackConsole(config: Config): Config {
   if (config.PORT === 0) throw new ConfigError('Invalid environment: PORT must be a fixed port for the local console (the app calls its Web API there)');
   return {
     ...config,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { withDefaultUser } from '../src/config.ts';
 import { createOrm, migrate } from '../src/db/orm.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../src/local/embeddedPostgres.ts';
+import { commandLineOf, type EmbeddedPostgres, startEmbeddedPostgres, stopEmbeddedPostgres } from '../src/local/embeddedPostgres.ts';
 import { onServer, serverUrl } from './support/database.ts';
 import type { QueueKind } from './support/testRoster.ts';
 
@@ -50,6 +50,25 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
+const EMBEDDED_PREFIX = 'roster-test-';
+/** In each embedded server's directory: the process id of the run that made it. */
+const RUN_FILE = 'run.pid';
+
+/** Stops the embedded servers of interrupted runs (a Ctrl-C ends vitest without its teardown) and removes their data. */
+async function removeLeftovers(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(tmpdir())) {
+    if (!name.startsWith(EMBEDDED_PREFIX)) continue;
+    const directory = join(tmpdir(), name);
+    const run = Number(await readFile(join(directory, RUN_FILE), 'utf8').catch(() => ''));
+    if (!run || (await commandLineOf(run))?.includes('vitest')) continue;
+    await stopEmbeddedPostgres(directory);
+    await rm(directory, { recursive: true, force: true });
+    removed.push(directory);
+  }
+  return removed;
+}
+
 /**
  * Picks what the suite runs on, and says so: DATABASE_URL's server, else a PostgreSQL on 127.0.0.1:5432, else an
  * embedded PostgreSQL of its own (a bare machine); the queue tests run on Redis where REDIS_URL (or 127.0.0.1:6379)
@@ -60,6 +79,7 @@ async function redisAnswers(url: string): Promise<boolean> {
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
   let embeddedDirectory: string | undefined;
+  let leftovers: string[] = [];
   let database: string;
   // ROSTER_TEST_DATABASE=embedded and ROSTER_TEST_QUEUES=postgres run the suite as on a bare machine, wherever it is.
   const bare = { database: process.env.ROSTER_TEST_DATABASE === 'embedded', queues: process.env.ROSTER_TEST_QUEUES === 'postgres' };
@@ -70,7 +90,9 @@ export default async function setup(project: TestProject) {
     process.env.DATABASE_URL = SYSTEM_POSTGRES;
     database = 'the PostgreSQL on 127.0.0.1:5432';
   } else {
-    embeddedDirectory = await mkdtemp(join(tmpdir(), 'roster-test-'));
+    leftovers = await removeLeftovers();
+    embeddedDirectory = await mkdtemp(join(tmpdir(), EMBEDDED_PREFIX));
+    await writeFile(join(embeddedDirectory, RUN_FILE), `${process.pid}\n`);
     embedded = await startEmbeddedPostgres(embeddedDirectory, { takeOver: true });
     process.env.DATABASE_URL = `${embedded.serverUrl}roster`;
     database = `an embedded PostgreSQL ${embedded.version} (${bare.database ? 'ROSTER_TEST_DATABASE=embedded' : 'nothing answered on 127.0.0.1:5432'})`;
@@ -84,6 +106,7 @@ export default async function setup(project: TestProject) {
   console.log(
     `roster tests: database on ${database}; queue tests on ${redis ? 'Redis and BullMQ’s PostgreSQL backend' : `BullMQ’s PostgreSQL backend only (${bare.queues ? 'ROSTER_TEST_QUEUES=postgres' : 'no Redis answers'}; the Redis-only tests are skipped)`}`,
   );
+  for (const directory of leftovers) console.log(`roster tests: stopped the embedded PostgreSQL an interrupted run left in ${directory}`);
 
   const template = `roster_test_${process.pid}_template`;
   await onServer(async (client) => {

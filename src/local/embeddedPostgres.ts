@@ -89,16 +89,39 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The port of the server running on `dataDirectory`, from its postmaster.pid, when one runs. */
-async function runningPort(pgCtl: (args: string[]) => Promise<{ stdout: string }>, dataDirectory: string): Promise<number | undefined> {
-  if (!(await exists(join(dataDirectory, 'postmaster.pid')))) return undefined;
+/** The command line of process `pid`, or undefined when no such process runs (Linux's /proc, else `ps`). */
+export async function commandLineOf(pid: number): Promise<string | undefined> {
+  if (platform() === 'linux') return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ').trim() || undefined;
+  return run('ps', ['-p', String(pid), '-o', 'args=']).then(
+    ({ stdout }) => stdout.trim() || undefined,
+    () => undefined,
+  );
+}
+
+/**
+ * The server running on `dataDirectory`, from its postmaster.pid, when that process is still this directory's
+ * postgres. A pid file left by a crash or a reboot names a process that is gone, or by now another program.
+ */
+async function runningServer(dataDirectory: string): Promise<{ pid: number; port: number } | undefined> {
+  const lines = (await readFile(join(dataDirectory, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
+  if (!pid) return undefined;
+  const command = await commandLineOf(pid);
+  if (command?.includes(`-D ${dataDirectory}`)) return { pid, port: Number(lines[3]) };
+  // The pid is another program's by now (after a reboot), or the killed server's zombie that nobody reaped yet (a
+  // container's first process may never reap it): postgres would take either for a server still running on this
+  // directory and refuse to start. A pid that no process has is left to postgres, which checks more itself.
+  if (processExists(pid)) await rm(join(dataDirectory, 'postmaster.pid'), { force: true });
+  return undefined;
+}
+
+function processExists(pid: number): boolean {
   try {
-    await pgCtl(['status', '-D', dataDirectory]);
-  } catch {
-    return undefined; // exit code 3: not running (a stale pid file from a crash; pg_ctl start removes it)
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const lines = (await readFile(join(dataDirectory, 'postmaster.pid'), 'utf8')).split('\n');
-  return Number(lines[3]);
 }
 
 /**
@@ -162,7 +185,7 @@ export async function startEmbeddedPostgres(directory: string, { takeOver }: { t
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();
 
-  let port = await runningPort(pgCtl, dataDirectory);
+  let port = (await runningServer(dataDirectory))?.port;
   let owned = takeOver;
   if (port === undefined) {
     port = await freePort();
@@ -194,7 +217,7 @@ export async function startEmbeddedPostgres(directory: string, { takeOver }: { t
 /** Stops the server on `directory`'s data if one runs (for `local reset`). */
 export async function stopEmbeddedPostgres(directory: string): Promise<void> {
   const dataDirectory = join(directory, 'postgres');
-  if (!(await exists(join(dataDirectory, 'postmaster.pid')))) return;
+  if (!(await runningServer(dataDirectory))) return;
   const bin = await binaries();
   const ids = await runAsIds();
   await run(bin.pg_ctl, ['stop', '-D', dataDirectory, '-m', 'fast', '-w', '-t', '60'], { ...(ids ?? {}) }).catch(() => undefined);

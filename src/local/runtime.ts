@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, type Config } from '../config.ts';
 import { createOrm, migrate } from '../db/orm.ts';
 import { seedDemo } from '../db/seedDemo.ts';
-import { type EmbeddedPostgres, startEmbeddedPostgres, stopEmbeddedPostgres } from './embeddedPostgres.ts';
+import { commandLineOf, type EmbeddedPostgres, startEmbeddedPostgres, stopEmbeddedPostgres } from './embeddedPostgres.ts';
 import { type LocalStandIns, localDirectory, localStandIns } from './standIns.ts';
 
 /** The demo organisation a fresh local database is seeded with. */
@@ -27,12 +27,8 @@ const lockFile = (directory: string) => join(directory, 'roster.pid');
 export async function runningRoster(directory: string): Promise<number | undefined> {
   const pid = Number((await readFile(lockFile(directory), 'utf8').catch(() => '')).trim());
   if (!pid || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  // After a crash or a reboot the pid may be another program's by now.
+  return (await commandLineOf(pid))?.includes('src/main.ts') ? pid : undefined;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../config.ts';
 
 /** Which of Roster's services are stood in for locally, each because its variable is unset. */
 export interface LocalStandIns {
@@ -16,18 +15,7 @@ export const localDirectory = (env: NodeJS.ProcessEnv = process.env) => resolve(
 
 const isUnset = (value: string | undefined) => value === undefined || value === '';
 
-/**
- * The stand-ins this environment asks for. With NODE_ENV=production none may run: a production Roster that lost a
- * variable would otherwise start on an empty embedded database, or keep its jobs somewhere nobody looks.
- */
+/** The stand-ins this environment asks for (loadConfig has refused them with NODE_ENV=production). */
 export function localStandIns(env: NodeJS.ProcessEnv = process.env): LocalStandIns {
-  const standIns = {
-    database: isUnset(env.DATABASE_URL),
-    queue: isUnset(env.REDIS_URL),
-    directory: localDirectory(env),
-  };
-  const missing = [standIns.database && 'DATABASE_URL', standIns.queue && 'REDIS_URL'].filter(Boolean);
-  if (env.NODE_ENV === 'production' && missing.length)
-    throw new ConfigError(`Roster does not start local stand-ins with NODE_ENV=production: set ${missing.join(' and ')} (see README "Local mode").`);
-  return standIns;
+  return { database: isUnset(env.DATABASE_URL), queue: isUnset(env.REDIS_URL), directory: localDirectory(env) };
 }

@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { blocksText } from '../support/slackReplies.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.ts';
-import { BOT_TOKEN, queueBackends, SIGNING_SECRET, startTestRoster, type TestRoster } from '../support/testRoster.ts';
+import { BOT_TOKEN, queueBackends, queueEnv, SIGNING_SECRET, startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0RUNTIME1';
 
@@ -32,7 +32,7 @@ describe('logs', () => {
 });
 
 // Cuts Redis apart from PostgreSQL: only where a Redis answers (the suite's first line says whether one did).
-describe.runIf(queueBackends().includes('redis'))('health and dependencies', () => {
+describe.runIf(queueBackends().includes('redis'))('health and dependencies on Redis queues', () => {
   let t: TestRoster;
   let database: TestDatabase;
   let postgres: TcpProxy;
@@ -93,7 +93,54 @@ describe.runIf(queueBackends().includes('redis'))('health and dependencies', () 
   });
 });
 
-describe('npm start', () => {
+// The queues in Roster's own database (BullMQ's PostgreSQL backend): cutting that database takes both checks down.
+describe('health and dependencies on PostgreSQL queues', () => {
+  let t: TestRoster;
+  let database: TestDatabase;
+  let postgres: TcpProxy;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(inject('templateDatabase'));
+    postgres = await startTcpProxy(Number(new URL(database.url).port || 5432));
+    const viaProxy = new URL(database.url);
+    viaProxy.port = String(postgres.port);
+    t = await startTestRoster({ DATABASE_URL: viaProxy.toString(), REDIS_URL: '' });
+    base = `http://127.0.0.1:${t.roster.port}`;
+  });
+  afterAll(async () => {
+    postgres?.restore();
+    await t?.stop();
+    await postgres?.close();
+    await database?.drop();
+  });
+
+  const readyz = async () => {
+    const response = await fetch(`${base}/readyz`);
+    return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+  };
+
+  it('answers /healthz and /readyz while the database answers', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: 'ok', queues: 'ok' } } });
+  });
+
+  it('reports 503 naming the queues while their database is unreachable, keeps running, and its workers take jobs again afterwards', async () => {
+    postgres.cut();
+    const down = await readyz();
+    expect(down.status).toBe(503);
+    expect(down.body.checks.queues).toMatch(/unreachable/);
+    expect(down.body.checks.postgres).toMatch(/unreachable/);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    postgres.restore();
+    await expect.poll(async () => (await readyz()).status, { timeout: 15_000, interval: 250 }).toBe(200);
+    const job = await t.roster.queues.maintenance.add('inactivity-sweep', { dryRun: true });
+    await expect.poll(() => job.getState(), { timeout: 15_000, interval: 200 }).toBe('completed');
+  });
+});
+
+describe.each(queueBackends())('npm start on %s queues', (queue) => {
   it('starts from the environment alone, serves /readyz, and exits cleanly on SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
     const { startFakeSlack } = await import('../support/fakeSlack.ts');
@@ -104,6 +151,7 @@ describe('npm start', () => {
       env: {
         ...process.env,
         DATABASE_URL: database.url,
+        ...queueEnv(queue),
         REDIS_PREFIX: `roster-test-start-${port}`,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -122,7 +170,25 @@ describe('npm start', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output).toContain('shutting down');
-      for (const line of output.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      // A deployed Roster (on Redis) writes JSON log lines only; with its queues standing in, its block once as well.
+      const notJson = output
+        .trim()
+        .split('\n')
+        .filter((line) => {
+          try {
+            JSON.parse(line);
+            return false;
+          } catch {
+            return true;
+          }
+        });
+      const block = [
+        `Roster in local mode on http://localhost:${port}/ (role all)`,
+        expect.stringMatching(/^ {2}database: PostgreSQL at postgres:\/\/\S+ \(DATABASE_URL\)$/),
+        `  queues:   PostgreSQL, BullMQ's backend in the same database (schema bullmq; set REDIS_URL for Redis)`,
+        `  Slack:    HTTP, Web API at ${slack.url}`,
+      ];
+      expect(notJson).toEqual(queue === 'redis' ? [] : block);
     } finally {
       child.kill('SIGKILL');
       if (process.env.REDIS_URL) {

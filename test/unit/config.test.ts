@@ -69,12 +69,32 @@ describe('localStandIns', () => {
     expect(localStandIns({}).directory).toBe(`${process.cwd()}/.roster`);
     expect(localStandIns({ ROSTER_LOCAL_DIR: '/var/tmp/roster-demo' }).directory).toBe('/var/tmp/roster-demo');
   });
+});
 
-  it('refuses any stand-in with NODE_ENV=production, naming what to set', () => {
-    expect(() => localStandIns({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => localStandIns({ NODE_ENV: 'production', REDIS_URL: redis })).toThrow(
-      'Roster does not start local stand-ins with NODE_ENV=production: set DATABASE_URL (see README "Local mode").',
-    );
+describe('NODE_ENV=production', () => {
+  const database = 'postgres://db.example/roster';
+  const redis = 'redis://cache.example:6379';
+  const refusal = (named: string) => `Roster does not start local stand-ins with NODE_ENV=production: set ${named} (see README "Local mode").`;
+
+  it.each([
+    [{}, 'DATABASE_URL, REDIS_URL, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET'],
+    [{ ...slack }, 'DATABASE_URL and REDIS_URL'],
+    [{ ...slack, REDIS_URL: redis }, 'DATABASE_URL'],
+    [{ ...slack, DATABASE_URL: database }, 'REDIS_URL'],
+    [{ DATABASE_URL: database, REDIS_URL: redis }, 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET'],
+    [{ ...slack, DATABASE_URL: '', REDIS_URL: redis }, 'DATABASE_URL'],
+  ])('refuses every stand-in in one sentence naming what to set: %j', (env, named) => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', ...env })).toThrow(refusal(named));
+  });
+
+  it('asks the CLI and a worker-only process for no Slack credentials', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' }, { needsSlack: false })).toThrow(refusal('DATABASE_URL and REDIS_URL'));
+    expect(() => loadConfig({ NODE_ENV: 'production', ROSTER_ROLE: 'worker', DATABASE_URL: database })).toThrow(refusal('REDIS_URL'));
+  });
+
+  it('starts with every variable set', () => {
+    expect(loadConfig({ NODE_ENV: 'production', ...slack, DATABASE_URL: database, REDIS_URL: redis })).toMatchObject({ REDIS_URL: redis });
     expect(localStandIns({ NODE_ENV: 'production', DATABASE_URL: database, REDIS_URL: redis })).toMatchObject({ database: false, queue: false });
   });
 });

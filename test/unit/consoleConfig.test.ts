@@ -17,8 +17,8 @@ describe('loadConfig without Slack credentials', () => {
   });
 
   it('refuses to start in production, and on a port chosen at random', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      'Invalid environment: NODE_ENV is production but no Slack credentials are set; the local console stands in for Slack only for trying Roster.',
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db.example/roster', REDIS_URL: 'redis://cache.example:6379' })).toThrow(
+      'Roster does not start local stand-ins with NODE_ENV=production: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README "Local mode").',
     );
     expect(() => loadConfig({ PORT: '0' })).toThrow('Invalid environment: PORT must be a fixed port for the local console');
   });

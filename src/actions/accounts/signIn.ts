@@ -63,7 +63,7 @@ export const signIn = defineAction({
     ctx.authorize(organisationId);
     const from = `from ${ip}`;
 
-    // An unknown login does the same work as a known one (these reads, a password check, a row lock, an audit row),
+    // An unknown login does the same work as a known one (these reads, a password check, a row lock, a write, an audit row),
     // so neither the answer nor its timing tells them apart.
     await ctx.em.findOneOrFail(Organisation, organisationId);
     const stored = await signInCredentials(ctx.em, organisationId, normaliseLogin(login));
@@ -71,6 +71,8 @@ export const signIn = defineAction({
     // The slow check is done; from here the row is locked, so concurrent attempts count one after another.
     const account = await ctx.em.findOne(Account, stored?.id ?? NO_ACCOUNT, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!stored || !account) {
+      // A wrong password writes the account's count; an unknown login writes the same on no row.
+      await ctx.em.nativeUpdate(Account, { id: NO_ACCOUNT }, { failedSignIns: 0 });
       ctx.audit.recordRefused({
         action: 'sign-in',
         target: { type: 'account', id: null, label: login.slice(0, 320), organisationId },
