@@ -71,8 +71,6 @@ export const signIn = defineAction({
     // The slow check is done; from here the row is locked, so concurrent attempts count one after another.
     const account = await ctx.em.findOne(Account, stored?.id ?? NO_ACCOUNT, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!stored || !account) {
-      // A wrong password writes the account's count; an unknown login writes the same on no row.
-      await ctx.em.nativeUpdate(Account, { id: NO_ACCOUNT }, { failedSignIns: 0 });
       ctx.audit.recordRefused({
         action: 'sign-in',
         target: { type: 'account', id: null, label: login.slice(0, 320), organisationId },
