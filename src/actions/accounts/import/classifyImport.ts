@@ -30,8 +30,8 @@ const checkedCandidateSchema = z.object({
 
 /**
  * A candidate as the import's actions take it. One that an ImportRowReader made as it read the file passes as it is:
- * it was checked then by the same field rules, and checking each of a million rows again in every action it passes
- * through cost more than reading them. Anything else is checked in full, with the same messages.
+ * it was checked then by the same field rules, so a row is not checked again by each action it passes through (two,
+ * for every row of a dry run). Anything else is checked in full, with the same messages.
  */
 export const candidateSchema = z.unknown().transform((value, ctx): ImportCandidate => {
   if (isReadCandidate(value)) return value;

@@ -150,8 +150,9 @@ export class ImportRowReader {
     if (role !== undefined) candidate.role = role as AccountRole;
     if (status !== undefined) candidate.status = status as AccountStatus;
     if (organisation !== undefined) candidate.organisation = organisation;
-    if (groups !== undefined) candidate.groups = groups;
-    readCandidates.add(candidate);
+    if (groups !== undefined) candidate.groups = Object.freeze(groups) as string[];
+    // Frozen as it was checked, so that what passes unchecked later is what was checked.
+    readCandidates.add(Object.freeze(candidate));
     return { row, candidate };
   }
 }
