@@ -49,8 +49,12 @@ const bulkUsers = Math.min(users, option('--bulk', 100_000));
 const importRows = option('--rows', 1_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
 const runs = (part: string) => only === undefined || only.includes(part);
-/** Node flags for the worker process, e.g. --worker-flags "--max-old-space-size=256". */
-const workerFlags = (args.includes('--worker-flags') ? args[args.indexOf('--worker-flags') + 1]! : '').split(' ').filter(Boolean);
+/** The Node flags `npm start` gives the app (package.json's start script), so the worker runs here as in production. */
+const startFlags = (JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).scripts.start as string)
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+/** More Node flags for the worker process, after those, e.g. --worker-flags "--max-old-space-size=256". */
+const workerFlags = [...startFlags, ...(args.includes('--worker-flags') ? args[args.indexOf('--worker-flags') + 1]! : '').split(' ').filter(Boolean)];
 const say = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,7 +77,7 @@ const services = roster.services;
 const bare = new pg.Client({ connectionString: databaseUrl(DATABASE) });
 await bare.connect();
 
-/** A worker process as `ROSTER_ROLE=worker npm start` runs it, on the bench's database, Redis prefix and fake Slack. */
+/** A worker process as `ROSTER_ROLE=worker npm start` runs it (its Node flags too), on the bench's database, Redis prefix and fake Slack. */
 async function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...workerFlags, 'src/main.ts'], {
     env: { ...process.env, ...env, ROSTER_ROLE: 'worker', PORT: '0' },

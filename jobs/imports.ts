@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { type ActionServices, type ImportQueue, runAction, type TemplateRequest } from '../src/actions/action.ts';
 import { slackActor, systemActor } from '../src/actions/actor.ts';
 import { finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
-import { classifyImport, IMPORT_CHECK_BATCH, UsernamesInFile } from '../src/actions/accounts/import/classifyImport.ts';
+import { classifyImport, IMPORT_CHECK_BATCH, type ImportVerdict, UsernamesInFile } from '../src/actions/accounts/import/classifyImport.ts';
 import { finishImportCheck, type ImportPreview } from '../src/actions/accounts/import/finishImportCheck.ts';
 import { COLUMNS_LISTED, fileColumn, importParamsSchema, type ImportParams } from '../src/actions/accounts/import/importJob.ts';
 import type { ImportRow } from '../src/actions/accounts/import/importRows.ts';
@@ -103,20 +103,22 @@ export async function checkImportFile(
   const stage = batchStager(services, actor, jobId, params, opened.columnNames);
   let rows = 0;
   let batch: ImportRow[] = [];
-  // Each batch is checked and staged while the next one is read: the database and the parsing take turns no more.
   let staging = Promise.resolve(true);
   try {
     for await (const row of opened.rows) {
       rows++;
       batch.push(row);
       if (batch.length < IMPORT_CHECK_BATCH) continue;
-      if (!(await staging)) return null;
-      await read(rows - batch.length);
+      const previous = staging;
       staging = stage(batch);
       staging.catch(() => {}); // awaited before the next batch; a failure meanwhile is not an unhandled rejection
       batch = [];
+      // At most two batches at once: this one checked against the accounts while the one before it is staged.
+      if (!(await previous)) return null;
+      await read(rows - IMPORT_CHECK_BATCH);
     }
-    if (!(await staging) || !(await stage(batch))) return null;
+    staging = stage(batch);
+    if (!(await staging)) return null;
   } finally {
     // A file that fails half-way must not leave its last batch staging behind it unobserved.
     await staging.catch(() => {});
@@ -135,16 +137,20 @@ export async function checkImportFile(
 }
 
 /**
- * Checks and stages one batch of rows in file order; false once the import was cancelled. The usernames the file's
- * rows take are followed across batches, so a later row that would take an earlier row's is refused.
+ * Checks and stages batches of rows in file order; each resolves false once the import was cancelled. A batch is
+ * checked against the accounts as soon as it is handed over, while the batch before it is still being staged (the
+ * dry run changes no account, so the order does not matter there); then, in file order, the usernames the rows give
+ * their accounts are followed across batches, so a later row that would take an earlier row's is refused.
  */
 function batchStager(deps: ActionServices, actor: Actor, jobId: string, params: ImportParams, columnNames: Record<string, string>) {
   const usernames = new UsernamesInFile();
-  return async (batch: readonly ImportRow[]): Promise<boolean> => {
-    if (batch.length === 0) return true;
+  let staged = Promise.resolve(true);
+  const classify = async (batch: readonly ImportRow[]) => {
     const candidates = batch.flatMap((row) => ('candidate' in row ? [row.candidate] : []));
     const checked = candidates.length ? await runAction(deps, classifyImport, actor, { organisation: params.organisation, candidates }) : { verdicts: [] };
-    const verdicts = new Map(checked.verdicts.map((verdict) => [verdict.row, verdict]));
+    return new Map(checked.verdicts.map((verdict) => [verdict.row, verdict]));
+  };
+  const stageClassified = async (batch: readonly ImportRow[], verdicts: ReadonlyMap<number, ImportVerdict>): Promise<boolean> => {
     const rows = batch.map((row): CheckedRow => {
       if ('errors' in row) return { seq: row.row, verdict: 'invalid', errors: row.errors.map(({ column, reason }) => ({ column, reason })) };
       const verdict = usernames.check(row.candidate, verdicts.get(row.row)!);
@@ -153,6 +159,14 @@ function batchStager(deps: ActionServices, actor: Actor, jobId: string, params: 
       return { seq: row.row, verdict: verdict.outcome, accountId: 'accountId' in verdict ? verdict.accountId : null, candidate: row.candidate };
     });
     return !(await runAction(deps, stageImportRows, actor, { jobId, rows })).stopped;
+  };
+  return (batch: readonly ImportRow[]): Promise<boolean> => {
+    if (batch.length === 0) return staged;
+    const classified = classify(batch);
+    classified.catch(() => {}); // awaited once the batch before is staged
+    const previous = staged;
+    staged = (async () => (await previous) && stageClassified(batch, await classified))();
+    return staged;
   };
 }
 

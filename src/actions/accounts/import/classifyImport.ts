@@ -8,7 +8,7 @@ import { BULK_CHANGES, decideStatusChange, type StatusChange } from '../bulk/bul
 import { defineAction } from '../../action.ts';
 import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../../inputs.ts';
 import { organisationBySlug } from '../../organisations/organisations.ts';
-import { IMPORTABLE_STATUSES, MAX_GROUPS_PER_ROW, type ImportCandidate, RowsByKey, type RowError } from './importRows.ts';
+import { IMPORTABLE_STATUSES, isReadCandidate, MAX_GROUPS_PER_ROW, type ImportCandidate, RowsByKey, type RowError } from './importRows.ts';
 
 /** How many rows one dry-run call classifies: one statement reads all their accounts. */
 export const IMPORT_CHECK_BATCH = 1000;
@@ -16,7 +16,7 @@ export const IMPORT_CHECK_BATCH = 1000;
 /** Statuses a new account may start in: an import creates it staged or invited, or deactivated when the file blocks it. */
 const NEW_ACCOUNT_STATUSES = new Set(['STAGED', 'INVITED', 'DEACTIVATED']);
 
-export const candidateSchema = z.object({
+const checkedCandidateSchema = z.object({
   row: z.number().int().positive(),
   email: emailSchema,
   firstName: personNameSchema,
@@ -26,6 +26,19 @@ export const candidateSchema = z.object({
   status: z.enum(IMPORTABLE_STATUSES).optional(),
   organisation: slugSchema.optional(),
   groups: z.array(z.string().trim().min(1).max(200)).max(MAX_GROUPS_PER_ROW).optional(),
+});
+
+/**
+ * A candidate as the import's actions take it. One that an ImportRowReader made as it read the file passes as it is:
+ * it was checked then by the same field rules, so a row is not checked again by each action it passes through (two,
+ * for every row of a dry run). Anything else is checked in full, with the same messages.
+ */
+export const candidateSchema = z.unknown().transform((value, ctx): ImportCandidate => {
+  if (isReadCandidate(value)) return value;
+  const checked = checkedCandidateSchema.safeParse(value);
+  if (checked.success) return checked.data;
+  for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
 });
 
 /** The fields an update would change, in the order the import template has them. */

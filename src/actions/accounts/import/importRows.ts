@@ -36,6 +36,14 @@ export interface RowError {
 
 export type ImportRow = { row: number; candidate: ImportCandidate } | { row: number; errors: RowError[] };
 
+/** The candidates an ImportRowReader of this process made: each field was checked as the row was read. */
+const readCandidates = new WeakSet<object>();
+
+/** Whether this is a candidate as an ImportRowReader made it (and so needs no second check by the same rules). */
+export function isReadCandidate(value: unknown): value is ImportCandidate {
+  return typeof value === 'object' && value !== null && readCandidates.has(value);
+}
+
 const caseless = <T extends string>(values: readonly T[], message: string) =>
   z
     .string()
@@ -142,7 +150,9 @@ export class ImportRowReader {
     if (role !== undefined) candidate.role = role as AccountRole;
     if (status !== undefined) candidate.status = status as AccountStatus;
     if (organisation !== undefined) candidate.organisation = organisation;
-    if (groups !== undefined) candidate.groups = groups;
+    if (groups !== undefined) candidate.groups = Object.freeze(groups) as string[];
+    // Frozen as it was checked, so that what passes unchecked later is what was checked.
+    readCandidates.add(Object.freeze(candidate));
     return { row, candidate };
   }
 }
