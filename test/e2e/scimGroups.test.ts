@@ -278,7 +278,11 @@ describe('Groups', () => {
   it('creates a group with its members or not at all: one member it may not add leaves no group behind', async () => {
     const [ann, stranger] = [await user(), await user(tokenB)];
     const name = `All or nothing ${uniqueTag()}`;
-    const refused = await scimOver(t, token, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: name, members: [{ value: ann.id }, { value: stranger.id }] });
+    const refused = await scimOver(t, token, 'POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: name,
+      members: [{ value: ann.id }, { value: stranger.id }],
+    });
     expectScimError(refused, 400, 'invalidValue');
     expect(await t.roster.orm.em.fork().count(Group, { name })).toBe(0);
     expect(await t.given.audit({ targetId: ann.id, action: 'group-add' })).toEqual([]);
