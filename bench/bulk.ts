@@ -30,7 +30,7 @@ import { createLogger } from '../src/logger.ts';
 import { startRoster } from '../src/roster.ts';
 import { startFakeSlack } from '../test/support/fakeSlack.ts';
 import { removeRedisKeys } from '../test/support/redisKeys.ts';
-import { databaseUrl, round, withClient } from './support.ts';
+import { databaseUrl, round, withClient, npmStartFlags } from './support.ts';
 
 const DATABASE = 'roster_bench_bulk';
 const BOT_TOKEN = 'xoxb-bench-bulk';
@@ -49,12 +49,11 @@ const bulkUsers = Math.min(users, option('--bulk', 100_000));
 const importRows = option('--rows', 1_000_000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
 const runs = (part: string) => only === undefined || only.includes(part);
-/** The Node flags `npm start` gives the app (package.json's start script), so the worker runs here as in production. */
-const startFlags = (JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).scripts.start as string)
-  .split(' ')
-  .filter((word) => word.startsWith('--'));
-/** More Node flags for the worker process, after those, e.g. --worker-flags "--max-old-space-size=256". */
-const workerFlags = [...startFlags, ...(args.includes('--worker-flags') ? args[args.indexOf('--worker-flags') + 1]! : '').split(' ').filter(Boolean)];
+/** More Node flags for the worker process, after those `npm start` gives it, e.g. --worker-flags "--max-old-space-size=256". */
+const workerFlags = [
+  ...(await npmStartFlags()),
+  ...(args.includes('--worker-flags') ? args[args.indexOf('--worker-flags') + 1]! : '').split(' ').filter(Boolean),
+];
 const say = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -34,7 +34,7 @@ import { createApiToken } from '../src/actions/access/createApiToken.ts';
 import { createOrm, migrate } from '../src/db/orm.ts';
 import { seedDemo } from '../src/db/seedDemo.ts';
 import { createLogger } from '../src/logger.ts';
-import { databaseUrl, percentiles, round, withClient } from './support.ts';
+import { databaseUrl, npmStartFlags, percentiles, round, withClient } from './support.ts';
 
 const DATABASE = 'roster_bench_scim';
 const ORGANISATION = 'demo';
@@ -311,10 +311,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `ROSTER_ROLE=web node src/main.ts` on a free port, ready once `/healthz` answers. */
+/** `ROSTER_ROLE=web npm start` (its Node flags, `src/main.ts`) on a free port, ready once `/healthz` answers. */
 async function startWebProcess(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, [...(await npmStartFlags()), 'src/main.ts'], {
     env: { ...process.env, ...env, ROSTER_ROLE: 'web', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,5 +1,6 @@
 // What the benchmarks share: the bench database on DATABASE_URL's server, latency percentiles, signed Slack requests.
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { withDefaultUser } from '../src/config.ts';
 import { createOrm, migrate } from '../src/db/orm.ts';
@@ -124,4 +125,10 @@ export function signedCommand(signingSecret: string, command: { userId: string; 
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
     body,
   };
+}
+
+/** The Node flags `npm start` gives the app (package.json's start script), so a process started here runs as in production. */
+export async function npmStartFlags(): Promise<string[]> {
+  const scripts = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).scripts as { start: string };
+  return scripts.start.split(' ').filter((word) => word.startsWith('--'));
 }
