@@ -100,7 +100,7 @@ describe.each(modes)('no secret reaches the logs ($mode, LOG_LEVEL debug)', ({ e
     expect((await signInOver(t, apiToken, { login: account.email, password })).body.status).toBe('mfa-required');
     expect((await signInOver(t, apiToken, { login: account.email, password, totp: code })).body.status).toBe('ok');
     expect((await signInOver(t, wrongBearer, { login: account.email, password })).status).toBe(401);
-    expect((await signInOver(t, apiToken, '{"login": 1, "password": "' + wrongPassword + '"}')).status).toBe(400);
+    expect((await signInOver(t, apiToken, `{"login": 1, "password": "${wrongPassword}"}`)).status).toBe(400);
 
     const audit = JSON.stringify(await t.given.audit({ targetId: account.id }));
     expect(audit).toContain('"action":"sign-in"');
