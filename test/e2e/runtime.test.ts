@@ -7,6 +7,12 @@ import { BOT_TOKEN, queueBackends, queueEnv, SIGNING_SECRET, startTestRoster, ty
 
 const ADMIN = 'U0RUNTIME1';
 
+/** What `/readyz` answers: its status code and body. */
+async function readiness(base: string): Promise<{ status: number; body: { checks: Record<string, string> } }> {
+  const response = await fetch(`${base}/readyz`);
+  return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+}
+
 describe('logs', () => {
   let t: TestRoster;
   beforeAll(async () => {
@@ -57,10 +63,7 @@ describe.runIf(queueBackends().includes('redis'))('health and dependencies on Re
     await database?.drop();
   });
 
-  const readyz = async () => {
-    const response = await fetch(`${base}/readyz`);
-    return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
-  };
+  const readyz = () => readiness(base);
 
   it('answers /healthz and /readyz while both services answer', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -115,10 +118,7 @@ describe('health and dependencies on PostgreSQL queues', () => {
     await database?.drop();
   });
 
-  const readyz = async () => {
-    const response = await fetch(`${base}/readyz`);
-    return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
-  };
+  const readyz = () => readiness(base);
 
   it('answers /healthz and /readyz while the database answers', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
