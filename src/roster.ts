@@ -100,7 +100,11 @@ export async function startRoster(config: Config, logger: Logger, backend?: Queu
         sweep: { cron: config.ROSTER_SWEEP_CRON, timezone: config.ROSTER_TIMEZONE },
         importLimits: { maxRows: config.ROSTER_IMPORT_MAX_ROWS, maxFileMb: config.ROSTER_IMPORT_MAX_FILE_MB },
       },
+      // Bolt compiles a route's pattern on every request until one matches (9 KB of garbage a SCIM request with four
+      // routes before it): the API routes, asked most, go first.
       [
+        ...scimRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter, publicUrl: config.ROSTER_PUBLIC_URL }),
+        ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
         ...healthRoutes({
           postgres: () =>
             orm.em
@@ -109,8 +113,6 @@ export async function startRoster(config: Config, logger: Logger, backend?: Queu
               .then(() => undefined),
           [queueBackend.kind === 'redis' ? 'redis' : 'queues']: () => queueBackend.ping(),
         }),
-        ...signInRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter }),
-        ...scimRoutes({ services, apiActors: apiActorsFromDatabase(orm.em), limiter, publicUrl: config.ROSTER_PUBLIC_URL }),
         ...passwordPageRoutes({ services, publicUrl: config.ROSTER_PUBLIC_URL }),
         ...(slackConsole?.routes ?? []),
       ],
