@@ -35,5 +35,5 @@ export async function countFailureOnNoAccount(em: EntityManager): Promise<void> 
   await em.execute('update sign_in_decoy set failures = failures + 1 where slot = ?', [randomInt(DECOY_SLOTS)]);
 }
 
-/** No account has this id: an unknown login takes the same row lock and count as a known one, on nothing. */
+/** No account has this id: an unknown login takes the same row lock as a known one, on nothing. */
 export const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';

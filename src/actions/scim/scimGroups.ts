@@ -99,7 +99,7 @@ export const updateProvisionedGroup = defineAction({
   async run(ctx, { group, name, externalId, adds, removes }): Promise<GroupOutcome> {
     const reason = PROVISIONED_REASON;
     if (adds.length > 0) await runWithin(ctx, scimMembersCheck, { userIds: adds });
-    let outcome: GroupOutcome = { kind: 'group', groupId: group, message: 'The group is as it was.' };
+    let outcome: GroupOutcome = { kind: 'group', groupId: group, message: 'Changed the group’s members.' };
     if (name !== undefined) outcome = await runWithin(ctx, renameGroup, { group, name, reason });
     if (externalId !== undefined) outcome = await runWithin(ctx, setGroupExternalId, { group, externalId, reason });
     for (const account of removes) await runWithin(ctx, removeFromGroup, { account, group, reason });
