@@ -1,6 +1,7 @@
-import type { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccountStatus, DeletionPolicy } from '../domain/statuses.ts';
 import type { AccountRole, GroupRole } from '../domain/accounts.ts';
+import { preparedQuery } from './boundQuery.ts';
 
 export interface AccountCard {
   id: string;
@@ -95,12 +96,7 @@ export type CardKey = { by: 'id' | 'email' | 'username'; value: string };
  */
 export async function findAccountCard(em: EntityManager, key: CardKey): Promise<AccountCard | null> {
   const column = { id: 'a.id', email: 'a.email', username: 'a.username' }[key.by];
-  if (em.isInTransaction()) {
-    const rows = await em.execute<Record<string, any>[]>(`${CARD_SQL} where ${column} = ?`, [key.value]);
-    return rows[0] ? toCard(rows[0]) : null;
-  }
-  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
-  const { rows } = await pool.query({ name: `account-card-by-${key.by}`, text: `${CARD_SQL} where ${column} = $1`, values: [key.value] });
+  const rows = await preparedQuery<Record<string, any>>(em, `${CARD_SQL} where ${column} = $1`, [key.value]);
   return rows[0] ? toCard(rows[0]) : null;
 }
 

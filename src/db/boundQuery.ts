@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
+import type { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 
 /**
@@ -10,4 +11,17 @@ export async function boundQuery<T>(em: EntityManager, sql: string, params: read
   const runner: Kysely<unknown> | Transaction<unknown> = em.getTransactionContext<Transaction<unknown>>() ?? em.getConnection().getClient();
   const result = await runner.executeQuery<T>(CompiledQuery.raw(sql, [...params]));
   return [...result.rows];
+}
+
+/**
+ * A statement every request runs, as a prepared statement on the pool, named by its text: each pooled connection
+ * parses and plans it once (planning a one-row read costs more than running it). Inside a transaction it runs there,
+ * bound as above. A caller must bring a bounded set of texts: each stays prepared on a connection for its life.
+ */
+export async function preparedQuery<T>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+  if (em.isInTransaction()) return boundQuery<T>(em, sql, params);
+  const pool = await (em.getConnection() as PostgreSqlConnection).getNativeClient();
+  const name = `roster-${createHash('sha256').update(sql).digest('base64url').slice(0, 22)}`;
+  const { rows } = await pool.query({ name, text: sql, values: [...params] });
+  return rows as T[];
 }

@@ -1,5 +1,6 @@
-import type { EntityManager, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Grant, RosterRole } from '../domain/roles.ts';
+import { preparedQuery } from './boundQuery.ts';
 
 const GRANTS_SQL = 'select role, organisation_id from slack_grant where slack_user_id = $1';
 
@@ -8,13 +9,7 @@ const GRANTS_SQL = 'select role, organisation_id from slack_grant where slack_us
  * statement on the pool (no ORM unit of work, no planning); inside one it is read as of that transaction.
  */
 export async function grantsOfSlackUser(em: EntityManager, slackUserId: string): Promise<Grant[]> {
-  const rows = em.isInTransaction()
-    ? await em.execute<GrantRow[]>(GRANTS_SQL.replace('$1', '?'), [slackUserId])
-    : (
-        await (
-          await (em.getConnection() as PostgreSqlConnection).getNativeClient()
-        ).query<GrantRow>({ name: 'slack-grants', text: GRANTS_SQL, values: [slackUserId] })
-      ).rows;
+  const rows = await preparedQuery<GrantRow>(em, GRANTS_SQL, [slackUserId]);
   return rows.map((row) => ({ role: row.role, organisationId: row.organisation_id }));
 }
 

@@ -68,11 +68,14 @@ export function redisRateLimiter(redisUrl: string, prefix: string, limits: RateL
   // Its own connection, without the offline queue BullMQ's connection needs: a command fails at once while Redis is away.
   const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: REDIS_WAIT_MS, lazyConnect: false });
   redis.on('error', () => undefined); // reported below, once a minute, when a check fails
+  // A defined command is sent by its digest (EVALSHA), not as the script's text on every request.
+  const buckets = redis as Redis & { takeToken(key: string, intervalMs: number, burst: number): Promise<number> };
+  buckets.defineCommand('takeToken', { numberOfKeys: 1, lua: TAKE_TOKEN });
   return tokenBuckets(
     limits,
     logger,
     'Redis',
-    async (key, interval, burst) => Number(await redis.eval(TAKE_TOKEN, 1, `${prefix}:sign-in-limit:${key}`, interval, burst)),
+    async (key, interval, burst) => Number(await buckets.takeToken(`${prefix}:sign-in-limit:${key}`, interval, burst)),
     () => redis.disconnect(),
   );
 }
