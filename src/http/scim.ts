@@ -176,13 +176,16 @@ async function deleteUser(request: ScimRequest, id: string): Promise<void> {
     await act(request, () =>
       runAction(services, deactivateAccount, request.actor, { account: id, expectedVersion: current.version, reason: PROVISIONED_REASON }),
     );
+  // 202: the deletion waits for a second person's approval (filed now, or already waiting). 204: it goes no further
+  // than deactivated (an organisation that never deletes).
+  let status = 202;
   try {
     await runAction(services, requestDeletion, request.actor, { account: id, reason: 'deleted in the identity provider (SCIM)' });
   } catch (error) {
-    // A request already waiting, or an organisation whose policy is never to delete: the account stays deactivated.
     if (!(error instanceof RefusedError)) throw error;
+    if (error.code !== 'conflict') status = 204;
   }
-  request.res.writeHead(204, { 'cache-control': 'no-store' });
+  request.res.writeHead(status, { 'cache-control': 'no-store' });
   request.res.end();
 }
 

@@ -319,11 +319,25 @@ describe('Users', () => {
   it('DELETE deactivates at once and files a deletion request for a second person to approve', async () => {
     const user = await provisioned();
     const deleted = await scimOver(t, token, 'DELETE', `/Users/${user.id}`);
-    expect(deleted.status).toBe(204);
+    expect(deleted.status).toBe(202);
     expect((await t.read.account(user.id)).status).toBe('DEACTIVATED');
     const requests = await t.roster.orm.em.fork().find(ApprovalRequest, { accountId: user.id });
     expect(requests).toMatchObject([{ kind: 'delete', state: 'pending' }]);
     expect((await scimOver(t, token, 'GET', `/Users/${user.id}`)).body.active).toBe(false);
+    // The identity provider retries: the request already waiting is the same answer, and no second one is filed.
+    expect((await scimOver(t, token, 'DELETE', `/Users/${user.id}`)).status).toBe(202);
+    expect(await t.roster.orm.em.fork().count(ApprovalRequest, { accountId: user.id })).toBe(1);
+  });
+
+  it('DELETE of the sole owner of a group changes nothing and says which group', async () => {
+    const user = await provisioned();
+    const group = `Owned ${uniqueTag()}`;
+    await t.given.group({ name: group, organisationSlug: 'scim-a', owner: { id: user.id } });
+    const refused = await scimOver(t, token, 'DELETE', `/Users/${user.id}`);
+    expectScimError(refused, 409);
+    expect(refused.body.detail).toContain(group);
+    expect(await t.read.account(user.id)).toMatchObject({ status: 'INVITED', version: 1 });
+    expect(await t.roster.orm.em.fork().find(ApprovalRequest, { accountId: user.id })).toEqual([]);
   });
 
   it('DELETE in an organisation that never deletes leaves the account deactivated, with no request; a User created inactive is DEACTIVATED', async () => {

@@ -24,6 +24,8 @@ export const Group = defineEntity({
     version: p.integer().version(),
   },
   uniques: [{ properties: ['organisation', 'name'] }, { properties: ['organisation', 'externalId'] }],
+  // Whether an account owns a group is asked before it is deactivated or deleted, one account or a bulk chunk at a time.
+  indexes: [{ properties: ['owner'] }],
 });
 
 export type IGroup = InferEntity<typeof Group>;
