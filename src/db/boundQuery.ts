@@ -25,3 +25,9 @@ export async function preparedQuery<T>(em: EntityManager, sql: string, params: r
   const { rows } = await pool.query({ name, text: sql, values: [...params] });
   return rows as T[];
 }
+
+/** `?` placeholders as PostgreSQL's `$1`, `$2`...: for SQL built with `?` (as MikroORM writes it), bound by PostgreSQL. */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { boundQuery } from './boundQuery.ts';
+import { boundQuery, numbered } from './boundQuery.ts';
 import type { AccountRole, GroupRole } from '../domain/accounts.ts';
 import type { AccountStatus } from '../domain/statuses.ts';
 
@@ -128,14 +128,15 @@ export interface BulkAccountRow {
 
 /** The claimed accounts as the status machine needs them, locked until the transaction ends. */
 export function lockAccountsForBulk(em: EntityManager, accountIds: readonly string[]): Promise<BulkAccountRow[]> {
-  return em.execute<BulkAccountRow[]>(
+  return boundQuery<BulkAccountRow>(
+    em,
     `select a.id, a.status, a.auth_source as "authSource", a.last_sign_in_at is not null as "hasSignedIn",
        a.failed_sign_ins as "failedSignIns", a.password_temporary as "passwordTemporary", a.mfa_enrolled as "mfaEnrolled", a.first_name as "firstName",
        a.last_name as "lastName", a.email, a.organisation_id as "organisationId", o.deletion_policy as "deletionPolicy",
        o.lockout_threshold as "lockoutThreshold", exists (select 1 from account_group g where g.owner_id = a.id) as "ownsGroups"
      from account a join organisation o on o.id = a.organisation_id
-     where a.id = any(?::uuid[]) order by a.id for update of a`,
-    [`{${accountIds.join(',')}}`],
+     where a.id = any($1::uuid[]) order by a.id for update of a`,
+    [accountIds],
   );
 }
 
@@ -196,10 +197,10 @@ export interface AccountPlaceRow {
 
 /** The claimed accounts' places for a role or group change (the chunk has locked their rows already). */
 export function accountPlaces(em: EntityManager, accountIds: readonly string[], groupIds: readonly string[]): Promise<AccountPlaceRow[]> {
-  return em.execute(`select a.id, ${PLACE_COLUMNS} from account a where a.id = any(?::uuid[])`, [
-    uuidArray(groupIds),
-    uuidArray(groupIds),
-    uuidArray(accountIds),
+  return boundQuery<AccountPlaceRow>(em, numbered(`select a.id, ${PLACE_COLUMNS} from account a where a.id = any(?::uuid[])`), [
+    groupIds,
+    groupIds,
+    accountIds,
   ]);
 }
 

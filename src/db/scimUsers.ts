@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { EMAIL_TYPE } from '../domain/scimUser.ts';
 import { USER_ATTRIBUTE_TYPES, type UserAttribute, type UserFilter } from '../domain/scimFilter.ts';
-import { boundQuery, preparedQuery } from './boundQuery.ts';
+import { boundQuery, numbered, preparedQuery } from './boundQuery.ts';
 import { inOrganisations, scimFilterSql, type Column, type Sql } from './scimFilterSql.ts';
 
 /** One account as SCIM shows it (deleted accounts are not shown). */
@@ -98,10 +98,4 @@ function scimUserRow(row: Record<string, any>): ScimUserRow {
     updatedAt: new Date(row.updated_at),
     version: Number(row.version),
   };
-}
-
-/** `?` placeholders as PostgreSQL's `$1`, `$2`...: the filter's SQL is built with `?`, and only parameters hold values. */
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundQuery, numbered } from '../../../db/boundQuery.ts';
 import { accountPlaces, claimPendingItems, lockAccountsForBulk, recordItemOutcomes } from '../../../db/bulkJobs.ts';
 import { BulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
@@ -26,8 +27,9 @@ type Outcome = { seq: number; state: 'done' | 'refused' | 'unchanged'; detail: s
 /**
  * Applies a bulk job's change to its next pending accounts, as the person who started it (their grant read again):
  * the status machine decides for each account, the changes and one audit event per changed account are written in
- * two set-based statements, and each item records its outcome in the same transaction, so a retried chunk never
- * changes an account twice. Items other workers hold are skipped, so several workers share one job.
+ * one set-based statement (its values bound by PostgreSQL, not written into its text), and each item records its
+ * outcome in the same transaction, so a retried chunk never changes an account twice. Items other workers hold are
+ * skipped, so several workers share one job.
  */
 export const applyBulkChunk = defineAction({
   name: 'bulk-chunk',
@@ -82,8 +84,9 @@ export const applyBulkChunk = defineAction({
     const grant = ctx.grant!;
     if (changed.length && target.kind === 'status') {
       const change = target.change;
-      await ctx.em.execute(
-        `with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, before text, status text, failed int, changes jsonb, label text, "organisationId" uuid)),
+      await boundQuery(
+        ctx.em,
+        numbered(`with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, before text, status text, failed int, changes jsonb, label text, "organisationId" uuid)),
          updated as (
            update account a set status = v.status,
              status_changed_at = case when v.status <> v.before then ?::timestamptz else a.status_changed_at end,
@@ -97,7 +100,7 @@ export const applyBulkChunk = defineAction({
          insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
            target_type, target_id, target_label, organisation_id, changes, reason, job_id)
          select ?, ?, ?, ?, ?::uuid, ?, 'done', 'account', v.id::text, v.label, v."organisationId", v.changes, ?, ?
-         from v join changed on changed.id = v.id`,
+         from v join changed on changed.id = v.id`),
         [
           JSON.stringify(changed),
           now,
@@ -115,7 +118,7 @@ export const applyBulkChunk = defineAction({
       );
     }
     if (changed.length && target.kind !== 'status') {
-      await ctx.em.execute(placeChangeStatement(target.change.writes), [
+      await boundQuery(ctx.em, numbered(placeChangeStatement(target.change.writes)), [
         JSON.stringify(changed),
         now,
         ctx.actor.kind,
