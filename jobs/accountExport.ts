@@ -61,7 +61,7 @@ export async function writeAccountExport(accounts: AsyncIterable<ExportedAccount
     out.once('finish', resolve);
     out.once('error', reject);
   });
-  const writer = safeXlsxWriter(out, 'Accounts');
+  const writer = await safeXlsxWriter(out, 'Accounts');
   await writer.addRow(EXPORT_HEADERS);
   for await (const account of accounts) {
     count++;

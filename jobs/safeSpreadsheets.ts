@@ -1,5 +1,4 @@
 import { Transform, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { neutraliseFormula } from '../src/domain/spreadsheetCells.ts';
 
 /** A CSV starts with a byte order mark, without which Excel reads UTF-8 names as Latin-1. */
@@ -50,8 +49,10 @@ const NOT_IN_XML = /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
  * An XLSX writer that streams: each row is committed as it is written, so memory stays flat however many rows there
  * are. Every cell is written as text, never as a formula, and neutralised as in a CSV, so the file stays safe when
  * someone saves it again as CSV. Characters XML cannot hold are dropped (a NUL would make Excel call the file corrupt).
+ * exceljs is loaded on the first workbook, not with the worker: it holds about 35 MB that a CSV never needs.
  */
-export function safeXlsxWriter(out: Writable, sheetName: string): SafeXlsxWriter {
+export async function safeXlsxWriter(out: Writable, sheetName: string): Promise<SafeXlsxWriter> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   const sheet = workbook.addWorksheet(sheetName);
   let written = 0;

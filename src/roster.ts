@@ -27,7 +27,7 @@ import { signInRoutes } from './http/signIn.ts';
 import { scimRoutes } from './http/scim.ts';
 import { apiActorsFromDatabase } from './actions/access/apiTokens.ts';
 import { passwordPageRoutes } from './http/passwordPages.ts';
-import { createSlackAdapter, type SlackAdapter } from './slack/app.ts';
+import type { SlackAdapter } from './slack/app.ts';
 import { lockoutAlert, resolvedLockoutAlert } from './slack/blocks/helpdeskAlert.ts';
 import { approvalRequestMessage, requesterNotice } from './slack/blocks/approvalRequest.ts';
 import { homeView } from './slack/blocks/home.ts';
@@ -92,6 +92,8 @@ export async function startRoster(config: Config, logger: Logger, backend?: Queu
       },
       logger,
     );
+    // Bolt is loaded by a process that serves Slack, not by a worker: about 30 MB a worker would hold for nothing.
+    const { createSlackAdapter } = await import('./slack/app.ts');
     slack = createSlackAdapter(
       config,
       {

@@ -43,7 +43,7 @@ async function csvCells(rows: string[][]): Promise<string[][]> {
 
 async function xlsxCells(rows: string[][]): Promise<string[][]> {
   const sink = new Sink();
-  const writer = safeXlsxWriter(sink, 'Sheet');
+  const writer = await safeXlsxWriter(sink, 'Sheet');
   for (const row of rows) await writer.addRow(row);
   await writer.end();
   const workbook = new ExcelJS.Workbook();
