@@ -421,6 +421,33 @@ describe('Apply and Cancel', () => {
   });
 });
 
+describe('accounts added between the dry run and Apply', () => {
+  it('refuses a new row whose email or username an account took since, and imports the rest', async () => {
+    const dryRun = await importThroughModal(
+      'raced.csv',
+      csv(
+        'email,first name,last name,username',
+        'first.race@example.test,Fi,Rst,first.race',
+        'second.race@example.test,Se,Cond,second.race',
+        'third.race@example.test,Th,Ird,third.race',
+      ),
+    );
+    expect(blocksText(dryRun)).toContain('To create: *3*');
+    const already = await t.given.account({ organisationSlug: 'imp', email: 'first.race@example.test', firstName: 'Already', lastName: 'Here' });
+    await t.given.account({ organisationSlug: 'imp-other', email: 'someone.race@example.test', username: 'third.race' });
+
+    await press(dryRun, 'import.apply', ADMIN);
+    expect(String((await summaryOf('raced.csv')).args.text)).toContain('1 created · 0 updated · 0 unchanged · 2 failed');
+    const [report] = await errorReport('raced.csv');
+    const reasons = report!.rows.slice(1).map((row) => row.join(' '));
+    expect(reasons).toHaveLength(2);
+    for (const reason of reasons) expect(reason).toContain('added meanwhile');
+    expect(await t.read.account(already.id)).toMatchObject({ firstName: 'Already', lastName: 'Here', version: 1 });
+    expect(await t.roster.orm.em.fork().count(Account, { email: { $in: ['second.race@example.test', 'third.race@example.test'] } })).toBe(1);
+    expect(await t.given.audit({ action: 'import', jobId: (await jobOf('raced.csv')).id })).toHaveLength(1);
+  });
+});
+
 describe('a worker that stops half-way', () => {
   it('leaves the rest to the next one, and every row is applied once', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `half${i}.imp@example.test,Half,Way ${i}`);

@@ -47,8 +47,9 @@ const CREATED_FIELDS = ['email', 'username', 'firstName', 'lastName', 'role', 's
 
 /**
  * Applies an import's next pending rows, as the person who started it (their grant read again for its organisation):
- * each row is decided again against the accounts as they are now, locked, and then created, updated or left as it is,
- * each row entirely or not at all, with one audit event per account created or updated and, when the import sends
+ * a row the dry run found to update is decided again against the account as it is now, locked, and updated or left
+ * as it is; a row it found new is created, or refused when an account took its email or username meanwhile (never
+ * turned into an update the dry run did not show); each row entirely or not at all, with one audit event per account created or updated and, when the import sends
  * invitations, one outbox mail per new account, all in this chunk's transaction with the rows' outcomes. A retried
  * chunk finds its rows done; rows other workers hold are skipped.
  */
@@ -63,9 +64,16 @@ export const applyImportChunk = defineAction({
     if (job.cancelRequestedAt || job.finishedAt) return nothing;
     const rows = await claimPendingRows(ctx.em, jobId, chunkSize);
     if (rows.length === 0) return nothing;
-    const candidates = rows.map((row) => stagedRow(row.data).candidate);
+    const staged = rows.map((row) => stagedRow(row.data));
+    const candidates = staged.map((row) => row.candidate);
     const organisation = { id: params.organisationId, slug: params.organisation };
-    const { verdicts, byEmail, groups } = await classifyRows(ctx.em, ctx.actor.grants, organisation, candidates, { lock: true });
+    // A row the dry run found new is not looked up again: an account that took its email or username since then
+    // makes its insert skip it (`on conflict do nothing`), and it is refused below. Apply took 55-63 s for a million
+    // new rows when it read their accounts again, 44.5 s without.
+    const { verdicts, byEmail, groups } = await classifyRows(ctx.em, ctx.actor.grants, organisation, candidates, {
+      lock: true,
+      lookUp: (_c, i) => staged[i]!.verdict !== 'create',
+    });
     const groupsOf = (c: ImportCandidate) => (c.groups ?? []).map((name) => groups.get(name.toLowerCase())!);
 
     const outcomes: Outcome[] = [];
