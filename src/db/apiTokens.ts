@@ -13,7 +13,7 @@ export interface ActiveApiToken {
   scopes: ApiScope[];
 }
 
-/** The unrevoked token with this prefix: read on every API request, as one named prepared statement on the pool (in a transaction, there). */
+/** The unrevoked token with this prefix: read on every API request, as a prepared statement (preparedQuery). */
 export async function activeApiTokenByPrefix(em: EntityManager, prefix: string): Promise<ActiveApiToken | undefined> {
   const rows = await preparedQuery<{ id: string; organisation_id: string; slug: string; hash: string; scopes: ApiScope[] }>(em, TOKEN_SQL, [prefix]);
   const row = rows[0];

@@ -49,9 +49,9 @@ const CREATED_FIELDS = ['email', 'username', 'firstName', 'lastName', 'role', 's
  * Applies an import's next pending rows, as the person who started it (their grant read again for its organisation):
  * a row the dry run found to update is decided again against the account as it is now, locked, and updated or left
  * as it is; a row it found new is created, or refused when an account took its email or username meanwhile (never
- * turned into an update the dry run did not show); each row entirely or not at all, with one audit event per account created or updated and, when the import sends
- * invitations, one outbox mail per new account, all in this chunk's transaction with the rows' outcomes. A retried
- * chunk finds its rows done; rows other workers hold are skipped.
+ * turned into an update the dry run did not show). Each row is applied entirely or not at all, with one audit event
+ * per account created or updated and, when the import sends invitations, one outbox mail per new account, all in this
+ * chunk's transaction with the rows' outcomes. A retried chunk finds its rows done; rows other workers hold are skipped.
  */
 export const applyImportChunk = defineAction({
   name: 'import-chunk',
