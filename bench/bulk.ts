@@ -58,7 +58,7 @@ const say = (message: string) => process.stderr.write(`${new Date().toISOString(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 await withClient('postgres', async (client) => {
-  await client.query(`drop database if exists ${DATABASE}`);
+  await client.query(`drop database if exists ${DATABASE} with (force)`);
   await client.query(`create database ${DATABASE}`);
 });
 const slack = await startFakeSlack({ botToken: BOT_TOKEN });
