@@ -12,10 +12,10 @@ export const Account = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     organisation: () => p.manyToOne(Organisation),
-    /** Folded to lower case; unique across the platform. */
-    username: p.string().length(100).unique(),
-    /** Folded to lower case; unique across the platform. */
-    email: p.string().length(320).unique(),
+    /** Folded to lower case; unique across the platform. Collated "C": see `uniques`. */
+    username: p.string().length(100).collation('C'),
+    /** Folded to lower case; unique across the platform. Collated "C": see `uniques`. */
+    email: p.string().length(320).collation('C'),
     /** The identity provider's own ID for the person (SCIM `externalId`), unique within the organisation; as sent, case kept. */
     externalId: p.string().length(255).nullable(),
     firstName: p.string().length(100),
@@ -53,6 +53,13 @@ export const Account = defineEntity({
       .onUpdate(() => new Date()),
     version: p.integer().version(),
   },
+  // Username and email are also search keys (src/db/accountSearch.ts). Their unique indexes serve that too: collated
+  // "C", a plain btree serves both LIKE 'abc%' (as a range) and ORDER BY, and the included columns answer an
+  // organisation-limited search without reading the rows.
+  uniques: [
+    { name: 'account_username_unique', properties: ['username'], include: ['organisation', 'status', 'id'] },
+    { name: 'account_email_unique', properties: ['email'], include: ['organisation', 'status', 'id'] },
+  ],
   indexes: [
     // Search as you type (src/db/accountSearch.ts): one range scan per key, in index order, LIMIT n. COLLATE "C" lets a
     // plain btree serve both LIKE 'abc%' and ORDER BY (text_pattern_ops serves no ORDER BY under the default collation);
@@ -66,14 +73,6 @@ export const Account = defineEntity({
       name: 'account_last_name_search',
       expression: `create index "account_last_name_search" on "account" ((lower(last_name) collate "C"), organisation_id) where status <> 'DELETED'`,
     },
-    {
-      name: 'account_username_search',
-      expression: `create index "account_username_search" on "account" ((username collate "C"), organisation_id) where status <> 'DELETED'`,
-    },
-    {
-      name: 'account_email_search',
-      expression: `create index "account_email_search" on "account" ((email collate "C"), organisation_id) where status <> 'DELETED'`,
-    },
     // The inactivity sweep reads only ACTIVE accounts by the time of their last sign-in (or creation).
     {
       name: 'account_inactivity_sweep',
@@ -85,10 +84,11 @@ export const Account = defineEntity({
       expression: `create index "account_timed_lock_end" on "account" (suspended_until) where status = 'SUSPENDED' and suspended_until is not null`,
     },
     { name: 'account_organisation_status', properties: ['organisation', 'status'] },
-    // SCIM's `externalId eq "..."` and its uniqueness per organisation.
+    // SCIM's `externalId eq "..."` and its uniqueness per organisation. Partial: most accounts have none, and every
+    // change of an account (a status change is never a HOT update) adds an entry to each index that holds it.
     {
       name: 'account_organisation_external_id',
-      expression: `create unique index "account_organisation_external_id" on "account" (organisation_id, external_id)`,
+      expression: `create unique index "account_organisation_external_id" on "account" (organisation_id, external_id) where external_id is not null`,
     },
     // Lists (src/db/accountList.ts) page in this order by default: per organisation, by last name, then id, so a page
     // is read straight from the index however many accounts share a last name. last_name is included so that SCIM's
