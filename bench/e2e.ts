@@ -170,7 +170,7 @@ async function main(): Promise<void> {
 
     const { rows: picked } = await pool.query<{ email: string }>(
       `select a.email from account a join organisation o on o.id = a.organisation_id
-       where o.slug = $1 and a.status <> 'DELETED' order by random() limit $2`,
+       where o.slug = $1 and a.deleted_at is null order by random() limit $2`,
       [BENCH_ORGANISATION, options.requests + WARM_UP],
     );
     if (picked.length < options.requests + WARM_UP) throw new Error(`${BENCH_DATABASE} holds only ${picked.length} live demo accounts; use --users`);

@@ -169,7 +169,7 @@ async function main(): Promise<void> {
 
     // userName eq: random live accounts, the warm-up ones distinct from the measured ones.
     const { rows: picked } = await bare.query<{ username: string }>(
-      `select username from account where organisation_id = $1 and status <> 'DELETED' order by random() limit $2`,
+      `select username from account where organisation_id = $1 and deleted_at is null order by random() limit $2`,
       [organisationId, options.lookups + WARM_UP],
     );
     const userNames = picked.map((row) => row.username);
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
         return ms;
       },
       async (userName) => {
-        const { ms, rows } = await timedQuery(`select * from account where organisation_id = $1 and status <> 'DELETED' and username = $2`, [
+        const { ms, rows } = await timedQuery(`select * from account where organisation_id = $1 and deleted_at is null and username = $2`, [
           organisationId,
           userName,
         ]);
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
 
     // familyName sw: two-letter prefixes of the organisation's last names, as a typeahead in an identity provider sends.
     const { rows: names } = await bare.query<{ prefix: string }>(
-      `select distinct left(lower(last_name), 2) as prefix from account where organisation_id = $1 and status <> 'DELETED'`,
+      `select distinct left(lower(last_name), 2) as prefix from account where organisation_id = $1 and deleted_at is null`,
       [organisationId],
     );
     const prefixes = Array.from({ length: Math.min(options.lookups, 1000) + WARM_UP }, (_, i) => names[i % names.length]!.prefix);
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
         return ms;
       },
       async (prefix) => {
-        const where = `organisation_id = $1 and status <> 'DELETED' and lower(last_name) collate "C" like $2`;
+        const where = `organisation_id = $1 and deleted_at is null and lower(last_name) collate "C" like $2`;
         const { ms, rows } = await timedQuery(
           `select (select count(*) from account where ${where}) as total, a.* from account a where ${where}
            order by lower(a.last_name) collate "C", a.id limit 100`,

@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     );
     const { rows: samples } = await bare.query<Sample>(
       `select a.first_name, a.last_name, a.username, a.email from account a join organisation o on o.id = a.organisation_id
-       where o.slug = $1 and a.status <> 'DELETED' order by random() limit 5000`,
+       where o.slug = $1 and a.deleted_at is null order by random() limit 5000`,
       [BENCH_ORGANISATION],
     );
     if (samples.length === 0) throw new Error(`${BENCH_DATABASE} holds no ${BENCH_ORGANISATION} accounts to take prefixes from`);
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
       const pattern = `${escapeLike(normaliseSearchText(query.text))}%`;
       const started = performance.now();
       await bare.query(
-        `select id, first_name, last_name, email from account where email collate "C" like $1 and status <> 'DELETED' order by email collate "C" limit ${SEARCH_RESULT_LIMIT}`,
+        `select id, first_name, last_name, email from account where email collate "C" like $1 and deleted_at is null order by email collate "C" limit ${SEARCH_RESULT_LIMIT}`,
         [pattern],
       );
       return performance.now() - started;
@@ -257,7 +257,7 @@ async function main(): Promise<void> {
       queriesPerLength: options.queries,
       warmUp: warmUp.length,
       measured: 'accountOptions(): grants, runAction(searchAccountsAction) in a transaction, search, options',
-      bareQuery: `select id, first_name, last_name, email from account where email collate "C" like $1 and status <> 'DELETED' order by email collate "C" limit 20`,
+      bareQuery: `select id, first_name, last_name, email from account where email collate "C" like $1 and deleted_at is null order by email collate "C" limit 20`,
       results,
       targets: TARGETS,
       pass: { ...pass, all },

@@ -5,6 +5,7 @@ import type { AccountStatus } from '../domain/statuses.ts';
 import { normaliseSearchText } from './accountSearch.ts';
 import { to as copyTo } from 'pg-copy-streams';
 import { escapeLike } from './like.ts';
+import { notDeleted } from './notDeleted.ts';
 
 /** A filter with its names resolved to rows: what SQL selects. Lists, exports and bulk jobs all read accounts by it. */
 export interface AccountSelection {
@@ -72,7 +73,7 @@ export function selectionWhere(selection: AccountSelection): { sql: string; para
   const conditions: string[] = [];
   const params: unknown[] = [];
   // Spelt out, so the planner can use the indexes that leave deleted accounts out.
-  if (!selection.statuses.includes('DELETED')) conditions.push(`a.status <> 'DELETED'`);
+  if (!selection.statuses.includes('DELETED')) conditions.push(notDeleted('a'));
   conditions.push(`a.status in (${placeholders(selection.statuses.length)})`);
   params.push(...selection.statuses);
   if (selection.roles.length) {

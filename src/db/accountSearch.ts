@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccountSummary, OrganisationScope } from './accountCards.ts';
 import { escapeLike } from './like.ts';
+import { notDeleted } from './notDeleted.ts';
 
 /**
  * What a search matches, as a prefix, each backed by one index (the names' `*_search` expression indexes, the unique
@@ -47,7 +48,7 @@ export async function searchAccountSummaries(em: EntityManager, text: string, sc
     for (const organisation of organisations) {
       branches.push(
         `(select a.id, ${rank} as rank, ${key} as key from account a
-          where a.status <> 'DELETED' and ${key} like ?${organisation === null ? '' : ' and a.organisation_id = ?'}
+          where ${notDeleted('a')} and ${key} like ?${organisation === null ? '' : ' and a.organisation_id = ?'}
           order by ${key} limit ?)`,
       );
       params.push(pattern, ...(organisation === null ? [] : [organisation]), limit);

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GROUP_ATTRIBUTE_TYPES, type GroupAttribute, type GroupFilter } from '../domain/scimFilter.ts';
 import type { ScimMember } from '../domain/scimGroup.ts';
 import { inOrganisations, scimFilterSql, type Column, type Sql } from './scimFilterSql.ts';
+import { notDeleted } from './notDeleted.ts';
 
 /** One group as SCIM shows it; `members` only when asked for (identity providers look groups up without them). */
 export interface ScimGroupRow {
@@ -21,7 +22,7 @@ export interface ScimGroupRow {
 }
 
 /** A member is an account of the group that is not deleted; its display name is the account's full name. */
-const LIVE_MEMBER = `from membership m join account ma on ma.id = m.account_id where m.group_id = g.id and ma.status <> 'DELETED'`;
+const LIVE_MEMBER = `from membership m join account ma on ma.id = m.account_id where m.group_id = g.id and ${notDeleted('ma')}`;
 
 const LAST_MODIFIED = `greatest(g.updated_at, (select max(m.created_at) ${LIVE_MEMBER}))`;
 
@@ -84,7 +85,7 @@ export async function scimGroupById(
 export async function liveAccountIds(em: EntityManager, organisationIds: readonly string[] | null, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const scope = inOrganisations(organisationIds);
-  const rows = await em.execute<{ id: string }[]>(`select a.id from account a where a.id = any(cast(? as uuid[])) and ${scope.sql} and a.status <> 'DELETED'`, [
+  const rows = await em.execute<{ id: string }[]>(`select a.id from account a where a.id = any(cast(? as uuid[])) and ${scope.sql} and ${notDeleted('a')}`, [
     `{${ids.join(',')}}`,
     ...scope.params,
   ]);
@@ -96,7 +97,7 @@ async function attachMembers(em: EntityManager, groups: ScimGroupRow[]): Promise
   const rows = await em.execute<{ group_id: string; id: string; display: string }[]>(
     `select m.group_id, ma.id, ma.first_name || ' ' || ma.last_name as display
      from membership m join account ma on ma.id = m.account_id
-     where m.group_id = any(cast(? as uuid[])) and ma.status <> 'DELETED'
+     where m.group_id = any(cast(? as uuid[])) and ${notDeleted('ma')}
      order by lower(ma.last_name) collate "C", ma.id`,
     [`{${groups.map((group) => group.id).join(',')}}`],
   );

@@ -3,6 +3,7 @@ import { EMAIL_TYPE } from '../domain/scimUser.ts';
 import { USER_ATTRIBUTE_TYPES, type UserAttribute, type UserFilter } from '../domain/scimFilter.ts';
 import { boundQuery, numbered, preparedQuery } from './boundQuery.ts';
 import { inOrganisations, scimFilterSql, type Column, type Sql } from './scimFilterSql.ts';
+import { notDeleted } from './notDeleted.ts';
 
 /** One account as SCIM shows it (deleted accounts are not shown). */
 export interface ScimUserRow {
@@ -62,7 +63,7 @@ export async function scimUserPage(
 ): Promise<{ total: number; rows: ScimUserRow[] }> {
   const scope = inOrganisations(organisationIds);
   const where = filter ? filterSql(filter) : { sql: 'true', params: [] };
-  const matching = `from account a where ${scope.sql} and a.status <> 'DELETED' and ${where.sql}`;
+  const matching = `from account a where ${scope.sql} and ${notDeleted('a')} and ${where.sql}`;
   const sql = numbered(`select (select count(*) ${matching}) as total, p.* from (select 1) one
      left join lateral (select ${ROW} ${matching} order by lower(a.last_name) collate "C", a.id offset ? limit ?) p on true`);
   const params = [...scope.params, ...where.params, ...scope.params, ...where.params, page.startIndex - 1, page.count];
@@ -76,11 +77,10 @@ export async function scimUserPage(
 /** The account with this ID, when it is one of these organisations' and not deleted. */
 export async function scimUserById(em: EntityManager, organisationIds: readonly string[] | null, id: string): Promise<ScimUserRow | undefined> {
   const scope = inOrganisations(organisationIds);
-  const rows = await preparedQuery<Record<string, any>>(
-    em,
-    numbered(`select ${ROW} from account a where a.id = ? and ${scope.sql} and a.status <> 'DELETED'`),
-    [id, ...scope.params],
-  );
+  const rows = await preparedQuery<Record<string, any>>(em, numbered(`select ${ROW} from account a where a.id = ? and ${scope.sql} and ${notDeleted('a')}`), [
+    id,
+    ...scope.params,
+  ]);
   return rows[0] ? scimUserRow(rows[0]) : undefined;
 }
 

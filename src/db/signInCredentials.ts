@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccountStatus } from '../domain/statuses.ts';
+import { notDeleted } from './notDeleted.ts';
 
 export interface StoredCredentials {
   id: string;
@@ -16,7 +17,7 @@ export interface StoredCredentials {
 export async function signInCredentials(em: EntityManager, organisationId: string, login: string): Promise<StoredCredentials | undefined> {
   const column = login.includes('@') ? 'email' : 'username';
   const rows = await em.execute<{ id: string; status: AccountStatus; password_hash: string | null; totp_secret: string | null }[]>(
-    `select id, status, password_hash, totp_secret from account where ${column} = ? and organisation_id = ? and status <> 'DELETED'`,
+    `select id, status, password_hash, totp_secret from account a where ${column} = ? and organisation_id = ? and ${notDeleted('a')}`,
     [login, organisationId],
   );
   const row = rows[0];

@@ -313,6 +313,7 @@ describe('what an approved deletion does, by the organisation’s policy', () =>
 
     expect(blocksText(await t.slash(`restore ${ha.email}`, ADMIN))).toContain('restored, DEACTIVATED');
     expect((await t.read.account(ha.id)).status).toBe('DEACTIVATED');
+    expect(blocksText(await t.slash('Softly', OWNER))).toContain('Ha Softly');
 
     const { posted: again } = await requestDeletion(ha);
     await clickOnRequest(again, 'approval.approve', OTHER_OWNER);

@@ -213,6 +213,8 @@ export function given(roster: Roster): Given {
         firstName,
         lastName,
         status: fields.status ?? 'ACTIVE',
+        // As deleting one does: a deleted account has the time of its deletion (the database checks it).
+        ...(fields.status === 'DELETED' ? { deletedAt: new Date() } : {}),
         lastSignInAt: fields.lastSignInAt === undefined ? new Date() : fields.lastSignInAt,
         ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
       });

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { defineAction, runAction, type ActionServices } from '../action.ts';
 import type { Actor } from '../actor.ts';
+import { notDeleted } from '../../db/notDeleted.ts';
 
 /** Accounts suspended per transaction: short row locks, and a crash loses at most one batch's work (then redone). */
 export const SWEEP_BATCH_SIZE = 5000;
@@ -13,9 +14,9 @@ export interface SweepResult {
 }
 
 // ACTIVE accounts whose last sign-in (or creation, if they never signed in) is older than their organisation's
-// inactivity period. The same predicate serves the count (dry run) and the update, and matches the partial index
-// account_inactivity_sweep.
-const STALE = `a.organisation_id = o.id and a.status = 'ACTIVE'
+// inactivity period. The same predicate serves the count (dry run) and the update; notDeleted matches the partial
+// index account_inactivity_sweep.
+const STALE = `a.organisation_id = o.id and ${notDeleted('a')} and a.status = 'ACTIVE'
   and coalesce(a.last_sign_in_at, a.created_at) < ?::timestamptz - make_interval(days => o.inactivity_days)`;
 
 /**
