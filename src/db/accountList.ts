@@ -43,9 +43,8 @@ export interface AccountListRow {
 }
 
 /**
- * Each sort key repeats an indexed expression exactly (the `*_search` indexes, username's and email's unique indexes,
- * `account_list_last_name`), so an index can give the order; `COLLATE "C"` as there. A missing last sign-in sorts as
- * the oldest (never signed in).
+ * Each sort key repeats an indexed expression exactly (the `*_search` indexes, `account_list_last_name`), so an index
+ * can give the order; `COLLATE "C"` as there. A missing last sign-in sorts as the oldest (never signed in).
  */
 const SORT_KEYS: Record<SortField, { sql: string; type: 'text' | 'timestamptz' }> = {
   'first-name': { sql: `lower(a.first_name || ' ' || a.last_name) collate "C"`, type: 'text' },

@@ -4,12 +4,11 @@ import { escapeLike } from './like.ts';
 import { notDeleted } from './notDeleted.ts';
 
 /**
- * What a search matches, as a prefix, each backed by one index (the names' `*_search` expression indexes, the unique
- * indexes of username and email, in entities/Account.ts): the SQL here must repeat the indexed expressions exactly, or
- * PostgreSQL cannot use them. `COLLATE "C"` (username and email are "C" columns) lets one plain btree serve both
- * `LIKE 'abc%'` (as a range) and `ORDER BY`, which the database's own collation (C.UTF-8 is not "C" to PostgreSQL)
- * and text_pattern_ops cannot. The full name also covers first names. The rank orders the answer: name matches first,
- * then logins.
+ * What a search matches, as a prefix, each backed by one partial index (see the `*_search` indexes in
+ * entities/Account.ts): the SQL here must repeat the indexed expressions exactly, or PostgreSQL cannot use them.
+ * `COLLATE "C"` (username and email are "C" columns) lets one plain btree serve both `LIKE 'abc%'` (as a range) and
+ * `ORDER BY`, which the database's own collation (C.UTF-8 is not "C" to PostgreSQL) and text_pattern_ops cannot. The
+ * full name also covers first names. The rank orders the answer: name matches first, then logins.
  */
 const SEARCHED = [
   { rank: 1, key: `lower(a.first_name || ' ' || a.last_name) collate "C"` },
