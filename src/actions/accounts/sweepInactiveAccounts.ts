@@ -14,55 +14,95 @@ export interface SweepResult {
 }
 
 // ACTIVE accounts whose last sign-in (or creation, if they never signed in) is older than their organisation's
-// inactivity period. The same predicate serves the count (dry run) and the update; notDeleted matches the partial
-// index account_inactivity_sweep.
+// inactivity period. The dry run counts them with this predicate; notDeleted matches the partial index
+// account_inactivity_sweep.
 const STALE = `a.organisation_id = o.id and ${notDeleted('a')} and a.status = 'ACTIVE'
   and coalesce(a.last_sign_in_at, a.created_at) < ?::timestamptz - make_interval(days => o.inactivity_days)`;
 
+/** The key of account_inactivity_sweep within an organisation: batches walk it in order. */
+const SWEEP_KEY = 'coalesce(a.last_sign_in_at, a.created_at)';
+
+/** Where a line of batches has got to in one organisation's stale accounts: the last one it took, by SWEEP_KEY and id. */
+const sweepCursor = z.object({ at: z.string().max(64), id: z.uuid() });
+type SweepCursor = z.infer<typeof sweepCursor>;
+
 /**
- * Suspends up to `batchSize` inactive accounts in set-based SQL, each with its audit event written by the same
- * statement. Running it again changes nothing: the suspended accounts are no longer ACTIVE.
+ * Suspends up to `batchSize` inactive accounts of one organisation, the next after `after` in the sweep index's order,
+ * in set-based SQL, each with its audit event written by the same statement; returns where it stopped. Running it
+ * again changes nothing: the suspended accounts are no longer ACTIVE. A dry run counts every organisation's at once.
  */
 export const sweepInactiveAccounts = defineAction({
   name: 'sweep',
   describedAs: 'running the inactivity sweep',
   requires: 'owner',
   scope: 'platform',
-  input: z.object({
-    dryRun: z.boolean().default(false),
-    jobId: z.string().max(128).optional(),
-    batchSize: z.number().int().min(1).max(100_000).default(SWEEP_BATCH_SIZE),
-  }),
-  async run(ctx, { dryRun, jobId, batchSize }): Promise<SweepResult> {
+  input: z
+    .object({
+      dryRun: z.boolean().default(false),
+      jobId: z.string().max(128).optional(),
+      batchSize: z.number().int().min(1).max(100_000).default(SWEEP_BATCH_SIZE),
+      organisationId: z.uuid().optional(),
+      after: sweepCursor.optional(),
+    })
+    .refine((input) => input.dryRun || input.organisationId !== undefined, {
+      message: 'a sweep batch names its organisation (only a dry run covers them all).',
+      path: ['organisationId'],
+    }),
+  async run(ctx, { dryRun, jobId, batchSize, organisationId, after }): Promise<SweepResult & { last?: SweepCursor }> {
     const grant = ctx.grant!;
     const now = new Date();
-    const rows = dryRun
-      ? await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
-          `select o.slug, o.inactivity_days, count(*) from account a, organisation o where ${STALE}
-           group by o.slug, o.inactivity_days order by o.slug`,
-          [now],
-        )
-      : await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
-          `with swept as (
-             update account a set status = 'SUSPENDED', status_reason = 'no sign-in for ' || o.inactivity_days || ' days',
-               status_changed_at = ?, updated_at = ?, version = a.version + 1
-             from organisation o
-             where a.organisation_id = o.id
-               and a.id in (select a.id from account a, organisation o where ${STALE} limit ? for update of a skip locked)
-             returning a.id, a.first_name, a.last_name, a.email, a.organisation_id, o.slug, o.inactivity_days
-           ), audited as (
-             insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
-               target_type, target_id, target_label, organisation_id, changes, reason, job_id)
-             select ?, ?, ?, ?, ?::uuid, 'inactivity-suspend', 'done', 'account', id::text,
-               first_name || ' ' || last_name || ' <' || email || '>', organisation_id,
-               '{"status":{"before":"ACTIVE","after":"SUSPENDED"}}'::jsonb, 'no sign-in for ' || inactivity_days || ' days', ?
-             from swept
-           )
-           select slug, inactivity_days, count(*) from swept group by slug, inactivity_days order by slug`,
-          [now, now, now, batchSize, now, ctx.actor.kind, ctx.actor.id, grant.role, grant.organisationId, jobId ?? null],
-        );
+    if (dryRun || organisationId === undefined) {
+      const rows = await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
+        `select o.slug, o.inactivity_days, count(*) from account a, organisation o where ${STALE}
+         group by o.slug, o.inactivity_days order by o.slug`,
+        [now],
+      );
+      const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
+      return { dryRun: true, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
+    }
+    // The cutoff is one value for the organisation, so the index is read as one range, in order, from the cursor on:
+    // each batch reads the accounts after the last one taken, not again those that batches before it suspended.
+    const rows = await ctx.em.execute<{ slug: string; inactivity_days: number; count: string; last_at: string; last_id: string }[]>(
+      `with picked as materialized (
+         select a.id, ${SWEEP_KEY} as at from account a
+         where a.organisation_id = ? and ${notDeleted('a')} and a.status = 'ACTIVE'
+           and ${SWEEP_KEY} < (select ?::timestamptz - make_interval(days => inactivity_days) from organisation where id = ?)
+           ${after ? `and (${SWEEP_KEY}, a.id) > (?::timestamptz, ?::uuid)` : ''}
+         order by ${SWEEP_KEY}, a.id limit ? for update of a skip locked
+       ), swept as (
+         update account a set status = 'SUSPENDED', status_reason = 'no sign-in for ' || o.inactivity_days || ' days',
+           status_changed_at = ?, updated_at = ?, version = a.version + 1
+         from organisation o
+         where a.organisation_id = o.id and a.id in (select id from picked)
+         returning a.id, a.first_name, a.last_name, a.email, a.organisation_id, o.slug, o.inactivity_days
+       ), audited as (
+         insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
+           target_type, target_id, target_label, organisation_id, changes, reason, job_id)
+         select ?, ?, ?, ?, ?::uuid, 'inactivity-suspend', 'done', 'account', id::text,
+           first_name || ' ' || last_name || ' <' || email || '>', organisation_id,
+           '{"status":{"before":"ACTIVE","after":"SUSPENDED"}}'::jsonb, 'no sign-in for ' || inactivity_days || ' days', ?
+         from swept
+       ), last as (select at::text as last_at, id as last_id from picked order by at desc, id desc limit 1)
+       select slug, inactivity_days, count(*), last.last_at, last.last_id from swept, last group by slug, inactivity_days, last.last_at, last.last_id`,
+      [
+        organisationId,
+        now,
+        organisationId,
+        ...(after ? [after.at, after.id] : []),
+        batchSize,
+        now,
+        now,
+        now,
+        ctx.actor.kind,
+        ctx.actor.id,
+        grant.role,
+        grant.organisationId,
+        jobId ?? null,
+      ],
+    );
     const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
-    return { dryRun, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
+    const last = rows[0] ? { at: rows[0].last_at, id: rows[0].last_id } : undefined;
+    return { dryRun: false, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation, last };
   },
 });
 
@@ -73,30 +113,39 @@ export const sweepInactiveAccounts = defineAction({
  */
 export const SWEEP_BATCHES_AT_ONCE = 2;
 
-/** The whole sweep: batches of SWEEP_BATCH_SIZE, each its own transaction, until every line of batches comes back short. */
+/**
+ * The whole sweep, one organisation after another: batches of SWEEP_BATCH_SIZE, each its own transaction, on
+ * SWEEP_BATCHES_AT_ONCE lines, each line going on from where its last batch stopped, until every line comes back short.
+ */
 export async function sweepAllInactiveAccounts(
   services: ActionServices,
   actor: Actor,
   options: { dryRun: boolean; jobId?: string; batchSize?: number },
 ): Promise<SweepResult> {
+  if (options.dryRun) return runAction(services, sweepInactiveAccounts, actor, { dryRun: true });
   const batchSize = options.batchSize ?? SWEEP_BATCH_SIZE;
-  const total: SweepResult = { dryRun: options.dryRun, suspended: 0, byOrganisation: [] };
-  const lineOfBatches = async () => {
-    for (;;) {
-      const batch = await runAction(services, sweepInactiveAccounts, actor, { ...options, batchSize });
-      total.suspended += batch.suspended;
-      for (const org of batch.byOrganisation) {
-        const seen = total.byOrganisation.find((o) => o.slug === org.slug);
-        if (seen) seen.count += org.count;
-        else total.byOrganisation.push({ ...org });
+  const total: SweepResult = { dryRun: false, suspended: 0, byOrganisation: [] };
+  const organisations = await services.orm.em.fork().execute<{ id: string }[]>('select id from organisation order by slug');
+  for (const { id: organisationId } of organisations) {
+    const lineOfBatches = async () => {
+      let after: SweepCursor | undefined;
+      for (;;) {
+        const batch = await runAction(services, sweepInactiveAccounts, actor, { jobId: options.jobId, batchSize, organisationId, after });
+        total.suspended += batch.suspended;
+        for (const org of batch.byOrganisation) {
+          const seen = total.byOrganisation.find((o) => o.slug === org.slug);
+          if (seen) seen.count += org.count;
+          else total.byOrganisation.push({ ...org });
+        }
+        if (batch.suspended < batchSize || !batch.last) return;
+        after = batch.last;
       }
-      if (options.dryRun || batch.suspended < batchSize) return;
-    }
-  };
-  // A dry run counts once; every line waits for the others, so a failure is reported once the sweep has stopped.
-  const lines = await Promise.allSettled(Array.from({ length: options.dryRun ? 1 : SWEEP_BATCHES_AT_ONCE }, lineOfBatches));
-  const failed = lines.find((line) => line.status === 'rejected');
-  if (failed) throw failed.reason;
+    };
+    // Every line waits for the others, so a failure is reported once the sweep has stopped.
+    const lines = await Promise.allSettled(Array.from({ length: SWEEP_BATCHES_AT_ONCE }, lineOfBatches));
+    const failed = lines.find((line) => line.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
   total.byOrganisation.sort((a, b) => (a.slug < b.slug ? -1 : 1));
   return total;
 }

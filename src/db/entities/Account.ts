@@ -79,10 +79,11 @@ export const Account = defineEntity({
       name: 'account_email_search',
       expression: `create index "account_email_search" on "account" (email, organisation_id) where deleted_at is null`,
     },
-    // The inactivity sweep reads accounts by the time of their last sign-in (or creation), ACTIVE ones among them.
+    // The inactivity sweep reads accounts by the time of their last sign-in (or creation), ACTIVE ones among them, in
+    // batches that each go on after the last account the one before took (so id too).
     {
       name: 'account_inactivity_sweep',
-      expression: `create index "account_inactivity_sweep" on "account" (organisation_id, coalesce(last_sign_in_at, created_at)) where deleted_at is null`,
+      expression: `create index "account_inactivity_sweep" on "account" (organisation_id, coalesce(last_sign_in_at, created_at), id) where deleted_at is null`,
     },
     // The end of timed locks (a pass every few seconds) reads only accounts that have an end date.
     {
