@@ -1,16 +1,21 @@
 // The real CLI (`npm run roster -- ...`), run as a subprocess against a database of its own, as an operator runs it.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { createTestDatabase, onServer, type TestDatabase } from '../support/database.ts';
+import { removeRedisKeys } from '../support/redisKeys.ts';
 
 const USAGE_FIRST_LINE = 'usage: npm run roster -- <command>';
 
 let database: TestDatabase;
 let db: pg.Client;
 
+/** The CLI queues mail: under a prefix of this file's own, removed at the end, not Roster's default. */
+const REDIS_PREFIX = `roster-test-cli-${randomBytes(4).toString('hex')}`;
+
 /** Runs `node src/cli/main.ts ...args` (what `npm run roster -- ...args` runs) against this file's database. */
-const roster = (...args: string[]) => runCli(args, { DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+const roster = (...args: string[]) => runCli(args, { DATABASE_URL: database.url, REDIS_PREFIX, LOG_LEVEL: 'warn' });
 
 interface AuditRow {
   id: string;
@@ -51,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.end();
   await database?.drop();
+  await removeRedisKeys(process.env.REDIS_URL, REDIS_PREFIX);
 });
 
 describe('bad arguments', () => {
