@@ -16,6 +16,9 @@ export interface AuditEntry {
   jobId?: string;
 }
 
+/** What the events of one statement share. */
+type AuditShared = Omit<AuditEntry, 'target' | 'changes'>;
+
 /** Writes audit events through the action's own EntityManager, so they commit (or roll back) with the change. */
 export class AuditTrail {
   readonly #em: EntityManager;
@@ -37,16 +40,33 @@ export class AuditTrail {
    * Events of one kind about many targets at once, written now in one statement, in the action's transaction (a chunk
    * of an import applying a thousand rows): the same columns as `record`, what they share passed once.
    */
-  async recordMany(shared: Omit<AuditEntry, 'target' | 'changes'>, each: readonly Required<Pick<AuditEntry, 'target' | 'changes'>>[]): Promise<void> {
+  async recordMany(shared: AuditShared, each: readonly Required<Pick<AuditEntry, 'target' | 'changes'>>[]): Promise<void> {
     if (each.length === 0) return;
-    const actor = actorColumns(this.#actor, this.#grant());
+    const insert = this.insertSelected(shared, 2);
     await boundQuery(
       this.#em,
-      `insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome, target_type, target_id,
+      `with audit_targets as (
+         select * from jsonb_to_recordset($1::jsonb) as e("targetType" text, "targetId" text, "targetLabel" text, "organisationId" uuid, changes jsonb)
+       ) ${insert.sql}`,
+      [JSON.stringify(each.map(targetColumns)), ...insert.params],
+    );
+  }
+
+  /**
+   * The statement that writes these events for the rows of `audit_targets`, a relation the caller's statement defines
+   * (columns `"targetType"`, `"targetId"`, `"targetLabel"`, `"organisationId"`, `changes`), its parameters numbered from
+   * `firstParam`: for a statement that changes rows and audits them at once, so they never travel through here.
+   */
+  insertSelected(shared: AuditShared, firstParam: number): { sql: string; params: unknown[] } {
+    const actor = actorColumns(this.#actor, this.#grant());
+    const $ = (n: number) => `$${firstParam + n}`;
+    return {
+      sql: `insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome, target_type, target_id,
          target_label, organisation_id, changes, reason, approval_id, job_id)
-       select $1, $2, $3, $4, $5::uuid, $6, 'done', e."targetType", e."targetId", e."targetLabel", e."organisationId", e.changes, $7, $8, $9
-       from jsonb_to_recordset($10::jsonb) as e("targetType" text, "targetId" text, "targetLabel" text, "organisationId" uuid, changes jsonb)`,
-      [
+       select ${$(0)}::timestamptz, ${$(1)}, ${$(2)}, ${$(3)}, ${$(4)}::uuid, ${$(5)}, 'done', e."targetType", e."targetId", e."targetLabel", e."organisationId",
+         e.changes, ${$(6)}, ${$(7)}, ${$(8)}
+       from audit_targets as e`,
+      params: [
         new Date(),
         actor.actorType,
         actor.actorId,
@@ -56,9 +76,8 @@ export class AuditTrail {
         shared.reason ?? null,
         shared.approvalId ?? null,
         shared.jobId ?? null,
-        JSON.stringify(each.map(targetColumns)),
       ],
-    );
+    };
   }
 
   /**

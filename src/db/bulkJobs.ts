@@ -27,10 +27,10 @@ export interface ClaimedItem {
   accountId: string;
 }
 
-/** A pending row of an import, as its dry run staged it. */
+/** A pending row of an import, with what its dry run staged when that was an update (a new account's row is created in the database from its staged data). */
 interface ClaimedRow {
   seq: number;
-  data: Record<string, unknown>;
+  data: Record<string, unknown> | null;
 }
 
 /** Up to `limit` pending items of the job, locked for this transaction; items another worker holds are skipped. */
@@ -38,9 +38,9 @@ export function claimPendingItems(em: EntityManager, jobId: string, limit: numbe
   return claimPending<ClaimedItem>(em, jobId, limit, 'account_id as "accountId"');
 }
 
-/** The same for an import's rows, with what its dry run staged for each. */
+/** The same for an import's rows, with what its dry run staged for each row that updates an account. */
 export function claimPendingRows(em: EntityManager, jobId: string, limit: number): Promise<ClaimedRow[]> {
-  return claimPending<ClaimedRow>(em, jobId, limit, 'data');
+  return claimPending<ClaimedRow>(em, jobId, limit, `case when data->>'verdict' = 'create' then null else data end as data`);
 }
 
 function claimPending<T>(em: EntityManager, jobId: string, limit: number, columns: string): Promise<T[]> {

@@ -1,24 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { boundQuery } from '../../../db/boundQuery.ts';
 import { claimPendingRows, recordItemOutcomes } from '../../../db/bulkJobs.ts';
+import { createStagedAccounts } from '../../../db/importedAccounts.ts';
 import type { ImportMatch } from '../../../db/importMatches.ts';
 import type { AccountStatus } from '../../../domain/statuses.ts';
 import type { FieldChanges } from '../../audit.ts';
 import { accountLabel } from '../../auditTargets.ts';
-import { defineAction } from '../../action.ts';
+import { type ActionContext, defineAction } from '../../action.ts';
 import type { ChunkResult } from '../bulk/applyBulkChunk.ts';
 import { queueMailToMany } from '../mail.ts';
-import { classifyRows, IMPORT_CHECK_BATCH, statusChange, usernameOf } from './classifyImport.ts';
+import { classifyRows, IMPORT_CHECK_BATCH, statusChange } from './classifyImport.ts';
 import { fileColumn, type ImportParams, loadImportJob, stagedRow } from './importJob.ts';
 import type { ImportCandidate, RowError } from './importRows.ts';
 import { errorsDetail } from './stageImportRows.ts';
 
 type Outcome = { seq: number; state: 'created' | 'done' | 'unchanged' | 'refused'; accountId?: string; detail: string | null; data?: Record<string, unknown> };
 
-/** An account a row creates or updates, with the values it has once the row is applied. */
-interface ImportedAccount {
+interface ChangedAccount {
   seq: number;
   id: string;
   email: string;
@@ -27,13 +26,6 @@ interface ImportedAccount {
   lastName: string;
   role: string;
   status: AccountStatus;
-}
-
-interface NewAccount extends ImportedAccount {
-  groups: { id: string; name: string }[];
-}
-
-interface ChangedAccount extends ImportedAccount {
   failed: number;
   statusChanged: boolean;
   statusReason: string | null;
@@ -42,16 +34,16 @@ interface ChangedAccount extends ImportedAccount {
   changes: FieldChanges;
 }
 
-/** Fields a new account's audit event shows, as creating one account does. */
-const CREATED_FIELDS = ['email', 'username', 'firstName', 'lastName', 'role', 'status'] as const;
+type Refuse = (seq: number, problems: readonly Pick<RowError, 'column' | 'reason'>[]) => void;
 
 /**
- * Applies an import's next pending rows, as the person who started it (their grant read again for its organisation):
- * a row the dry run found to update is decided again against the account as it is now, locked, and updated or left
- * as it is; a row it found new is created, or refused when an account took its email or username meanwhile (never
- * turned into an update the dry run did not show). Each row is applied entirely or not at all, with one audit event
- * per account created or updated and, when the import sends invitations, one outbox mail per new account, all in this
- * chunk's transaction with the rows' outcomes. A retried chunk finds its rows done; rows other workers hold are skipped.
+ * Applies an import's next pending rows, as the person who started it (their grant read again for its organisation).
+ * The rows the dry run found new are created straight from what it staged, in one statement for the chunk, or refused
+ * when an account took its email or username meanwhile (never turned into an update the dry run did not show). A row
+ * it found to update is decided again against the account as it is now, locked, and updated or left as it is. Each
+ * row is applied entirely or not at all, with one audit event per account created or updated and, when the import
+ * sends invitations, one outbox mail per new account, all in this chunk's transaction with the rows' outcomes. A
+ * retried chunk finds its rows done; rows other workers hold are skipped.
  */
 export const applyImportChunk = defineAction({
   name: 'import-chunk',
@@ -64,83 +56,103 @@ export const applyImportChunk = defineAction({
     if (job.cancelRequestedAt || job.finishedAt) return nothing;
     const rows = await claimPendingRows(ctx.em, jobId, chunkSize);
     if (rows.length === 0) return nothing;
-    const staged = rows.map((row) => stagedRow(row.data));
-    const candidates = staged.map((row) => row.candidate);
-    const organisation = { id: params.organisationId, slug: params.organisation };
-    // A row the dry run found new is not looked up again: an account that took its email or username since then
-    // makes its insert skip it (`on conflict do nothing`), and it is refused below. Apply took 55-63 s for a million
-    // new rows when it read their accounts again, 44.5 s without.
-    const { verdicts, byEmail, groups } = await classifyRows(ctx.em, ctx.actor.grants, organisation, candidates, {
-      lock: true,
-      lookUp: (_c, i) => staged[i]!.verdict !== 'create',
-    });
-    const groupsOf = (c: ImportCandidate) => (c.groups ?? []).map((name) => groups.get(name.toLowerCase())!);
-
     const outcomes: Outcome[] = [];
-    const refuse = (seq: number, problems: RowError[]) => {
+    const refuse: Refuse = (seq, problems) => {
       const errors = problems.map(({ column, reason }) => ({ column: fileColumn(params.columnNames ?? {}, column), reason }));
       outcomes.push({ seq, state: 'refused', detail: errorsDetail(errors), data: { errors } });
     };
-    const created: NewAccount[] = [];
-    const changed: ChangedAccount[] = [];
-    verdicts.forEach((verdict, i) => {
-      const c = candidates[i]!;
-      const seq = rows[i]!.seq;
-      if (verdict.outcome === 'invalid') refuse(seq, verdict.errors);
-      else if (verdict.outcome === 'unchanged') outcomes.push({ seq, state: 'unchanged', accountId: verdict.accountId, detail: null });
-      else if (verdict.outcome === 'create') created.push(newAccount(seq, c, params, groupsOf(c)));
-      else changed.push(changedAccount(seq, c, byEmail.get(c.email)!, groupsOf(c)));
-    });
-
-    const inserted = await insertAccounts(ctx.em, created, params);
-    for (const account of created) {
-      if (inserted.has(account.id)) outcomes.push({ seq: account.seq, state: 'created', accountId: account.id, detail: null });
-      else
-        refuse(account.seq, [
-          { row: account.seq, column: 'email', reason: 'an account with this email or username was added meanwhile; import the file again to update it' },
-        ]);
-    }
-    const added = created.filter((account) => inserted.has(account.id));
-    await updateAccounts(ctx.em, changed);
-    for (const account of changed) outcomes.push({ seq: account.seq, state: 'done', accountId: account.id, detail: null });
-    await setMemberships(ctx.em, [...added.filter((account) => account.groups.length > 0), ...changed.filter((account) => account.groups !== null)]);
-
-    const target = (account: { id: string; firstName: string; lastName: string; email: string }) => ({
-      type: 'account' as const,
-      id: account.id,
-      label: accountLabel(account),
-      organisationId: organisation.id,
-    });
     const reason = `imported from ${params.fileName}`.slice(0, 500);
-    await ctx.audit.recordMany({ action: 'import', reason, jobId }, [
-      ...added.map((account) => ({ target: target(account), changes: createdChanges(account) })),
-      ...changed.map((account) => ({ target: target(account), changes: account.changes })),
-    ]);
-    await queueMailToMany(
+    const created = await createStagedRows(
       ctx,
-      added.filter((account) => account.status === 'INVITED').map((account) => account.id),
-      'invitation',
+      params,
+      jobId,
+      reason,
+      rows.filter((row) => row.data === null).map((row) => row.seq),
+      refuse,
+    );
+    const updated = await applyStagedUpdates(
+      ctx,
+      params,
+      jobId,
+      reason,
+      rows.filter((row) => row.data !== null),
+      refuse,
+      outcomes,
     );
     await recordItemOutcomes(ctx.em, jobId, outcomes);
-    const count = (...states: Outcome['state'][]) => outcomes.filter((o) => states.includes(o.state)).length;
-    return { claimed: rows.length, done: count('created', 'done'), refused: count('refused'), unchanged: count('unchanged'), finished: false };
+    const count = (state: Outcome['state']) => outcomes.filter((o) => o.state === state).length;
+    return { claimed: rows.length, done: created + updated, refused: count('refused'), unchanged: count('unchanged'), finished: false };
   },
 });
 
-/** A new account starts invited when the import sends invitations, staged when not, and deactivated when the file blocks it. */
-function newAccount(seq: number, c: ImportCandidate, params: ImportParams, groups: { id: string; name: string }[]): NewAccount {
-  const status: AccountStatus = c.status === 'DEACTIVATED' ? 'DEACTIVATED' : params.sendInvitations ? 'INVITED' : 'STAGED';
-  return {
-    seq,
-    id: randomUUID(),
-    email: c.email,
-    username: usernameOf(c),
-    firstName: c.firstName,
-    lastName: c.lastName,
-    role: c.role ?? 'user',
-    status,
-    groups,
-  };
+/** The claimed rows the dry run found new, created as it staged them, each audited (and invited); returns how many. */
+async function createStagedRows(
+  ctx: ActionContext,
+  params: ImportParams,
+  jobId: string,
+  reason: string,
+  seqs: readonly number[],
+  refuse: Refuse,
+): Promise<number> {
+  const rows = await createStagedAccounts(ctx.em, jobId, seqs, { organisationId: params.organisationId, reason, at: new Date() }, (firstParam) =>
+    ctx.audit.insertSelected({ action: 'import', reason, jobId }, firstParam),
+  );
+  const added: string[] = [];
+  const invited: string[] = [];
+  for (const row of rows) {
+    if (row.groupGone) refuse(row.seq, [{ column: 'groups', reason: 'names a group that was removed meanwhile; import the file again' }]);
+    else if (row.accountId === null)
+      refuse(row.seq, [{ column: 'email', reason: 'an account with this email or username was added meanwhile; import the file again to update it' }]);
+    else {
+      added.push(row.accountId);
+      if (row.status === 'INVITED') invited.push(row.accountId);
+    }
+  }
+  await queueMailToMany(ctx, invited, 'invitation');
+  return added.length;
+}
+
+/**
+ * The claimed rows the dry run found to update, decided again against their accounts, locked: each updated, left as
+ * it is, or refused. Returns how many accounts it updated.
+ */
+async function applyStagedUpdates(
+  ctx: ActionContext,
+  params: ImportParams,
+  jobId: string,
+  reason: string,
+  rows: readonly { seq: number; data: Record<string, unknown> | null }[],
+  refuse: Refuse,
+  outcomes: Outcome[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const candidates = rows.map((row) => stagedRow(row.data!).candidate);
+  const organisation = { id: params.organisationId, slug: params.organisation };
+  const { verdicts, byEmail, groups } = await classifyRows(ctx.em, ctx.actor.grants, organisation, candidates, { lock: true });
+  const groupsOf = (c: ImportCandidate) => (c.groups ?? []).map((name) => groups.get(name.toLowerCase())!);
+  const changed: ChangedAccount[] = [];
+  verdicts.forEach((verdict, i) => {
+    const c = candidates[i]!;
+    const seq = rows[i]!.seq;
+    if (verdict.outcome === 'invalid') refuse(seq, verdict.errors);
+    else if (verdict.outcome === 'unchanged') outcomes.push({ seq, state: 'unchanged', accountId: verdict.accountId, detail: null });
+    else if (verdict.outcome === 'create') refuse(seq, [{ column: 'email', reason: 'its account was removed meanwhile; import the file again to create it' }]);
+    else changed.push(changedAccount(seq, c, byEmail.get(c.email)!, groupsOf(c)));
+  });
+  await updateAccounts(ctx.em, changed);
+  for (const account of changed) outcomes.push({ seq: account.seq, state: 'done', accountId: account.id, detail: null });
+  await setMemberships(
+    ctx.em,
+    changed.filter((account) => account.groups !== null),
+  );
+  await ctx.audit.recordMany(
+    { action: 'import', reason, jobId },
+    changed.map((account) => ({
+      target: { type: 'account' as const, id: account.id, label: accountLabel(account), organisationId: params.organisationId },
+      changes: account.changes,
+    })),
+  );
+  return changed.length;
 }
 
 function changedAccount(seq: number, c: ImportCandidate, account: ImportMatch, groups: { id: string; name: string }[]): ChangedAccount {
@@ -173,29 +185,6 @@ function changedAccount(seq: number, c: ImportCandidate, account: ImportMatch, g
     groups: groupsChange ? groups : null,
     changes,
   };
-}
-
-function createdChanges(account: NewAccount): FieldChanges {
-  const changes: FieldChanges = Object.fromEntries(CREATED_FIELDS.map((field) => [field, { before: null, after: account[field] }]));
-  changes.authSource = { before: null, after: 'local' };
-  if (account.groups.length) changes.groups = { before: [], after: account.groups.map((group) => group.name).sort() };
-  return changes;
-}
-
-/** Inserts the new accounts in one statement; one whose email or username was taken meanwhile is skipped. Returns the ids inserted. */
-async function insertAccounts(em: EntityManager, accounts: readonly NewAccount[], params: ImportParams): Promise<Set<string>> {
-  if (accounts.length === 0) return new Set();
-  const now = new Date();
-  const rows = await boundQuery<{ id: string }>(
-    em,
-    `insert into account (id, organisation_id, username, email, first_name, last_name, status, status_reason, status_changed_at, role, auth_source,
-       mfa_enrolled, developer_mode, failed_sign_ins, created_at, updated_at, version)
-     select v.id, $1::uuid, v.username, v.email, v."firstName", v."lastName", v.status, $2, $3, v.role, 'local', false, false, 0, $3, $3, 1
-     from jsonb_to_recordset($4::jsonb) as v(id uuid, username text, email text, "firstName" text, "lastName" text, status text, role text)
-     on conflict do nothing returning id`,
-    [params.organisationId, `imported from ${params.fileName}`.slice(0, 500), now, JSON.stringify(accounts)],
-  );
-  return new Set(rows.map((row) => row.id));
 }
 
 /** Updates the changed accounts in one statement (they are locked: the classification read them `for update`). */

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { BulkJob, type IBulkJob } from '../../../db/entities/index.ts';
 import { RefusedError } from '../../../domain/errors.ts';
 import type { ActionContext } from '../../action.ts';
+import type { AccountRole } from '../../../domain/accounts.ts';
+import type { AccountStatus } from '../../../domain/statuses.ts';
+import { usernameOf } from './classifyImport.ts';
 import type { ImportCandidate } from './importRows.ts';
 
 /** The `action` of an import's bulk job: its items are the file's rows. */
@@ -55,10 +58,20 @@ export function importLabel(job: { description: string }): string {
   return `import ${job.description}`.slice(0, 500);
 }
 
-/** What a staged row holds: the candidate its dry run read, and what it found the row would do. */
-export interface StagedRow {
-  candidate: ImportCandidate;
-  verdict: 'create' | 'update';
+/** What a row the dry run found new gives its account besides the file's names and email. */
+export interface NewAccountValues {
+  username: string;
+  status: AccountStatus;
+  role: AccountRole;
+}
+
+/** What a pending row holds: the candidate its dry run read, and what it found the row would do. */
+export type StagedRow = { verdict: 'create'; candidate: ImportCandidate; account: NewAccountValues } | { verdict: 'update'; candidate: ImportCandidate };
+
+/** A new account starts invited when the import sends invitations, staged when not, and deactivated when the file blocks it. */
+export function newAccountValues(c: ImportCandidate, params: Pick<ImportParams, 'sendInvitations'>): NewAccountValues {
+  const status: AccountStatus = c.status === 'DEACTIVATED' ? 'DEACTIVATED' : params.sendInvitations ? 'INVITED' : 'STAGED';
+  return { username: usernameOf(c), status, role: c.role ?? 'user' };
 }
 
 /** A pending item's data as the dry run staged it. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { stageJobItems, type StagedItem } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
 import { candidateSchema, IMPORT_CHECK_BATCH } from './classifyImport.ts';
-import { loadImportJob, type StagedRow } from './importJob.ts';
+import { loadImportJob, newAccountValues, type StagedRow } from './importJob.ts';
 import type { ImportCandidate } from './importRows.ts';
 
 const errorSchema = z.object({ column: z.string().max(200), reason: z.string().max(1000) });
@@ -33,7 +33,7 @@ export const stageImportRows = defineAction({
   requires: 'admin',
   input: z.object({ jobId: z.uuid(), rows: z.array(rowSchema).max(IMPORT_CHECK_BATCH) }),
   async run(ctx, { jobId, rows }): Promise<{ stopped: boolean }> {
-    const { job } = await loadImportJob(ctx, jobId, { lock: true });
+    const { job, params } = await loadImportJob(ctx, jobId, { lock: true });
     if (job.state !== 'checking') return { stopped: true };
     await stageJobItems(
       ctx.em,
@@ -43,7 +43,10 @@ export const stageImportRows = defineAction({
           return { seq: row.seq, state: 'refused', accountId: null, data: { errors: row.errors }, detail: errorsDetail(row.errors) };
         if (row.verdict === 'unchanged')
           return { seq: row.seq, state: 'unchanged', accountId: row.accountId, data: { candidate: row.candidate }, detail: null };
-        const staged: StagedRow = { candidate: row.candidate, verdict: row.verdict };
+        const staged: StagedRow =
+          row.verdict === 'create'
+            ? { verdict: 'create', candidate: row.candidate, account: newAccountValues(row.candidate, params) }
+            : { verdict: 'update', candidate: row.candidate };
         return { seq: row.seq, state: 'pending', accountId: row.accountId, data: { ...staged }, detail: null };
       }),
     );
