@@ -1,3 +1,4 @@
+import { upsertSchedule } from './scheduler.ts';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Job } from 'bullmq';
@@ -79,7 +80,7 @@ export async function processApprovalsPass(services: ActionServices): Promise<{ 
 
 /** Upserting is idempotent, so every worker process may call it at start. */
 export async function scheduleApprovalsPass(queues: Queues, everyMs: number): Promise<void> {
-  await queues.maintenance.upsertJobScheduler(APPROVALS_PASS_SCHEDULER, { every: everyMs }, { name: APPROVALS_PASS_JOB, data: {} });
+  await upsertSchedule(queues.maintenance, APPROVALS_PASS_SCHEDULER, { every: everyMs }, APPROVALS_PASS_JOB);
 }
 
 async function permalink(slack: WebClient, channel: string, ts: string): Promise<string | undefined> {

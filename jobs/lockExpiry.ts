@@ -1,3 +1,4 @@
+import { upsertSchedule } from './scheduler.ts';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { runAction, type ActionServices, type Scheduler } from '../src/actions/action.ts';
@@ -31,7 +32,7 @@ export async function processLockExpiry(job: Job<LockExpiryData>, services: Acti
 
 /** Upserting is idempotent, so every worker process may call it at start; BullMQ runs an `every` schedule's first pass at once. */
 export async function scheduleLockExpiryPass(queues: Queues, everyMs: number): Promise<void> {
-  await queues.maintenance.upsertJobScheduler(LOCK_EXPIRY_PASS_SCHEDULER, { every: everyMs }, { name: LOCK_EXPIRY_PASS_JOB, data: {} });
+  await upsertSchedule(queues.maintenance, LOCK_EXPIRY_PASS_SCHEDULER, { every: everyMs }, LOCK_EXPIRY_PASS_JOB);
 }
 
 /** Ends every timed lock whose end has passed: those whose delayed job Redis lost, or never took while it was away. */

@@ -1,3 +1,4 @@
+import { upsertSchedule } from './scheduler.ts';
 import type { Logger } from 'pino';
 import { OutboxMail } from '../src/db/entities/index.ts';
 import type { Orm } from '../src/db/orm.ts';
@@ -19,7 +20,7 @@ export interface OutboxPassDeps {
  * one pass also runs at once.
  */
 export async function scheduleOutboxPass(queues: Queues, everyMs: number): Promise<void> {
-  await queues.mail.upsertJobScheduler(OUTBOX_PASS_SCHEDULER, { every: everyMs }, { name: OUTBOX_PASS_JOB, data: {} });
+  await upsertSchedule(queues.mail, OUTBOX_PASS_SCHEDULER, { every: everyMs }, OUTBOX_PASS_JOB);
   await queues.mail.add(OUTBOX_PASS_JOB, {});
 }
 
