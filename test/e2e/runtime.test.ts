@@ -146,7 +146,8 @@ describe.each(queueBackends())('npm start on %s queues', (queue) => {
     const { startFakeSlack } = await import('../support/fakeSlack.ts');
     const slack = await startFakeSlack();
     const database = await createTestDatabase(inject('templateDatabase'));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below Linux's ephemeral ports (32768 and up): a port there may be any test's outgoing connection already.
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     const child = spawn(process.execPath, ['src/main.ts'], {
       env: {
         ...process.env,
