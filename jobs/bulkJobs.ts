@@ -7,7 +7,7 @@ import { bulkHeadline } from '../src/actions/accounts/bulk/bulkChanges.ts';
 import { type BulkSummary, finishBulkJob } from '../src/actions/accounts/bulk/finishBulkJob.ts';
 import { applyImportChunk } from '../src/actions/accounts/import/applyImportChunk.ts';
 import { IMPORT_ACTION, importParamsSchema } from '../src/actions/accounts/import/importJob.ts';
-import { jobCounts } from '../src/db/bulkJobs.ts';
+import { hasPendingItems, jobCounts } from '../src/db/bulkJobs.ts';
 import { BulkJob, type IBulkJob } from '../src/db/entities/index.ts';
 import { RefusedError } from '../src/domain/errors.ts';
 import { progressText, type SummaryFacts, summaryText } from '../src/present/bulkProgress.ts';
@@ -83,6 +83,16 @@ async function countedProgress(jobId: string, text: () => Promise<string>): Prom
   }
 }
 
+/** How long a runner that finds a job's last pending rows locked waits before it tries them again. */
+const LOCKED_ROWS_RETRY_MS = 500;
+
+/** Whether a job still running has pending rows, with its chunks locked by a runner that will finish them or a dead one that will not. */
+async function stillPending(deps: ProgressDeps, jobId: string): Promise<boolean> {
+  const em = deps.orm.em.fork();
+  const job = await em.findOne(BulkJob, { id: jobId });
+  return job !== null && job.finishedAt == null && job.cancelRequestedAt == null && (await hasPendingItems(em, jobId));
+}
+
 /**
  * One runner of a bulk job: takes chunks as the person who started the job (their grant read again each time) until
  * none is left or the job is cancelled, editing the job's one progress message as the shared budget allows. The
@@ -101,7 +111,13 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
   for (;;) {
     try {
       const chunk = await kind.applyChunk(deps, actor, jobId);
-      if (chunk.finished) break;
+      if (chunk.finished) {
+        // Rows still pending that no chunk could take are another runner's, or a killed worker's whose transaction
+        // its database connection has not given up yet: this runner waits for them rather than leave them to nobody.
+        if (!(await stillPending(deps, jobId))) break;
+        await new Promise((resolve) => setTimeout(resolve, LOCKED_ROWS_RETRY_MS));
+        continue;
+      }
       deps.logger.debug({ bulkJobId: jobId, ...chunk }, 'bulk chunk applied');
     } catch (error) {
       if (!(error instanceof RefusedError)) throw error;

@@ -53,7 +53,7 @@ export interface ImportDeps extends ProgressDeps {
 
 /**
  * An import's dry run: downloads the file from Slack, reads it as it streams, checks every row (zod, then against the
- * accounts as they are, a thousand rows at a time) and stages each row with what it would do, as the person who
+ * accounts as they are, a batch of rows at a time) and stages each row with what it would do, as the person who
  * started the import (their grant read again for each batch). Its one message shows how far it has read, then the
  * dry run with Apply and Cancel, and the error report goes in its thread. A file it cannot read gets one sentence,
  * and nothing of it is kept.

@@ -38,7 +38,7 @@ export class AuditTrail {
 
   /**
    * Events of one kind about many targets at once, written now in one statement, in the action's transaction (a chunk
-   * of an import applying a thousand rows): the same columns as `record`, what they share passed once.
+   * of an import updating many accounts): the same columns as `record`, what they share passed once.
    */
   async recordMany(shared: AuditShared, each: readonly Required<Pick<AuditEntry, 'target' | 'changes'>>[]): Promise<void> {
     if (each.length === 0) return;

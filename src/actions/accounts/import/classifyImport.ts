@@ -10,8 +10,12 @@ import { emailSchema, personNameSchema, slugSchema, usernameSchema } from '../..
 import { organisationBySlug } from '../../organisations/organisations.ts';
 import { IMPORTABLE_STATUSES, isReadCandidate, MAX_GROUPS_PER_ROW, type ImportCandidate, RowsByKey, type RowError } from './importRows.ts';
 
-/** How many rows one dry-run call classifies: one statement reads all their accounts. */
-export const IMPORT_CHECK_BATCH = 1000;
+/**
+ * How many rows one dry-run call classifies (one statement reads all their accounts) and one Apply chunk applies. A
+ * million-row import: dry run 26.4 s and Apply 42.4 s in batches of 5,000, against 30.5 s and 43.9 s in batches of
+ * 1,000, whose transactions cost more than their rows at a 300,000-row import (11 s and 13.3 s, against 8.1 s and 10.9 s).
+ */
+export const IMPORT_CHECK_BATCH = 5000;
 
 /** Statuses a new account may start in: an import creates it staged or invited, or deactivated when the file blocks it. */
 const NEW_ACCOUNT_STATUSES = new Set(['STAGED', 'INVITED', 'DEACTIVATED']);

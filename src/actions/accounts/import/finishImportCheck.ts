@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobCounts, pendingVerdicts } from '../../../db/bulkJobs.ts';
+import { jobCounts, pendingVerdicts, refreshItemStatistics } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
 import type { ImportCheck } from './classifyImport.ts';
 import { IMPORT_FORMATS, importParamsSchema, loadImportJob } from './importJob.ts';
@@ -48,7 +48,8 @@ export const finishImportCheck = defineAction({
     job.params = { ...params, ...columns, columnNames };
     job.total = counts.pending + counts.refused + counts.unchanged;
     job.state = applicable ? 'previewed' : 'done';
-    if (!applicable) job.finishedAt = new Date();
+    if (applicable) await refreshItemStatistics(ctx.em);
+    else job.finishedAt = new Date();
     return {
       jobId,
       fileName: params.fileName,
