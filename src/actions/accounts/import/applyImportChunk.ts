@@ -15,7 +15,7 @@ import { fileColumn, type ImportParams, loadImportJob, stagedRow } from './impor
 import type { ImportCandidate, RowError } from './importRows.ts';
 import { errorsDetail } from './stageImportRows.ts';
 
-type Outcome = { seq: number; state: 'created' | 'done' | 'unchanged' | 'refused'; accountId?: string; detail: string | null; data?: Record<string, unknown> };
+type Outcome = { seq: number; state: 'done' | 'unchanged' | 'refused'; accountId?: string; detail: string | null; data?: Record<string, unknown> };
 
 interface ChangedAccount {
   seq: number;

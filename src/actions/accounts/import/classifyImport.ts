@@ -101,21 +101,19 @@ interface ClassifiedRows {
 /**
  * Decides each row against the accounts as they are now (the caller's grant already checked against the
  * organisation). `lock`: the accounts the rows are about stay locked until the transaction ends, for applying them.
- * `lookUp`: which rows to read accounts for (all by default); a row not looked up is decided as a new account.
  */
 export async function classifyRows(
   em: EntityManager,
   grants: readonly Grant[],
   organisation: { id: string; slug: string },
   candidates: readonly ImportCandidate[],
-  { lock = false, lookUp }: { lock?: boolean; lookUp?: (candidate: ImportCandidate, index: number) => boolean } = {},
+  { lock = false }: { lock?: boolean } = {},
 ): Promise<ClassifiedRows> {
-  const looked = lookUp ? candidates.filter(lookUp) : candidates;
   const [matches, groups] = await Promise.all([
     findImportMatches(
       em,
-      looked.map((c) => c.email),
-      looked.map(usernameOf),
+      candidates.map((c) => c.email),
+      candidates.map(usernameOf),
       { lock },
     ),
     findGroupNames(
