@@ -81,9 +81,9 @@ export const applyBulkChunk = defineAction({
     }
 
     const now = new Date();
-    const grant = ctx.grant!;
     if (changed.length && target.kind === 'status') {
       const change = target.change;
+      const audit = ctx.audit.insertSelected({ action: job.action, reason: reason ?? undefined, jobId }, 5);
       await boundQuery(
         ctx.em,
         numbered(`with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, before text, status text, failed int, changes jsonb, label text, "organisationId" uuid)),
@@ -96,39 +96,14 @@ export const applyBulkChunk = defineAction({
          ),
          -- A deletion where the organisation deletes hard removes the row; its audit event keeps the name and email.
          purged as (delete from account a using v where a.id = v.id and v.status = 'PURGED' returning a.id),
-         changed as (select id from updated union all select id from purged)
-         insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
-           target_type, target_id, target_label, organisation_id, changes, reason, job_id)
-         select ?, ?, ?, ?, ?::uuid, ?, 'done', 'account', v.id::text, v.label, v."organisationId", v.changes, ?, ?
-         from v join changed on changed.id = v.id`),
-        [
-          JSON.stringify(changed),
-          now,
-          reason ?? change.defaultReason,
-          now,
-          now,
-          ctx.actor.kind,
-          ctx.actor.id,
-          grant.role,
-          grant.organisationId,
-          job.action,
-          reason,
-          jobId,
-        ],
+         changed as (select id from updated union all select id from purged),
+         ${CHANGED_TARGETS}`) + audit.sql,
+        [JSON.stringify(changed), now, reason ?? change.defaultReason, now, ...audit.params],
       );
     }
     if (changed.length && target.kind !== 'status') {
-      await boundQuery(ctx.em, numbered(placeChangeStatement(target.change.writes)), [
-        JSON.stringify(changed),
-        now,
-        ctx.actor.kind,
-        ctx.actor.id,
-        grant.role,
-        grant.organisationId,
-        target.change.single.name,
-        reason,
-        jobId,
-      ]);
+      const audit = ctx.audit.insertSelected({ action: target.change.single.name, reason: reason ?? undefined, jobId }, 2);
+      await boundQuery(ctx.em, numbered(placeChangeStatement(target.change.writes)) + audit.sql, [JSON.stringify(changed), ...audit.params]);
     }
     await recordItemOutcomes(ctx.em, jobId, outcomes);
     // Mail goes through the outbox in this same transaction, as the single actions send it: the workers send each
@@ -144,15 +119,18 @@ export const applyBulkChunk = defineAction({
   },
 });
 
+/** The accounts a chunk's statement changed (`changed`, of the rows in `v`), as the audit events' targets. */
+const CHANGED_TARGETS = `audit_targets as (
+  select 'account' as "targetType", v.id::text as "targetId", v.label as "targetLabel", v."organisationId", v.changes from v join changed on changed.id = v.id
+)`;
+
 /**
  * A role or group change to a chunk's accounts, with one audit event (the single action's) for each account it
- * changed, in one statement: `writes` makes the change over `v` and returns the IDs of the accounts it changed.
+ * changed, in one statement: `writes` makes the change over `v` and returns the IDs of the accounts it changed; the
+ * audit's insert follows.
  */
 function placeChangeStatement(writes: string): string {
   return `with v as (select * from jsonb_to_recordset(?::jsonb) as v(id uuid, role text, "groupId" uuid, changes jsonb, label text, "organisationId" uuid)),
-    changed as (${writes})
-    insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
-      target_type, target_id, target_label, organisation_id, changes, reason, job_id)
-    select ?, ?, ?, ?, ?::uuid, ?, 'done', 'account', v.id::text, v.label, v."organisationId", v.changes, ?, ?
-    from v join changed on changed.id = v.id`;
+    changed as (${writes}),
+    ${CHANGED_TARGETS} `;
 }
