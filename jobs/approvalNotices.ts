@@ -1,4 +1,3 @@
-import { upsertSchedule } from './scheduler.ts';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Job } from 'bullmq';
@@ -13,6 +12,7 @@ import type { Orm } from '../src/db/orm.ts';
 import type { ApprovalFacts } from '../src/present/approvalFacts.ts';
 import { handOff } from './handOff.ts';
 import { APPROVAL_DECIDED_JOB, APPROVAL_REQUESTED_JOB, APPROVALS_PASS_JOB, APPROVALS_PASS_SCHEDULER, type ApprovalNoticeData, type Queues } from './queues.ts';
+import { upsertSchedule } from './scheduler.ts';
 
 export function approvalNotices(queues: Queues, logger: Logger): ApprovalNotices {
   const add = (name: string, requestId: string) =>

@@ -1,4 +1,3 @@
-import { upsertSchedule } from './scheduler.ts';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { runAction, type ActionServices, type Scheduler } from '../src/actions/action.ts';
@@ -7,6 +6,7 @@ import { AUTO_UNLOCK_BATCH_SIZE, autoUnlock } from '../src/actions/accounts/auto
 import { expireAllDueLocks, expireLock } from '../src/actions/accounts/expireLock.ts';
 import { handOff } from './handOff.ts';
 import { LOCK_EXPIRY_JOB, LOCK_EXPIRY_PASS_JOB, LOCK_EXPIRY_PASS_SCHEDULER, type LockExpiryData, type Queues } from './queues.ts';
+import { upsertSchedule } from './scheduler.ts';
 
 /**
  * Schedules the end of a timed lock as a delayed job, waiting for Redis only briefly: the lock-expiry pass ends a lock

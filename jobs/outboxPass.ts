@@ -1,8 +1,8 @@
-import { upsertSchedule } from './scheduler.ts';
 import type { Logger } from 'pino';
 import { OutboxMail } from '../src/db/entities/index.ts';
 import type { Orm } from '../src/db/orm.ts';
 import { OUTBOX_PASS_JOB, OUTBOX_PASS_SCHEDULER, SEND_MAIL_JOB, type Queues } from './queues.ts';
+import { upsertSchedule } from './scheduler.ts';
 
 /** Mail still unsent this long after it was queued is given up, with a warning, rather than retried for ever. */
 export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 3600 * 1000;
