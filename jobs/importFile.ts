@@ -101,7 +101,7 @@ interface SheetRecord {
 }
 
 async function* dataRows(records: AsyncIterator<SheetRecord>, plan: ColumnPlan, headers: string[], maxRows: number): AsyncGenerator<ImportRow> {
-  const reader = new ImportRowReader(plan, headers);
+  const reader = new ImportRowReader(plan, headers, maxRows);
   let count = 0;
   try {
     for (let record = await nextFilled(records); record !== undefined; record = await nextFilled(records)) {

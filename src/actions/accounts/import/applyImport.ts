@@ -29,7 +29,7 @@ export const applyImport = defineAction({
   requires: 'admin',
   input: z.object({ jobId: z.uuid() }),
   async run(ctx, { jobId }): Promise<DoneOutcome> {
-    const { job, params } = await loadImportJob(ctx, jobId, { lock: true });
+    const { job, params } = await loadImportJob(ctx, jobId, { lock: 'exclusive' });
     if (job.state !== 'previewed') throw new RefusedError(`This import cannot be applied now. ${NOT_WAITING[job.state] ?? ''}`.trim(), 'invalid-state');
     const jobs = ctx.services.bulkJobs;
     if (!jobs) throw new RefusedError('Imports need the job queue, which this process does not have.', 'invalid-state');

@@ -170,7 +170,12 @@ export const usernameOf = (c: ImportCandidate): string => c.username ?? defaultU
  * run shows what Apply would find.
  */
 export class UsernamesInFile {
-  private readonly seen = new RowsByKey();
+  private readonly seen: RowsByKey;
+
+  /** `maxRows`: the most rows the file may have. */
+  constructor(maxRows: number) {
+    this.seen = new RowsByKey(maxRows);
+  }
 
   check(candidate: ImportCandidate, verdict: ImportVerdict): ImportVerdict {
     const takes =

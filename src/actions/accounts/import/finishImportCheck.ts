@@ -41,7 +41,7 @@ export const finishImportCheck = defineAction({
     columnNames: importParamsSchema.shape.columnNames.unwrap(),
   }),
   async run(ctx, { jobId, columnNames, ...columns }): Promise<ImportPreview | null> {
-    const { job, params } = await loadImportJob(ctx, jobId, { lock: true });
+    const { job, params } = await loadImportJob(ctx, jobId, { lock: 'exclusive' });
     if (job.state !== 'checking') return null;
     const [counts, verdicts] = await Promise.all([jobCounts(ctx.em, jobId), pendingVerdicts(ctx.em, jobId)]);
     const applicable = verdicts.create + verdicts.update > 0;

@@ -33,7 +33,7 @@ export const stageImportRows = defineAction({
   requires: 'admin',
   input: z.object({ jobId: z.uuid(), rows: z.array(rowSchema).max(IMPORT_CHECK_BATCH) }),
   async run(ctx, { jobId, rows }): Promise<{ stopped: boolean }> {
-    const { job, params } = await loadImportJob(ctx, jobId, { lock: true });
+    const { job, params } = await loadImportJob(ctx, jobId, { lock: 'shared' });
     if (job.state !== 'checking') return { stopped: true };
     await stageJobItems(
       ctx.em,
