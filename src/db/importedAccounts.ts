@@ -16,17 +16,42 @@ export interface StagedCreation {
  * in one statement, from the rows as the dry run staged them, so they never travel through the worker again: each
  * with the groups its row names (matched by name as the dry run matched them) and its audit event (`audit` writes the
  * events of `audit_targets`, its parameters from the number given), its item marked created. A row whose email or
- * username an account took meanwhile (`on conflict do nothing`), or that names a group removed since, creates nothing
+ * username an account took meanwhile, or that names a group removed since, creates nothing
  * and stays pending for the caller to refuse.
  */
-export function createStagedAccounts(
+export async function createStagedAccounts(
+  em: EntityManager,
+  jobId: string,
+  seqs: readonly number[],
+  facts: { organisationId: string; reason: string; at: Date },
+  audit: (firstParam: number) => { sql: string; params: readonly unknown[] },
+): Promise<StagedCreation[]> {
+  if (seqs.length === 0) return [];
+  // Without `on conflict` the accounts go in a fifth faster (no speculative insertion into the unique indexes). An
+  // email or username taken since the dry run, which is rare, fails that statement; the chunk then goes in again,
+  // skipping the taken ones.
+  await boundQuery(em, 'savepoint staged_accounts', []);
+  try {
+    const created = await insertStagedAccounts(em, jobId, seqs, facts, audit, { skipTaken: false });
+    await boundQuery(em, 'release savepoint staged_accounts', []);
+    return created;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+    await boundQuery(em, 'rollback to savepoint staged_accounts', []);
+    return insertStagedAccounts(em, jobId, seqs, facts, audit, { skipTaken: true });
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function insertStagedAccounts(
   em: EntityManager,
   jobId: string,
   seqs: readonly number[],
   { organisationId, reason, at }: { organisationId: string; reason: string; at: Date },
   audit: (firstParam: number) => { sql: string; params: readonly unknown[] },
+  { skipTaken }: { skipTaken: boolean },
 ): Promise<StagedCreation[]> {
-  if (seqs.length === 0) return Promise.resolve([]);
   const params = [jobId, seqs, organisationId, reason, at, Math.min(...seqs), Math.max(...seqs)];
   const audited = audit(params.length + 1);
   const change = (name: string, column: string) => `'${name}', jsonb_build_object('before', null, 'after', i.${column})`;
@@ -48,7 +73,7 @@ export function createStagedAccounts(
        select f.id, $3, f.a->>'username', f.c->>'email', f.c->>'firstName', f.c->>'lastName', f.a->>'status', $4, $5, f.a->>'role', 'local',
          false, false, 0, $5, $5, 1
        from fresh f where not exists (select 1 from named w where w.seq = f.seq and w.group_id is null)
-       on conflict do nothing
+       ${skipTaken ? 'on conflict do nothing' : ''}
        returning id, organisation_id, email, username, first_name, last_name, role, status, auth_source
      ), joined as (
        insert into membership (account_id, group_id, role, created_at)
