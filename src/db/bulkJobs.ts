@@ -93,6 +93,11 @@ export async function recordItemOutcomes(
   );
 }
 
+/** Counts import rows that created their accounts (and left the items) on their job, in the chunk's transaction. */
+export async function countCreatedRows(em: EntityManager, jobId: string, created: number): Promise<void> {
+  if (created > 0) await em.execute(`update bulk_job set created = created + ? where id = ?`, [created, jobId]);
+}
+
 /** How many of an import's pending rows its dry run found would create an account, and how many would update one. */
 export async function pendingVerdicts(em: EntityManager, jobId: string): Promise<{ create: number; update: number; deactivate: number }> {
   const [row] = await em.execute<{ create: string; update: string; deactivate: string }[]>(
@@ -165,10 +170,12 @@ export interface JobCounts {
   unchanged: number;
 }
 
+/** A job's items by outcome; `created`, the import rows that made their account, from the job's own count. */
 export async function jobCounts(em: EntityManager, jobId: string): Promise<JobCounts> {
-  const rows = await em.execute<{ state: keyof JobCounts; n: string }[]>(`select state, count(*) as n from bulk_job_item where job_id = ? group by state`, [
-    jobId,
-  ]);
+  const rows = await em.execute<{ state: keyof JobCounts; n: string }[]>(
+    `select state, count(*) as n from bulk_job_item where job_id = ? group by state union all select 'created', created from bulk_job where id = ?`,
+    [jobId, jobId],
+  );
   const counts: JobCounts = { pending: 0, created: 0, done: 0, refused: 0, unchanged: 0 };
   for (const row of rows) counts[row.state] = Number(row.n);
   return counts;

@@ -1,8 +1,8 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { BulkJob } from './BulkJob.ts';
 
-/** `done` is a changed account; `created` an import row that made a new one. */
-export const BULK_ITEM_STATES = ['pending', 'created', 'done', 'refused', 'unchanged'] as const;
+/** `done` is a changed account; an import row that made a new one leaves the items (`BulkJob.created` counts it). */
+export const BULK_ITEM_STATES = ['pending', 'done', 'refused', 'unchanged'] as const;
 
 /**
  * One account of a bulk job, or one row of an import, and what became of it; `seq` keeps the chunks in the order the

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { boundQuery } from '../../../db/boundQuery.ts';
-import { claimPendingRows, recordItemOutcomes } from '../../../db/bulkJobs.ts';
+import { claimPendingRows, countCreatedRows, recordItemOutcomes } from '../../../db/bulkJobs.ts';
 import { createStagedAccounts } from '../../../db/importedAccounts.ts';
 import type { ImportMatch } from '../../../db/importMatches.ts';
 import type { AccountStatus } from '../../../domain/statuses.ts';
@@ -108,6 +108,7 @@ async function createStagedRows(
       if (row.status === 'INVITED') invited.push(row.accountId);
     }
   }
+  await countCreatedRows(ctx.em, jobId, added.length);
   await queueMailToMany(ctx, invited, 'invitation');
   return added.length;
 }
