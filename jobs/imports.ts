@@ -147,11 +147,12 @@ export async function checkImportFile(
 /**
  * Rows a dry run checks and stages at once, and how many such batches may be on their way to the database while the
  * next is read. Staged one at a time, the worker waited for the database two fifths of the time (a million rows:
- * 45 s); side by side, on connections of their own, 28-37 s. Three batches of 2,000 and the one being read hold fewer
- * rows than two of 5,000 did (the worker's peak RSS 280-286 MB in two runs, 284-304 with three of 2,500).
+ * 45 s); two side by side, on connections of their own, 32-40 s. Two batches of 2,000 and the one being read hold
+ * fewer rows than two of 5,000 did: the worker's peak RSS 270 MB in two runs, against 280-298 with three in flight
+ * and 284-304 with three of 2,500, for no measurable gain in time.
  */
 const DRY_RUN_BATCH = 2_000;
-const DRY_RUN_BATCHES_IN_FLIGHT = 3;
+const DRY_RUN_BATCHES_IN_FLIGHT = 2;
 
 /**
  * Checks and stages batches of rows; each resolves false once the import was cancelled. A batch is checked against
