@@ -1,12 +1,15 @@
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_HEADERS } from '../../jobs/accountExport.ts';
+import { checkImportFile } from '../../jobs/imports.ts';
 import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
+import { cancelBulkJob } from '../../src/actions/accounts/bulk/cancelBulkJob.ts';
 import { applyImportChunk } from '../../src/actions/accounts/import/applyImportChunk.ts';
 import { setApprovals } from '../../src/actions/organisations/setApprovals.ts';
-import { Account, BulkJob } from '../../src/db/entities/index.ts';
+import { Account, BulkJob, Organisation } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { blocksText, inputElements } from '../support/slackReplies.ts';
 import { blockActionsPayload, staticSelectValue } from '../support/slackRequests.ts';
@@ -418,6 +421,45 @@ describe('Apply and Cancel', () => {
     await press(dryRun, 'import.apply', ADMIN);
     await t.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ADMIN && blocksText(c).includes('It was cancelled'));
     expect(await t.roster.orm.em.fork().count(Account, { email: 'gone.imp@example.test' })).toBe(0);
+  });
+});
+
+describe('a Cancel while the dry run reads the file', () => {
+  it('stops it at the batches in flight: nothing it staged stays, and it shows no dry run', async () => {
+    const organisation = await t.roster.orm.em.fork().findOneOrFail(Organisation, { slug: 'imp' });
+    const job = t.roster.orm.em.fork().create(BulkJob, {
+      action: 'import',
+      params: {
+        organisationId: organisation.id,
+        organisation: 'imp',
+        sendInvitations: false,
+        fileId: 'F0STOPPED',
+        fileName: 'stopped.csv',
+      },
+      description: 'stopped.csv into imp',
+      requestedBy: ADMIN,
+      state: 'checking',
+      total: 0,
+    });
+    await t.roster.orm.em.fork().persist(job).flush();
+    const admin = await slackActor(t.roster.orm.em, ADMIN);
+    const services = { orm: t.roster.orm, logger: t.logger };
+    // The file arrives as the dry run asks for it: a header, then 40,000 rows, 1,000 at a time.
+    async function* file() {
+      yield 'email,first name,last name\n';
+      for (let start = 1; start <= 40_000; start += 1_000)
+        yield Array.from({ length: 1_000 }, (_, i) => `stopped.${start + i}@example.test,Zoë,Person ${start + i}\n`).join('');
+    }
+    let cancelled = false;
+    const checked = checkImportFile(services, admin, job.id, Readable.from(file()), { maxRows: 100_000 }, async (rows) => {
+      if (cancelled || rows < 4_000) return;
+      cancelled = true;
+      await runAction(services, cancelBulkJob, admin, { jobId: job.id });
+    });
+    expect(await checked).toBeNull();
+    expect(cancelled).toBe(true);
+    expect((await t.roster.orm.em.fork().findOneOrFail(BulkJob, { id: job.id })).state).toBe('cancelled');
+    expect(await itemCount(job.id)).toBe(0);
   });
 });
 
