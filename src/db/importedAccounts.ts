@@ -15,9 +15,9 @@ export interface StagedCreation {
  * Creates the accounts of an import's claimed rows (`seqs`, each staged as `{ verdict: 'create', candidate, account }`)
  * in one statement, from the rows as the dry run staged them, so they never travel through the worker again: each
  * with the groups its row names (matched by name as the dry run matched them) and its audit event (`audit` writes the
- * events of `audit_targets`, its parameters from the number given); its item goes (the caller counts it on the job). A row whose email or
- * username an account took meanwhile, or that names a group removed since, creates nothing
- * and stays pending for the caller to refuse.
+ * events of `audit_targets`, its parameters from the number given); its item goes (the caller counts it on the job).
+ * A row whose email or username an account took meanwhile, or that names a group removed since, creates nothing and
+ * stays pending for the caller to refuse.
  */
 export async function createStagedAccounts(
   em: EntityManager,
@@ -57,7 +57,7 @@ function insertStagedAccounts(
   const change = (name: string, column: string) => `'${name}', jsonb_build_object('before', null, 'after', i.${column})`;
   // The seq range keeps both the read of this chunk's items and their removal on them. Without it the planner either
   // scanned all the job's items, filtered (statistics from before the dry run staged its rows), or, once they were
-  // analyzed, hashed every item of the job to reach 5,000 (200 of 550 ms a chunk of a 200,000-row import, more at 1,000,000).
+  // analyzed, hashed every item of the job to reach 5,000 (200 of 550 ms a chunk of a 200,000-row import).
   return boundQuery<StagedCreation>(
     em,
     `with fresh as (
@@ -78,7 +78,7 @@ function insertStagedAccounts(
      ), joined as (
        insert into membership (account_id, group_id, role, created_at)
        select w.id, w.group_id, 'member', $5 from named w join inserted using (id) on conflict do nothing
-     ), marked as (
+     ), applied as (
        delete from bulk_job_item i using fresh f join inserted using (id) where i.job_id = $1 and i.seq between $6 and $7 and i.seq = f.seq
      ), audit_targets as (
        select 'account' as "targetType", i.id::text as "targetId", left(i.first_name || ' ' || i.last_name || ' <' || i.email || '>', 500) as "targetLabel",

@@ -19,8 +19,8 @@ export interface BulkJobParams {
  * One change applied to many accounts (`/users bulk`), or an import of a file's rows (`/users import`). A bulk
  * change's accounts are listed in bulk_job_item when it is confirmed, an import's rows when its dry run reads the file,
  * so what the job works on does not move while it runs, and each item records its own outcome (an import row that
- * created its account goes, counted on the job): a worker killed
- * half-way leaves the items it did not finish pending, and whoever takes the job next finishes exactly those.
+ * created its account goes, counted on the job): a worker killed half-way leaves the items it did not finish pending,
+ * and whoever takes the job next finishes exactly those.
  */
 export const BulkJob = defineEntity({
   name: 'BulkJob',
