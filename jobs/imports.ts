@@ -9,7 +9,7 @@ import { classifyImport, type ImportVerdict, UsernamesInFile } from '../src/acti
 import { finishImportCheck, type ImportPreview } from '../src/actions/accounts/import/finishImportCheck.ts';
 import { COLUMNS_LISTED, fileColumn, importParamsSchema, type ImportParams } from '../src/actions/accounts/import/importJob.ts';
 import type { ImportRow } from '../src/actions/accounts/import/importRows.ts';
-import { type CheckedRow, stageImportRows } from '../src/actions/accounts/import/stageImportRows.ts';
+import { type CheckedRow, restartImportStaging, stageImportRows } from '../src/actions/accounts/import/stageImportRows.ts';
 import { BulkJob } from '../src/db/entities/index.ts';
 import { RefusedError } from '../src/domain/errors.ts';
 import type { ErrorReportOutcome } from '../src/present/bulkProgress.ts';
@@ -100,6 +100,7 @@ export async function checkImportFile(
 ): Promise<ImportPreview | null> {
   const params = importParamsSchema.parse((await services.orm.em.fork().findOneOrFail(BulkJob, { id: jobId })).params);
   const opened = await openImportFile(source, limits);
+  if ((await runAction(services, restartImportStaging, actor, { jobId })).stopped) return null;
   const stage = batchStager(services, actor, jobId, params, opened.columnNames, limits.maxRows);
   let rows = 0;
   let batch: ImportRow[] = [];

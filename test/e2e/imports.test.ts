@@ -463,6 +463,37 @@ describe('a Cancel while the dry run reads the file', () => {
   });
 });
 
+describe('a dry run read again after its worker died half-way', () => {
+  it('stages every row once: what the first reading staged does not stay beside the second', async () => {
+    const organisation = await t.roster.orm.em.fork().findOneOrFail(Organisation, { slug: 'imp' });
+    const job = t.roster.orm.em.fork().create(BulkJob, {
+      action: 'import',
+      params: { organisationId: organisation.id, organisation: 'imp', sendInvitations: false, fileId: 'F0REREAD', fileName: 'reread.csv' },
+      description: 'reread.csv into imp',
+      requestedBy: ADMIN,
+      state: 'checking',
+      total: 0,
+    });
+    await t.roster.orm.em.fork().persist(job).flush();
+    const admin = await slackActor(t.roster.orm.em, ADMIN);
+    const services = { orm: t.roster.orm, logger: t.logger };
+    async function* file(diesAfter?: number) {
+      yield 'email,first name,last name\n';
+      for (let start = 1; start <= 10_000; start += 1_000) {
+        if (diesAfter !== undefined && start > diesAfter) throw new Error('the worker died');
+        yield Array.from({ length: 1_000 }, (_, i) => `reread.${start + i}@example.test,Zoë,Person ${start + i}\n`).join('');
+      }
+    }
+    const read = async () => {};
+    await expect(checkImportFile(services, admin, job.id, Readable.from(file(6_000)), { maxRows: 100_000 }, read)).rejects.toThrow('the worker died');
+    expect(await itemCount(job.id)).toBeGreaterThan(0);
+
+    const preview = await checkImportFile(services, admin, job.id, Readable.from(file()), { maxRows: 100_000 }, read);
+    expect(preview?.counts).toMatchObject({ create: 10_000, update: 0, unchanged: 0, invalid: 0 });
+    expect(await itemCount(job.id)).toBe(10_000);
+  });
+});
+
 describe('accounts added between the dry run and Apply', () => {
   it('refuses a new row whose email or username an account took since, and imports the rest', async () => {
     const dryRun = await importThroughModal(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stageJobItems, type StagedItem } from '../../../db/bulkJobs.ts';
+import { copyJobItems, discardJobItems, type StagedItem } from '../../../db/bulkJobs.ts';
 import { defineAction } from '../../action.ts';
 import { candidateSchema, IMPORT_CHECK_BATCH } from './classifyImport.ts';
 import { loadImportJob, newAccountValues, type StagedRow } from './importJob.ts';
@@ -24,8 +24,7 @@ export type CheckedRow =
 
 /**
  * Keeps a batch of an import's rows as its dry run read and decided them, so Apply applies exactly those rows, never a
- * second reading of the file. A row staged before (a dry run read again after its worker died) stays as it was. Once
- * the import is cancelled, nothing more is staged and the dry run is told to stop.
+ * second reading of the file. Once the import is cancelled, nothing more is staged and the dry run is told to stop.
  */
 export const stageImportRows = defineAction({
   name: 'import-stage',
@@ -33,11 +32,11 @@ export const stageImportRows = defineAction({
   requires: 'admin',
   input: z.object({ jobId: z.uuid(), rows: z.array(rowSchema).max(IMPORT_CHECK_BATCH) }),
   async run(ctx, { jobId, rows }): Promise<{ stopped: boolean }> {
-    const { job, params } = await loadImportJob(ctx, jobId, { lock: 'shared' });
-    if (job.state !== 'checking') return { stopped: true };
-    await stageJobItems(
+    const { params } = await loadImportJob(ctx, jobId);
+    const copied = await copyJobItems(
       ctx.em,
       jobId,
+      'checking',
       rows.map((row): StagedItem => {
         if (row.verdict === 'invalid')
           return { seq: row.seq, state: 'refused', accountId: null, data: { errors: row.errors }, detail: errorsDetail(row.errors) };
@@ -50,6 +49,23 @@ export const stageImportRows = defineAction({
         return { seq: row.seq, state: 'pending', accountId: row.accountId, data: { ...staged }, detail: null };
       }),
     );
+    return { stopped: !copied };
+  },
+});
+
+/**
+ * Empties an import's stage before its dry run reads the file: one read again after its worker died stages every row
+ * afresh. Stopped: the import was cancelled meanwhile.
+ */
+export const restartImportStaging = defineAction({
+  name: 'import-restart',
+  describedAs: 'importing accounts',
+  requires: 'admin',
+  input: z.object({ jobId: z.uuid() }),
+  async run(ctx, { jobId }): Promise<{ stopped: boolean }> {
+    const { job } = await loadImportJob(ctx, jobId, { lock: 'exclusive' });
+    if (job.state !== 'checking') return { stopped: true };
+    await discardJobItems(ctx.em, jobId);
     return { stopped: false };
   },
 });
