@@ -64,8 +64,8 @@ export interface StagedItem {
 
 /**
  * Adds items to a job by COPY, on a connection of its own, while the job is in `whileState`, which a shared lock on it
- * holds until they are in: false, and nothing added, once it is not. Bound as one jsonb parameter, a million import
- * rows took the database 14 s to parse and insert; copied, 3 s. COPY skips nothing: each item goes in once.
+ * holds until they are in: false, and nothing added, once it is not. Bound as one jsonb parameter a batch, a million
+ * import rows took the database 14 s to parse and insert; copied, 6.7 s. COPY skips nothing: each item goes in once.
  */
 export async function copyJobItems(
   em: EntityManager,
