@@ -424,26 +424,24 @@ describe('Apply and Cancel', () => {
   });
 });
 
+/** An import of `fileName` into imp whose dry run is due, started by ADMIN, for tests that feed checkImportFile the file themselves. */
+async function importBeingChecked(fileName: string) {
+  const organisation = await t.roster.orm.em.fork().findOneOrFail(Organisation, { slug: 'imp' });
+  const job = t.roster.orm.em.fork().create(BulkJob, {
+    action: 'import',
+    params: { organisationId: organisation.id, organisation: 'imp', sendInvitations: false, fileId: `F0${fileName}`, fileName },
+    description: `${fileName} into imp`,
+    requestedBy: ADMIN,
+    state: 'checking',
+    total: 0,
+  });
+  await t.roster.orm.em.fork().persist(job).flush();
+  return { job, admin: await slackActor(t.roster.orm.em, ADMIN), services: { orm: t.roster.orm, logger: t.logger } };
+}
+
 describe('a Cancel while the dry run reads the file', () => {
   it('stops it at the batches in flight: nothing it staged stays, and it shows no dry run', async () => {
-    const organisation = await t.roster.orm.em.fork().findOneOrFail(Organisation, { slug: 'imp' });
-    const job = t.roster.orm.em.fork().create(BulkJob, {
-      action: 'import',
-      params: {
-        organisationId: organisation.id,
-        organisation: 'imp',
-        sendInvitations: false,
-        fileId: 'F0STOPPED',
-        fileName: 'stopped.csv',
-      },
-      description: 'stopped.csv into imp',
-      requestedBy: ADMIN,
-      state: 'checking',
-      total: 0,
-    });
-    await t.roster.orm.em.fork().persist(job).flush();
-    const admin = await slackActor(t.roster.orm.em, ADMIN);
-    const services = { orm: t.roster.orm, logger: t.logger };
+    const { job, admin, services } = await importBeingChecked('stopped.csv');
     // The file arrives as the dry run asks for it: a header, then 40,000 rows, 1,000 at a time.
     async function* file() {
       yield 'email,first name,last name\n';
@@ -465,18 +463,7 @@ describe('a Cancel while the dry run reads the file', () => {
 
 describe('a dry run read again after its worker died half-way', () => {
   it('stages every row once: what the first reading staged does not stay beside the second', async () => {
-    const organisation = await t.roster.orm.em.fork().findOneOrFail(Organisation, { slug: 'imp' });
-    const job = t.roster.orm.em.fork().create(BulkJob, {
-      action: 'import',
-      params: { organisationId: organisation.id, organisation: 'imp', sendInvitations: false, fileId: 'F0REREAD', fileName: 'reread.csv' },
-      description: 'reread.csv into imp',
-      requestedBy: ADMIN,
-      state: 'checking',
-      total: 0,
-    });
-    await t.roster.orm.em.fork().persist(job).flush();
-    const admin = await slackActor(t.roster.orm.em, ADMIN);
-    const services = { orm: t.roster.orm, logger: t.logger };
+    const { job, admin, services } = await importBeingChecked('reread.csv');
     async function* file(diesAfter?: number) {
       yield 'email,first name,last name\n';
       for (let start = 1; start <= 10_000; start += 1_000) {
