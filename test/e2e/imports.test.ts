@@ -424,6 +424,17 @@ describe('Apply and Cancel', () => {
   });
 });
 
+describe('names with the characters the staged rows must carry', () => {
+  it('keeps quotes, backslashes and tabs in names exactly as the file has them', async () => {
+    const dryRun = await importThroughModal('marks.csv', csv('email,first name,last name', 'marks.imp@example.test,"Jo ""JJ""","O\\Brien' + '\t' + 'Smith"'));
+    expect(blocksText(dryRun)).toContain('To create: *1*');
+    await press(dryRun, 'import.apply', ADMIN);
+    expect(String((await summaryOf('marks.csv')).args.text)).toContain('1 created');
+    const account = (await accountsOf('imp')).find((a) => a.email === 'marks.imp@example.test');
+    expect([account?.firstName, account?.lastName]).toEqual(['Jo "JJ"', 'O\\Brien\tSmith']);
+  });
+});
+
 /** An import of `fileName` into imp whose dry run is due, started by ADMIN, for tests that feed checkImportFile the file themselves. */
 async function importBeingChecked(fileName: string) {
   const organisation = await t.roster.orm.em.fork().findOneOrFail(Organisation, { slug: 'imp' });
