@@ -79,12 +79,17 @@ export async function processImportCheck(job: Job<{ jobId: string }>, deps: Impo
     const report = preview.counts.invalid > 0 ? await shareErrorReport(deps, preview, importRowsReport(params.fileName)) : undefined;
     await showFinal(deps, preview, deps.importMessages.preview(preview, report));
   } catch (error) {
-    const sentence = error instanceof RefusedError ? error.userMessage : error instanceof SlackFileError ? error.message : undefined;
+    const told = error instanceof RefusedError ? error.userMessage : error instanceof SlackFileError ? error.message : undefined;
+    // Anything else (a download cut off, the database gone) is worth another attempt; the last one says it stopped.
+    const sentence = told ?? (job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? DRY_RUN_STOPPED : undefined);
     if (sentence === undefined) throw error;
     const closed = await runAction(deps, finishBulkJob, systemActor('import'), { jobId, failure: sentence.slice(0, 500) });
     if (closed) await showFinal(deps, closed, { text: importFileProblemText(params.fileName, sentence) });
+    if (told === undefined) throw error;
   }
 }
+
+const DRY_RUN_STOPPED = 'The dry run stopped on an error, which the worker logged, each time it was tried; share the file again.';
 
 /**
  * The dry run once the file's bytes come: reads them as they stream, checks and stages every row a batch at a time

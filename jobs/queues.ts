@@ -112,7 +112,7 @@ export function createQueues(backend: QueueBackend, logger: Logger): Queues {
   const bulk = backend.queue<BulkRunData>(BULK_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } } });
   // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
   const exports = backend.queue<ExportRequest>(EXPORT_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
-  // A dry run killed half-way reads its file again; the rows it staged stay as they were.
+  // A dry run killed or failed half-way reads its file again, from an empty stage; the last attempt's failure is told.
   const imports = backend.queue<ImportJobData>(IMPORT_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } },
   });

@@ -10,7 +10,7 @@ import { cancelBulkJob } from '../../src/actions/accounts/bulk/cancelBulkJob.ts'
 import { applyImportChunk } from '../../src/actions/accounts/import/applyImportChunk.ts';
 import { setApprovals } from '../../src/actions/organisations/setApprovals.ts';
 import { Account, BulkJob, Organisation } from '../../src/db/entities/index.ts';
-import type { RecordedCall } from '../support/fakeSlack.ts';
+import { FILE_DOWNLOAD_METHOD, type RecordedCall } from '../support/fakeSlack.ts';
 import { blocksText, inputElements } from '../support/slackReplies.ts';
 import { blockActionsPayload, staticSelectValue } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
@@ -337,6 +337,33 @@ describe('a file the import cannot read', () => {
     expect(await t.roster.orm.em.fork().count(Account, {})).toBe(before);
     const [audit] = await t.given.audit({ action: 'bulk-finish', jobId: job.id });
     expect(audit!.reason).toMatch(sentence);
+  });
+});
+
+describe('a download that breaks off', () => {
+  const people = (name: string) =>
+    csv('email,first name,last name', ...Array.from({ length: 40 }, (_, i) => `${name}.${i + 1}@example.test,Zoë,Person ${i + 1}`));
+  const downloads = (fileName: string) => t.slack.calls(FILE_DOWNLOAD_METHOD).filter((c) => String(c.args.path).endsWith(`/${fileName}`));
+
+  it('is fetched and read again: the dry run is whole', async () => {
+    t.slack.failNext(FILE_DOWNLOAD_METHOD, { status: 'cut' });
+    const dryRun = await importThroughModal('cut-once.csv', people('cut.once'));
+    expect(blocksText(dryRun)).toContain('To create: *40* · to update: *0* · unchanged: *0* · invalid: *0*');
+    expect(downloads('cut-once.csv').map((c) => c.error ?? 'whole')).toEqual(['cut', 'whole']);
+    expect(await itemCount((await jobOf('cut-once.csv')).id)).toBe(40);
+  });
+
+  it('ends the import with one sentence once every attempt broke off, and nothing is kept', async () => {
+    t.slack.failNext(FILE_DOWNLOAD_METHOD, { status: 'cut' }, 3);
+    const answer = await importThroughModal('cut-always.csv', people('cut.always'));
+    expect(answer.args.text).toBe(
+      'cut-always.csv cannot be imported: The dry run stopped on an error, which the worker logged, each time it was tried; share the file again. Nothing was changed.',
+    );
+    expect(downloads('cut-always.csv').map((c) => c.error)).toEqual(['cut', 'cut', 'cut']);
+    const job = await jobOf('cut-always.csv');
+    expect(job.state).toBe('failed');
+    expect(await itemCount(job.id)).toBe(0);
+    expect(await t.roster.orm.em.fork().count(Account, { email: { $like: 'cut.always.%' } })).toBe(0);
   });
 });
 

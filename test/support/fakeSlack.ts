@@ -20,7 +20,8 @@ export interface RecordedCall {
   token?: string;
 }
 
-export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 };
+/** How the next call fails: 429 or 500 for a Web API method; `cut` for a file download, whose connection breaks off half-way through its bytes. */
+export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 } | { status: 'cut' };
 
 export interface FakeSlackUser {
   id: string;
@@ -199,6 +200,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       record({ ...call, failed: true, error: 'file_not_found' });
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       return res.end('Not found');
+    }
+    const failure = takeFailure(FILE_DOWNLOAD_METHOD);
+    if (failure?.status === 'cut') {
+      record({ ...call, failed: true, error: 'cut' });
+      res.writeHead(200, { 'Content-Type': file.mimetype, 'Content-Length': String(file.bytes.length) });
+      return res.write(file.bytes.subarray(0, file.bytes.length >> 1), () => res.destroy());
     }
     record(call);
     res.writeHead(200, { 'Content-Type': file.mimetype, 'Content-Length': String(file.bytes.length) });
