@@ -11,7 +11,7 @@ import { RefusedError } from '../src/domain/errors.ts';
 import { writeAccountExport } from './accountExport.ts';
 import { handOff } from './handOff.ts';
 import { EXPORT_JOB, type Queues } from './queues.ts';
-import { uploadSlackFile } from './slackFiles.ts';
+import { SlackFileError, uploadSlackFile } from './slackFiles.ts';
 
 export function exportQueue(queues: Queues, logger: Logger): ExportQueue {
   return {
@@ -76,8 +76,14 @@ export async function processExport(job: Job<ExportRequest>, deps: ExportDeps): 
     return count;
   } catch (error) {
     file.destroy();
-    if (!(error instanceof RefusedError)) throw error;
-    await deps.slack.chat.postMessage({ channel: requestedBy, text: `Your export stopped: ${error.userMessage}` });
-    return 0;
+    const told = error instanceof RefusedError ? error.userMessage : error instanceof SlackFileError ? error.message : undefined;
+    await deps.slack.chat
+      .postMessage({ channel: requestedBy, text: `Your export stopped: ${told ?? EXPORT_FAILED}` })
+      .catch((tellError: unknown) => deps.logger.warn({ err: tellError }, 'could not tell of a stopped export'));
+    // Anything but a refusal stays a failed job, with its error in the worker's log.
+    if (error instanceof RefusedError) return 0;
+    throw error;
   }
 }
+
+const EXPORT_FAILED = 'it failed on an error, which the worker logged; ask for it again.';

@@ -131,6 +131,13 @@ describe('/users export', () => {
     expect(rows.map((row) => row[8])).toContain('2026-11-03T10:15:00.123Z');
   });
 
+  it('tells the person who asked when Slack will not take the file', async () => {
+    t.slack.failNext('files.getUploadURLExternal', { status: 500 });
+    expect(blocksText(await t.slash('export org:exp', ADMIN, { command: '/users' }))).toContain('Exporting 3 accounts (org:exp) as CSV');
+    const told = await t.slack.waitFor('chat.postMessage', (c) => c.args.channel === ADMIN && String(c.args.text).startsWith('Your export stopped'), 20_000);
+    expect(told.args.text).toBe('Your export stopped: it failed on an error, which the worker logged; ask for it again.');
+  });
+
   it('stops, with a sentence, once the grant of the person who asked no longer covers the accounts', async () => {
     const organisation = await t.given.organisation('exp-revoke');
     const revoked = 'U0EXPREVOKED';
