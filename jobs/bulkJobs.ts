@@ -108,6 +108,7 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
   const actor = await slackActor(deps.orm.em, bulkJob.requestedBy);
   await postProgressOnce(jobId, deps, progress);
   let failure: string | undefined;
+  let unexpected: unknown;
   for (;;) {
     try {
       const chunk = await kind.applyChunk(deps, actor, jobId);
@@ -120,16 +121,23 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
       }
       deps.logger.debug({ bulkJobId: jobId, ...chunk }, 'bulk chunk applied');
     } catch (error) {
-      if (!(error instanceof RefusedError)) throw error;
-      failure = error.userMessage;
+      // Anything but a refusal (the database away, a chunk it keeps refusing) is worth another attempt of this runner;
+      // the last one stops the job with a summary of what it did.
+      if (error instanceof RefusedError) failure = error.userMessage;
+      else if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) [failure, unexpected] = [BULK_STOPPED, error];
+      else throw error;
       break;
     }
     if (Date.now() >= (nextCount.get(jobId) ?? 0)) await maybeEditProgress(jobId, deps, progress);
   }
   nextCount.delete(jobId);
   const summary = await runAction(deps, finishBulkJob, systemActor('bulk'), { jobId, failure });
-  if (!summary) return;
-  const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary, kind.report(bulkJob, summary)) : undefined;
-  // The summary is posted once, by this runner only.
-  await showFinal(deps, summary, { text: kind.summary({ ...summary, failure, report }) });
+  if (summary) {
+    const report = summary.counts.refused > 0 ? await shareErrorReport(deps, summary, kind.report(bulkJob, summary)) : undefined;
+    // The summary is posted once, by this runner only.
+    await showFinal(deps, summary, { text: kind.summary({ ...summary, failure, report }) });
+  }
+  if (unexpected !== undefined) throw unexpected;
 }
+
+const BULK_STOPPED = 'it failed on an error, which the worker logged, each time it was tried';

@@ -79,6 +79,37 @@ describe.each(queueBackends())('bulk jobs (queues on %s)', (queue) => {
       expect(statuses.map((s) => s.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
     });
 
+    it('stops with a summary once every attempt of its runners failed on the database, changing nothing', async () => {
+      const organisation = `bulk-broken-${queue}`;
+      await t.given.organisation(organisation);
+      const ids = await accounts(organisation, 'ACTIVE', 30, `bulkbroken${queue}`);
+      // The database refuses to change these accounts, as a full disk or a broken constraint would.
+      const em = t.roster.orm.em.fork();
+      await em.execute(
+        `create or replace function refuse_bulk_broken() returns trigger language plpgsql as $$ begin raise exception 'the disk is full'; end $$`,
+      );
+      await em.execute(
+        `create trigger refuse_bulk_broken before update on account for each row when (old.id = any('{${ids.join(',')}}'::uuid[])) execute function refuse_bulk_broken()`,
+      );
+      try {
+        const admin = await slackActor(t.roster.orm.em, ADMIN);
+        const started = await runAction(services(), startBulkJob, admin, { change: 'lock', filter: `org:${organisation}`, channel: 'C0BULK' });
+        const summary = String((await summaryOf(`org:${organisation}`)).args.text);
+        expect(summary).toMatch(
+          new RegExp(
+            `^Stopped lock \\(org:${organisation}\\) after .*: it failed on an error, which the worker logged, each time it was tried; 30 accounts were left as they were`,
+          ),
+        );
+        const statuses = await em.execute<{ status: string }[]>(`select distinct status from account where id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
+        expect(statuses).toEqual([{ status: 'ACTIVE' }]);
+        const [job] = await em.execute<{ state: string }[]>(`select state from bulk_job where id = ?`, [started.jobId]);
+        expect(job!.state).toBe('failed');
+        expect(await t.given.audit({ jobId: started.jobId, action: 'lock' })).toHaveLength(0);
+      } finally {
+        await em.execute(`drop trigger refuse_bulk_broken on account`);
+      }
+    });
+
     it('is refused to a viewer, and audited', async () => {
       const viewer = await slackActor(t.roster.orm.em, VIEWER);
       await expect(runAction(services(), startBulkJob, viewer, { change: 'deactivate', filter: '' })).rejects.toThrow(/needs an admin/);
