@@ -16,7 +16,7 @@ import { type ErrorReportLayout, refusedAccountsReport, shareErrorReport } from 
 import { handOff } from './handOff.ts';
 import { importRowsReport } from './importReport.ts';
 import { maybeEditProgress, postProgressOnce, type ProgressDeps, showFinal } from './progressMessages.ts';
-import { BULK_RUN_JOB, type BulkRunData, type Queues } from './queues.ts';
+import { BULK_RUN_JOB, type BulkRunData, isLastAttempt, type Queues } from './queues.ts';
 
 /** Runner jobs per bulk job: every worker process takes up to BULK_RUNNERS_PER_PROCESS of them, side by side. */
 export const BULK_RUNNERS = 4;
@@ -124,7 +124,7 @@ export async function processBulkRun(job: Job<BulkRunData>, deps: ProgressDeps):
       // Anything but a refusal (the database away, a chunk it keeps refusing) is worth another attempt of this runner;
       // the last one stops the job with a summary of what it did.
       if (error instanceof RefusedError) failure = error.userMessage;
-      else if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) [failure, unexpected] = [BULK_STOPPED, error];
+      else if (isLastAttempt(job)) [failure, unexpected] = [BULK_STOPPED, error];
       else throw error;
       break;
     }

@@ -21,7 +21,7 @@ import { handOff } from './handOff.ts';
 import { importRowsReport } from './importReport.ts';
 import { openImportFile } from './importFile.ts';
 import { type JobMessage, maybeEditProgress, postProgressOnce, type ProgressDeps, showFinal } from './progressMessages.ts';
-import { IMPORT_CHECK_JOB, IMPORT_TEMPLATE_JOB, type Queues } from './queues.ts';
+import { IMPORT_CHECK_JOB, IMPORT_TEMPLATE_JOB, isLastAttempt, type Queues } from './queues.ts';
 import { downloadSlackFile, SlackFileError, uploadSlackFile } from './slackFiles.ts';
 
 export function importQueue(queues: Queues, logger: Logger): ImportQueue {
@@ -81,7 +81,7 @@ export async function processImportCheck(job: Job<{ jobId: string }>, deps: Impo
   } catch (error) {
     const told = error instanceof RefusedError ? error.userMessage : error instanceof SlackFileError ? error.message : undefined;
     // Anything else (a download cut off, the database gone) is worth another attempt; the last one says it stopped.
-    const sentence = told ?? (job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? DRY_RUN_STOPPED : undefined);
+    const sentence = told ?? (isLastAttempt(job) ? DRY_RUN_STOPPED : undefined);
     if (sentence === undefined) throw error;
     const closed = await runAction(deps, finishBulkJob, systemActor('import'), { jobId, failure: sentence.slice(0, 500) });
     if (closed) await showFinal(deps, closed, { text: importFileProblemText(params.fileName, sentence) });

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { ExportRequest, TemplateRequest } from '../src/actions/action.ts';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { QueueBackend } from './queueBackend.ts';
 
@@ -97,6 +97,11 @@ export interface Queues {
   approvals: Queue<ApprovalNoticeData>;
   home: Queue<Record<string, never>>;
   close(): Promise<void>;
+}
+
+/** Whether this attempt of the job is its last: a failure now is not tried again. */
+export function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 export function createQueues(backend: QueueBackend, logger: Logger): Queues {
