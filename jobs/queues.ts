@@ -113,8 +113,11 @@ export function createQueues(backend: QueueBackend, logger: Logger): Queues {
   const mail = backend.queue<MailJobData>(MAIL_QUEUE, {
     defaultJobOptions: { ...defaultJobOptions, attempts: 5, backoff: { type: 'exponential', delay: 3000 } },
   });
-  // A runner killed mid-chunk is retried by BullMQ; its chunk's transaction rolled back, so nothing is done twice.
-  const bulk = backend.queue<BulkRunData>(BULK_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 3, backoff: { type: 'fixed', delay: 1000 } } });
+  // A runner killed mid-chunk is retried by BullMQ; its chunk's transaction rolled back, so nothing is done twice. One
+  // that fails is tried again 1, 2 and 4 s later, which rides out a database restart; after that its job stops.
+  const bulk = backend.queue<BulkRunData>(BULK_QUEUE, {
+    defaultJobOptions: { ...defaultJobOptions, attempts: 4, backoff: { type: 'exponential', delay: 1000 } },
+  });
   // An export is a read: one that fails half-way is reported, not tried again (a retry would upload a second file).
   const exports = backend.queue<ExportRequest>(EXPORT_QUEUE, { defaultJobOptions: { ...defaultJobOptions, attempts: 1 } });
   // A dry run killed or failed half-way reads its file again, from an empty stage; the last attempt's failure is told.
