@@ -20,7 +20,7 @@ export interface RecordedCall {
   token?: string;
 }
 
-/** How the next call fails: 429 or 500 for a Web API method; `cut` for a file download, whose connection breaks off half-way through its bytes. */
+/** How the next call fails: 429 or 500; for a file download also `cut`, its connection broken off half-way through its bytes. */
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: 500 } | { status: 'cut' };
 
 export interface FakeSlackUser {
@@ -206,6 +206,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       record({ ...call, failed: true, error: 'cut' });
       res.writeHead(200, { 'Content-Type': file.mimetype, 'Content-Length': String(file.bytes.length) });
       return res.write(file.bytes.subarray(0, file.bytes.length >> 1), () => res.destroy());
+    }
+    if (failure) {
+      record({ ...call, failed: true, error: String(failure.status) });
+      res.writeHead(failure.status, failure.status === 429 ? { 'Retry-After': String(failure.retryAfterSeconds) } : {});
+      return res.end();
     }
     record(call);
     res.writeHead(200, { 'Content-Type': file.mimetype, 'Content-Length': String(file.bytes.length) });
