@@ -20,9 +20,9 @@ export interface AccountSelection {
   sort: AccountSort;
 }
 
-/** Where a page starts: the sort key of the row next to it (as PostgreSQL prints it) and that row's id. */
+/** Where a page starts: the sort keys of the row next to it (as PostgreSQL prints them) and that row's id. */
 export interface ListCursor {
-  key: string;
+  keys: string[];
   id: string;
 }
 
@@ -42,21 +42,36 @@ export interface AccountListRow {
   cursor: ListCursor;
 }
 
+interface SortKey {
+  sql: string;
+  type: 'text' | 'timestamptz';
+}
+
+const LAST_NAME: SortKey = { sql: `lower(a.last_name) collate "C"`, type: 'text' };
+const FIRST_NAME: SortKey = { sql: `lower(a.first_name) collate "C"`, type: 'text' };
+
 /**
- * Each sort key repeats an indexed expression exactly (the `*_search` indexes, `account_list_last_name`), so an index
- * can give the order; `COLLATE "C"` as there. A missing last sign-in sorts as the oldest (never signed in).
+ * The keys each sort orders by, then the id. Accounts that share a last name, a status or a role follow by name, as
+ * a reader expects, not by id. A key repeats an indexed expression exactly (the `*_search` indexes,
+ * `account_list_last_name`), so an index can give the order; `COLLATE "C"` as there. A missing last sign-in sorts as
+ * the oldest (never signed in).
  */
-const SORT_KEYS: Record<SortField, { sql: string; type: 'text' | 'timestamptz' }> = {
-  'first-name': { sql: `lower(a.first_name || ' ' || a.last_name) collate "C"`, type: 'text' },
-  'last-name': { sql: `lower(a.last_name) collate "C"`, type: 'text' },
-  username: { sql: `a.username collate "C"`, type: 'text' },
-  email: { sql: `a.email collate "C"`, type: 'text' },
-  status: { sql: `a.status collate "C"`, type: 'text' },
-  role: { sql: `a.role collate "C"`, type: 'text' },
-  'last-sign-in': { sql: `coalesce(a.last_sign_in_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
-  added: { sql: 'a.created_at', type: 'timestamptz' },
-  modified: { sql: 'a.updated_at', type: 'timestamptz' },
+const SORT_KEYS: Record<SortField, readonly SortKey[]> = {
+  'first-name': [{ sql: `lower(a.first_name || ' ' || a.last_name) collate "C"`, type: 'text' }],
+  'last-name': [LAST_NAME, FIRST_NAME],
+  username: [{ sql: `a.username collate "C"`, type: 'text' }],
+  email: [{ sql: `a.email collate "C"`, type: 'text' }],
+  status: [{ sql: `a.status collate "C"`, type: 'text' }, LAST_NAME, FIRST_NAME],
+  role: [{ sql: `a.role collate "C"`, type: 'text' }, LAST_NAME, FIRST_NAME],
+  'last-sign-in': [{ sql: `coalesce(a.last_sign_in_at, '-infinity'::timestamptz)`, type: 'timestamptz' }],
+  added: [{ sql: 'a.created_at', type: 'timestamptz' }],
+  modified: [{ sql: 'a.updated_at', type: 'timestamptz' }],
 };
+
+/** How many keys a sort's cursor carries. */
+export function sortKeyCount(field: SortField): number {
+  return SORT_KEYS[field].length;
+}
 
 /** The search's prefixes (see accountSearch.ts), each an indexed expression, so the planner can OR four index ranges. */
 const TEXT_KEYS = [`lower(a.first_name || ' ' || a.last_name) collate "C"`, `lower(a.last_name) collate "C"`, `a.username collate "C"`, `a.email collate "C"`];
@@ -128,47 +143,52 @@ export async function selectionPage(
   page: { after?: ListCursor; before?: ListCursor; limit: number },
 ): Promise<{ rows: AccountListRow[]; more: boolean }> {
   if (!selectable(selection)) return { rows: [], more: false };
-  const key = SORT_KEYS[selection.sort.field];
+  const keys = SORT_KEYS[selection.sort.field];
   const backwards = page.before !== undefined;
   const descending = (selection.sort.direction === 'desc') !== backwards;
   const order = descending ? 'desc' : 'asc';
   const where = selectionWhere(selection);
   const cursor = page.after ?? page.before;
-  const cursorSql = cursor ? ` and (${key.sql}, a.id) ${descending ? '<' : '>'} (?::${key.type}, ?::uuid)` : '';
-  const cursorParams = cursor ? [cursor.key, cursor.id] : [];
+  const keyColumns = keys.map((_, i) => `k${i}`);
+  // A row comparison over the keys and the id: the page starts strictly after (or before) the cursor's row.
+  const pastCursor = (columns: readonly string[]) =>
+    cursor ? ` and (${columns.join(', ')}) ${descending ? '<' : '>'} (${keys.map((key) => `?::${key.type}`).join(', ')}, ?::uuid)` : '';
+  const cursorParams = cursor ? [...cursor.keys, cursor.id] : [];
+  const orderBy = (columns: readonly string[]) => columns.map((column) => `${column} ${order}`).join(', ');
+  const selectKeys = keys.map((key, i) => `${key.sql} as k${i}`).join(', ');
   const fetch = page.limit + 1;
-  const order2 = `k ${order}, id ${order}`;
   let hits: string;
   const params: unknown[] = [];
   if (normaliseSearchText(selection.text)) {
     // A name prefix selects few accounts out of many: collect them through the four prefix indexes first (a
     // BitmapOr), then order those. Left to itself the planner walks the whole sort index filtering by the prefix.
-    hits = `matched as materialized (select a.id, ${key.sql} as k from account a
+    hits = `matched as materialized (select a.id, ${selectKeys} from account a
         where a.organisation_id in (${placeholders(selection.organisationIds.length)}) and ${where.sql}),
-      first_hits as (select id, k from matched where true${cursor ? ` and (k, id) ${descending ? '<' : '>'} (?::${key.type}, ?::uuid)` : ''}
-        order by ${order2} limit ?)`;
+      first_hits as (select id, ${keyColumns.join(', ')} from matched where true${pastCursor([...keyColumns, 'id'])}
+        order by ${orderBy([...keyColumns, 'id'])} limit ?)`;
     params.push(...selection.organisationIds, ...where.params, ...cursorParams, fetch);
   } else {
     const organisationSets = selection.organisationIds.length > MAX_BRANCHES ? [selection.organisationIds] : selection.organisationIds.map((id) => [id]);
     const branches: string[] = [];
+    const keyExpressions = [...keys.map((key) => key.sql), 'a.id'];
     for (const organisations of organisationSets) {
       branches.push(
-        `(select a.id, ${key.sql} as k from account a
-          where a.organisation_id in (${placeholders(organisations.length)}) and ${where.sql}${cursorSql}
-          order by ${key.sql} ${order}, a.id ${order} limit ?)`,
+        `(select a.id, ${selectKeys} from account a
+          where a.organisation_id in (${placeholders(organisations.length)}) and ${where.sql}${pastCursor(keyExpressions)}
+          order by ${orderBy(keyExpressions)} limit ?)`,
       );
       params.push(...organisations, ...where.params, ...cursorParams, fetch);
     }
     hits = `hit as (${branches.join('\nunion all\n')}),
-      first_hits as (select id, k from hit order by ${order2} limit ?)`;
+      first_hits as (select id, ${keyColumns.join(', ')} from hit order by ${orderBy([...keyColumns, 'id'])} limit ?)`;
     params.push(fetch);
   }
   const rows = await em.execute<Record<string, any>[]>(
     `with ${hits}
      select a.id, a.first_name, a.last_name, a.username, a.email, a.status, a.role, o.slug as organisation_slug,
-       a.last_sign_in_at, a.created_at, a.updated_at, h.k::text as sort_key
+       a.last_sign_in_at, a.created_at, a.updated_at, json_build_array(${keyColumns.map((column) => `h.${column}::text`).join(', ')}) as sort_keys
      from first_hits h join account a on a.id = h.id join organisation o on o.id = a.organisation_id
-     order by h.k ${order}, h.id ${order}`,
+     order by ${orderBy([...keyColumns.map((column) => `h.${column}`), 'h.id'])}`,
     params,
   );
   const more = rows.length > page.limit;
@@ -226,7 +246,7 @@ function toRow(row: Record<string, any>): AccountListRow {
     lastSignInAt: row.last_sign_in_at == null ? null : new Date(row.last_sign_in_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
-    cursor: { key: row.sort_key, id: row.id },
+    cursor: { keys: row.sort_keys, id: row.id },
   };
 }
 

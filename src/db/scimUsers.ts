@@ -47,7 +47,7 @@ export function filterSql(filter: UserFilter): Sql {
 const ROW = `a.id, a.organisation_id, a.username, a.first_name, a.last_name, a.email, a.status, a.external_id, a.created_at, a.updated_at, a.version`;
 
 /**
- * One page of the accounts that match, in the order of `/users list` (last name, then ID: the same index), with the
+ * One page of the accounts that match, in the order of `/users list` (last name, first name, then ID: the same index), with the
  * number that match, in one statement. The count reads only what the condition needs (an index-only scan where the
  * search indexes cover it); the page reads its rows straight from the index in order. `startIndex` is SCIM's 1-based
  * position, which only an OFFSET can honour. Its values are bound by PostgreSQL (boundQuery), not written into the
@@ -65,7 +65,7 @@ export async function scimUserPage(
   const where = filter ? filterSql(filter) : { sql: 'true', params: [] };
   const matching = `from account a where ${scope.sql} and ${notDeleted('a')} and ${where.sql}`;
   const sql = numbered(`select (select count(*) ${matching}) as total, p.* from (select 1) one
-     left join lateral (select ${ROW} ${matching} order by lower(a.last_name) collate "C", a.id offset ? limit ?) p on true`);
+     left join lateral (select ${ROW} ${matching} order by lower(a.last_name) collate "C", lower(a.first_name) collate "C", a.id offset ? limit ?) p on true`);
   const params = [...scope.params, ...where.params, ...scope.params, ...where.params, page.startIndex - 1, page.count];
   const rows =
     filter?.kind === 'compare' && filter.op === 'eq'

@@ -176,6 +176,25 @@ describe('paging', () => {
     expect(buttons(page)).toEqual(['users.list.next', 'users.list.reset']);
   });
 
+  it('orders accounts that share a last name, a role or a status by first name, across pages', async () => {
+    const tag = `Same${uniqueTag()}`;
+    // Made in an order unlike the alphabet's, so the order listed is not the order of creation (nor, likely, of ids).
+    const firstNames = Array.from({ length: ACCOUNT_LIST_PAGE_SIZE + 5 }, (_, n) => `F${String((n * 7) % 25).padStart(2, '0')}`);
+    for (const firstName of firstNames) await t.given.account({ firstName, lastName: tag });
+    const alphabetical = [...firstNames].sort().map((first) => `${first} ${tag}`);
+    const page1 = await users(tag);
+    const page2 = await click(page1, 'users.list.next');
+    expect([...listed(page1), ...listed(page2)]).toEqual(alphabetical);
+    const back = await click(page2, 'users.list.previous');
+    expect(listed(back)).toEqual(alphabetical.slice(0, ACCOUNT_LIST_PAGE_SIZE));
+    const byRole = await users(`list sort:role ${tag}`);
+    const byRole2 = await click(byRole, 'users.list.next');
+    expect([...listed(byRole), ...listed(byRole2)]).toEqual(alphabetical);
+    // Descending turns the whole order round, ties included.
+    const descending = await users(`list sort:-last-name ${tag}`);
+    expect(listed(descending)).toEqual(alphabetical.toReversed().slice(0, ACCOUNT_LIST_PAGE_SIZE));
+  });
+
   it('Reset filters shows the default list', async () => {
     const tag = `Rst${uniqueTag()}`;
     await people(tag, [{ status: 'DEACTIVATED' }]);

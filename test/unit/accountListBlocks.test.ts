@@ -17,7 +17,7 @@ function page(filter: string, key: string): AccountPage {
     lastSignInAt: null,
     createdAt: new Date(0),
     updatedAt: new Date(0),
-    cursor: { key, id: '00000000-0000-4000-8000-000000000000' },
+    cursor: { keys: [key], id: '00000000-0000-4000-8000-000000000000' },
   }));
   return { filter, description: `Status active, name, username or email starting with “${filter}”`, total: 1000, accounts, next: key, previous: key };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AccountListRow, countSelection, type ListCursor, selectionPage } from '../../db/accountList.ts';
+import { type AccountListRow, countSelection, type ListCursor, selectionPage, sortKeyCount } from '../../db/accountList.ts';
 import { accountFilterText, describeAccountFilter, MAX_FILTER_TEXT, type SortField } from '../../domain/accountFilter.ts';
 import { RefusedError } from '../../domain/errors.ts';
 import { defineAction } from '../action.ts';
@@ -63,13 +63,13 @@ export const listAccounts = defineAction({
   },
 });
 
-const cursorShape = z.tuple([z.string(), z.string().max(1000), z.uuid()]);
+const cursorShape = z.tuple([z.string(), z.array(z.string().max(1000)).min(1).max(3), z.uuid()]);
 const TIME_KEY = /^(-?infinity|\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?)$/;
 const TIME_SORTS: readonly SortField[] = ['last-sign-in', 'added', 'modified'];
 
-/** A cursor as one opaque word (a button value, a CLI argument): the sort it belongs to, the key and the id. */
+/** A cursor as one opaque word (a button value, a CLI argument): the sort it belongs to, the keys and the id. */
 function writeCursor(sort: SortField, cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([sort, cursor.key, cursor.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([sort, cursor.keys, cursor.id])).toString('base64url');
 }
 
 function readCursor(token: string, sort: SortField): ListCursor {
@@ -80,7 +80,12 @@ function readCursor(token: string, sort: SortField): ListCursor {
     decoded = undefined;
   }
   const parsed = cursorShape.safeParse(decoded);
-  if (!parsed.success || parsed.data[0] !== sort || (TIME_SORTS.includes(sort) && !TIME_KEY.test(parsed.data[1])))
+  if (
+    !parsed.success ||
+    parsed.data[0] !== sort ||
+    parsed.data[1].length !== sortKeyCount(sort) ||
+    (TIME_SORTS.includes(sort) && !TIME_KEY.test(parsed.data[1][0]!))
+  )
     throw new RefusedError('That page cursor does not belong to this list; list again from the first page.', 'invalid-input');
-  return { key: parsed.data[1], id: parsed.data[2] };
+  return { keys: parsed.data[1], id: parsed.data[2] };
 }

@@ -95,12 +95,12 @@ export const Account = defineEntity({
       name: 'account_organisation_external_id',
       expression: `create unique index "account_organisation_external_id" on "account" (organisation_id, external_id) where external_id is not null`,
     },
-    // Lists (src/db/accountList.ts) page in this order by default: per organisation, by last name, then id, so a page
-    // is read straight from the index however many accounts share a last name. last_name is included so that SCIM's
+    // Lists (src/db/accountList.ts) page in this order by default: per organisation, by last name, first name, then
+    // id, so a page is read straight from the index however many accounts share a last name. last_name is included so that SCIM's
     // count of a last-name prefix is an index-only scan (the planner wants the column behind an expression).
     {
       name: 'account_list_last_name',
-      expression: `create index "account_list_last_name" on "account" (organisation_id, (lower(last_name) collate "C"), id) include (last_name) where deleted_at is null`,
+      expression: `create index "account_list_last_name" on "account" (organisation_id, (lower(last_name) collate "C"), (lower(first_name) collate "C"), id) include (last_name) where deleted_at is null`,
     },
   ],
 });
