@@ -279,7 +279,7 @@ export async function runAction<Input extends z.ZodType, Output>(
   try {
     // The grant is checked before anything else: nobody without one learns anything, not even whether a target exists.
     requireRole(actor.grants, action.requires, 'any', action.describedAs);
-    const parsed = action.input.safeParse(rawInput);
+    const parsed = action.input.safeParse(rawInput, { error: plainIssue });
     if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
     const followUps: (() => Promise<void>)[] = [];
     const work = async (em: EntityManager) => {
@@ -354,7 +354,7 @@ export async function runWithin<Input extends z.ZodType, Output>(
   rawInput: RawInput<Input>,
 ): Promise<Output> {
   requireRole(ctx.actor.grants, action.requires, 'any', action.describedAs);
-  const parsed = action.input.safeParse(rawInput);
+  const parsed = action.input.safeParse(rawInput, { error: plainIssue });
   if (!parsed.success) throw new RefusedError(describeInputError(parsed.error), 'invalid-input');
   return action.run(ctx, parsed.data);
 }
@@ -394,6 +394,20 @@ function asRefusal(error: unknown): RefusedError | undefined {
     return new RefusedError('That would duplicate an existing record (an email, username or name must be unique); nothing was changed.', 'conflict');
   return undefined;
 }
+
+/**
+ * Zod's own wording for the issues a schema gives no message of its own: what a person typed is named with what is
+ * allowed, not as a type error. Returning undefined keeps zod's.
+ */
+const plainIssue: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_value') {
+    const allowed = issue.values.map(String);
+    const either = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : (allowed[0] ?? '');
+    return `must be ${either}${typeof issue.input === 'string' ? `, not “${issue.input.slice(0, 100)}”` : ''}`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is missing';
+  return undefined;
+};
 
 function describeInputError(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');

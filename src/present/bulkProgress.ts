@@ -83,6 +83,7 @@ export function refusalLines(summary: Pick<SummaryFacts, 'refusals' | 'counts'>,
 }
 
 export function duration(seconds: number): string {
+  if (seconds < 0.5) return 'under a second';
   if (seconds < 90) return `${Math.round(seconds)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;

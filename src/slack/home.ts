@@ -5,6 +5,7 @@ import { homeOverview } from '../actions/home/homeOverview.ts';
 import { RefusedError } from '../domain/errors.ts';
 import { HOME_FIND_ACTION_ID, homeView } from './blocks/home.ts';
 import { lookupReply } from './blocks/lookupReply.ts';
+import { mrkdwnSentence } from './blocks/text.ts';
 import { type ListenerDeps, requestActor, requestCaller } from './context.ts';
 import { answerTo, answering } from './replies.ts';
 
@@ -24,7 +25,7 @@ export function registerHome(app: App, deps: ListenerDeps): void {
       if (!(error instanceof RefusedError)) throw error;
       await client.views.publish({
         user_id: event.user,
-        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry: ${error.userMessage}` } }] },
+        view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry: ${mrkdwnSentence(error.userMessage)}` } }] },
       });
     }
   });

@@ -4,7 +4,7 @@ import { ACCOUNT_LIST_PAGE_SIZE } from '../../src/actions/accounts/listAccounts.
 import { Account } from '../../src/db/entities/index.ts';
 import { runCli } from '../support/cli.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, shownText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster, uniqueTag } from '../support/testRoster.ts';
 
 const VIEWER = 'U0LISTVIEW';
@@ -238,7 +238,7 @@ describe('organisation scope', () => {
 
 describe('/users', () => {
   it('answers help with the usage, and the subcommands still to come honestly', async () => {
-    expect(blocksText(await users('help'))).toContain('`sort:<field>` or `sort:-<field>`');
+    expect(shownText(await users('help'))).toContain('`sort:<field>` or `sort:-<field>`');
     expect(blocksText(await users('audit'))).toContain('not in this version of Roster yet');
   });
 });

@@ -9,7 +9,7 @@ import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
 import { setApprovals } from '../../src/actions/organisations/setApprovals.ts';
 import { ApprovalRequest } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, shownText } from '../support/slackReplies.ts';
 import { blockActionsPayload, plainTextValue } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -82,7 +82,7 @@ describe('a deletion request', () => {
 
   it('asks for a reason when none is given, and changes nothing', async () => {
     const bo = await t.given.account({ firstName: 'Bo', lastName: 'Unreasoned' });
-    expect(blocksText(await t.slash(`delete ${bo.email}`, ADMIN))).toContain('say why: --reason <text>');
+    expect(shownText(await t.slash(`delete ${bo.email}`, ADMIN))).toContain('say why: --reason <text>');
     expect(await t.roster.orm.em.fork().count(ApprovalRequest, { accountId: bo.id })).toBe(0);
     expect((await t.given.audit({ targetId: bo.id, action: 'delete' })).map((e) => e.outcome)).toEqual(['refused']);
   });

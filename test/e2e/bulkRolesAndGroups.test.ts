@@ -5,7 +5,7 @@ import { slackActor } from '../../src/actions/actor.ts';
 import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
 import type { FakeSlackFile } from '../support/fakeSlack.ts';
 import { blockActionsPayload, blockSuggestionPayload } from '../support/slackRequests.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, shownText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0BRGADMIN';
@@ -108,7 +108,7 @@ describe('/users bulk role', () => {
   });
 
   it('answers an unknown role with the roles there are, and usage, changing nothing', async () => {
-    const reply = blocksText(await t.slash('bulk role boss org:bulk-rg-a', ADMIN, { command: '/users' }));
+    const reply = shownText(await t.slash('bulk role boss org:bulk-rg-a', ADMIN, { command: '/users' }));
     expect(reply).toContain('“boss” is not a role; a role is user, manager, administrator');
     expect(reply).toContain('/users bulk <change>');
     expect(reply).toContain('add-to-group <group>');
@@ -174,7 +174,7 @@ describe('/users bulk add-to-group and remove-from-group', () => {
 
   it('refuses a group the grant’s organisations do not have, with usage', async () => {
     await t.given.group({ name: 'Only In B', organisationSlug: 'bulk-rg-b' });
-    const reply = blocksText(await t.slash('bulk add-to-group "Only In B"', ADMIN_A, { command: '/users' }));
+    const reply = shownText(await t.slash('bulk add-to-group "Only In B"', ADMIN_A, { command: '/users' }));
     expect(reply).toContain('No group matches “Only In B” in your organisations.');
     expect(reply).toContain('/users bulk <change>');
   });

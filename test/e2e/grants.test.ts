@@ -49,6 +49,6 @@ describe('Roster roles from Slack', () => {
   });
 
   it('explains a role that does not exist', async () => {
-    expect(await slash('grant <@U0SOMEONE2> superuser', OWNER)).toContain('role: Invalid option');
+    expect(await slash('grant <@U0SOMEONE2> superuser', OWNER)).toContain('role: must be viewer, helpdesk, admin or owner, not “superuser”');
   });
 });

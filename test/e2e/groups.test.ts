@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, AccountFeature, AuditEvent, Feature, Group, GroupFeature, Licence, Membership, type IAuditEvent } from '../../src/db/entities/index.ts';
 import type { RecordedCall } from '../support/fakeSlack.ts';
 import { runCli } from '../support/cli.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, shownText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const OWNER = 'U0OWNER001';
@@ -22,7 +22,7 @@ const em = () => t.roster.orm.em.fork();
 async function audited(text: string, userId: string): Promise<{ reply: RecordedCall; text: string; audit: IAuditEvent[] }> {
   const since = await lastAuditId();
   const reply = await t.slash(text, userId);
-  return { reply, text: blocksText(reply), audit: await t.given.audit({ id: { $gt: since } }) };
+  return { reply, text: shownText(reply), audit: await t.given.audit({ id: { $gt: since } }) };
 }
 
 async function lastAuditId(): Promise<string> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountFeature, Feature, Group, Licence, GroupFeature } from '../../src/db/entities/index.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, shownText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const VIEWER = 'U0VIEWER1';
@@ -130,7 +130,7 @@ describe('/user lookup', () => {
     for (const text of ['', 'help', 'lookup "unclosed']) {
       const reply = await slash(text);
       expect(reply.args.response_type).toBe('ephemeral');
-      expect(blocksText(reply)).toContain('/user <email | username | ID | name | @mention>');
+      expect(shownText(reply)).toContain('/user <email | username | ID | name | @mention>');
     }
     expect(blocksText(await slash('lookup "unclosed'))).toContain('quotation mark is not closed');
     expect(await t.given.audit()).toHaveLength(before);

@@ -4,6 +4,9 @@ import type { RecordedCall } from './fakeSlack.ts';
 /** The blocks of a message as one string, to look for the sentences a person would read in it. */
 export const blocksText = (call: RecordedCall): string => JSON.stringify(call.args.blocks ?? []);
 
+/** The same, with mrkdwn's entities read back as Slack shows them (`&lt;who&gt;` as `<who>`). */
+export const shownText = (call: RecordedCall): string => blocksText(call).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
 /** The card's buttons; its "More actions…" menu sits beside them and is not one. */
 export const cardButtons = (call: RecordedCall): any[] =>
   (call.args.blocks as any[])

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TypedAction } from '../../src/actions/action.ts';
+import { commandUsage } from '../../src/actions/commandArgs.ts';
 import { typedActions } from '../../src/actions/registry.ts';
-import { usageBlocks } from '../../src/slack/blocks/usage.ts';
+import { mrkdwnSentence } from '../../src/slack/blocks/text.ts';
+import { sentenceBlocks, usageBlocks } from '../../src/slack/blocks/usage.ts';
 import { blockKitErrors } from '../support/fakeSlack.ts';
 
 const typed = typedActions;
@@ -21,5 +23,25 @@ describe('/user help', () => {
     expect(JSON.stringify(blocks)).toContain('/user action-number-119 ');
     expect(JSON.stringify(blocks)).not.toContain('…');
     expect(blockKitErrors('message', { blocks })).toEqual([]);
+  });
+});
+
+describe('placeholders in mrkdwn', () => {
+  it('escapes `<who>` and `<text>`, which Slack would read as links, and keeps mentions, dates and links', () => {
+    expect(mrkdwnSentence('Only <@U0ABC>, in <#C0DEF>, since <!date^1764806400^{date}|4 Dec>: see <https://x.test/a|docs>; lock <who> [--reason <text>]')).toBe(
+      'Only <@U0ABC>, in <#C0DEF>, since <!date^1764806400^{date}|4 Dec>: see <https://x.test/a|docs>; lock &lt;who&gt; [--reason &lt;text&gt;]',
+    );
+    const blocks = JSON.stringify([...usageBlocks(typed, 'lock needs <account>.'), ...sentenceBlocks('Usage: role <who> <user|manager|administrator>')]);
+    expect(blocks).not.toMatch(/<(who|account|text|user\|manager)/);
+    expect(blocks).toContain('lock needs &lt;account&gt;.');
+    expect(blocks).toContain('`/user lock &lt;who&gt;');
+    expect(mrkdwnSentence('/user grant <@someone> <viewer|admin>')).toBe('/user grant &lt;@someone&gt; &lt;viewer|admin&gt;');
+  });
+
+  it('names each option once in an action’s usage', () => {
+    for (const action of typed) {
+      const options = commandUsage(action.command).match(/--[a-z-]+/g) ?? [];
+      expect(options, action.name).toEqual([...new Set(options)]);
+    }
   });
 });

@@ -16,7 +16,7 @@ export const requestDeletion = defineAction({
   name: 'delete',
   describedAs: 'asking to delete an account',
   requires: 'admin',
-  command: { usage: '<who> --reason <text>', positional: ['account'], flags: { reason: { ...flags.reason.reason, usage: '--reason <text>' } } },
+  command: { usage: '<who>', positional: ['account'], flags: { reason: { ...flags.reason.reason, usage: '--reason <text>' } } },
   input: z.object({ account: accountRefSchema, reason: requiredReasonSchema, expectedVersion: expectedVersionSchema }),
   async run(ctx, { account: ref, reason, expectedVersion }): Promise<AccountOutcome> {
     const account = await loadAccount(ctx, ref, { expectedVersion });

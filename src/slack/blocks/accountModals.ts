@@ -3,7 +3,7 @@ import type { CreateAccountForm, EditAccountForm, OrganisationChoice } from '../
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { fitOptionText } from '../options/accountPick.ts';
 import { groupPickElement } from '../options/groupPick.ts';
-import { escapeMrkdwn, truncate } from './text.ts';
+import { escapeMrkdwn, mrkdwnSentence, truncate } from './text.ts';
 
 export const CREATE_ACCOUNT_CALLBACK_ID = 'account.create';
 export const EDIT_ACCOUNT_CALLBACK_ID = 'account.edit';
@@ -101,7 +101,9 @@ export function sentenceModal(title: string, sentences: readonly string[]): Moda
     close: plain('Close'),
     blocks: sentences
       .slice(0, 50)
-      .map((sentence, i): KnownBlock => ({ type: 'section', block_id: `sentence-${i}`, text: { type: 'mrkdwn', text: truncate(sentence, 3000) } })),
+      .map(
+        (sentence, i): KnownBlock => ({ type: 'section', block_id: `sentence-${i}`, text: { type: 'mrkdwn', text: truncate(mrkdwnSentence(sentence), 3000) } }),
+      ),
   };
 }
 

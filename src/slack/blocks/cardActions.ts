@@ -1,7 +1,7 @@
 import type { KnownBlock, StaticSelect } from '@slack/types';
 import type { CardAction } from '../../actions/action.ts';
 import type { AccountCard } from '../../db/accountCards.ts';
-import { truncate } from './text.ts';
+import { mrkdwnSentence, truncate } from './text.ts';
 
 export const CARD_ACTION_PREFIX = 'account.do.';
 
@@ -65,5 +65,5 @@ export function cardActionBlocks(
 }
 
 export function outcomeContext(sentence: string): KnownBlock {
-  return { type: 'context', block_id: 'outcome', elements: [{ type: 'mrkdwn', text: truncate(sentence, 3000) }] };
+  return { type: 'context', block_id: 'outcome', elements: [{ type: 'mrkdwn', text: truncate(mrkdwnSentence(sentence), 3000) }] };
 }

@@ -15,4 +15,17 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const SLACK_SEQUENCE_OR_PLACEHOLDER = /<(?:@[UW][A-Z0-9]{2,}|#[CG][A-Z0-9]{2,}|!|https?:\/\/|mailto:)[^<>\n]*>|<([^<>\n]*)>/g;
+
+/**
+ * A sentence or usage line of Roster's own, for mrkdwn: its placeholders (`<who>`, `<text>`) escaped, which Slack
+ * would otherwise read as links and show without their brackets (or not at all); Slack's own sequences in it (a
+ * mention `<@U…>`, a channel `<#C…>`, `<!date…>`, a link) are kept.
+ */
+export function mrkdwnSentence(text: string): string {
+  return text.replace(SLACK_SEQUENCE_OR_PLACEHOLDER, (sequence, placeholder: string | undefined) =>
+    placeholder === undefined ? sequence : `&lt;${placeholder}&gt;`,
+  );
+}
+
 export const slackFormat = { date: slackDate, text: escapeMrkdwn, user: (slackUserId: string) => `<@${slackUserId}>` };

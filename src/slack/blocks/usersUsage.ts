@@ -3,7 +3,7 @@ import { BULK_CHANGE_NAMES, bulkChangeTakes } from '../../actions/accounts/bulk/
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { SORT_FIELDS, statusWord } from '../../domain/accountFilter.ts';
 import { ACCOUNT_STATUSES } from '../../domain/statuses.ts';
-import { truncate } from './text.ts';
+import { mrkdwnSentence, truncate } from './text.ts';
 
 /** A subcommand that is still to come says so, rather than being read as a filter. */
 export function usersNotYet(subcommand: string): string {
@@ -32,8 +32,10 @@ export function usersUsageLines(): string[] {
 
 export function usersUsageBlocks(problem?: string): KnownBlock[] {
   return [
-    ...(problem ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${problem}`, 3000) } } as KnownBlock] : []),
-    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(usersUsageLines().join('\n'), 3000) } },
+    ...(problem
+      ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${mrkdwnSentence(problem)}`, 3000) } } as KnownBlock]
+      : []),
+    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(usersUsageLines().map(mrkdwnSentence).join('\n'), 3000) } },
   ];
 }
 
