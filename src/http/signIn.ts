@@ -71,11 +71,11 @@ async function answerSignIn(deps: SignInDeps, verifying: ReturnType<typeof pLimi
 
   const body = await readJson(req);
   if (!body.ok) return reply(res, body.status, { status: 'bad-request', message: body.message });
-  const { login, password, totp } = body.value as Record<string, unknown>;
+  const { login, password, totp, ip: personAddress } = body.value as Record<string, unknown>;
   if (typeof login === 'string' && !(await withinLimit(deps.limiter, res, 'login', normaliseLogin(login)))) return;
 
   try {
-    const result = await verifying(() => runAction(deps.services, signIn, actor, { login, password, totp, ip }));
+    const result = await verifying(() => runAction(deps.services, signIn, actor, { login, password, totp, ip: personAddress ?? ip }));
     reply(res, HTTP_STATUS[result.status], result);
   } catch (error) {
     if (!(error instanceof RefusedError)) throw error;
@@ -114,7 +114,7 @@ async function readJson(req: IncomingMessage): Promise<ReadBody> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return { ok: true, value };
   } catch {
-    return { ok: false, status: 400, message: 'The body must be a JSON object: {"login": ..., "password": ..., "totp": ...}.' };
+    return { ok: false, status: 400, message: 'The body must be a JSON object: {"login": ..., "password": ..., "totp": ..., "ip": ...}.' };
   }
 }
 

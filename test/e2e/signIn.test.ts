@@ -130,6 +130,21 @@ describe('wrong credentials', () => {
 });
 
 describe('lockout at the organisation threshold', () => {
+  it('records the address the platform says the person signed in from, and refuses one that is not an address', async () => {
+    const account = await accountWithPassword();
+    for (let i = 1; i <= 10; i++) await signInOver(t, token, { login: account.email, password: `wrong ${i}`, ip: i < 10 ? '198.51.100.4' : '2001:db8::7' });
+    const [lockout] = await t.given.audit({ targetId: account.id, action: 'lockout' });
+    expect(lockout!.reason).toBe('10 failed sign-ins in a row, the last from 2001:db8::7');
+    const refused = await t.given.audit({ targetId: account.id, action: 'sign-in', outcome: 'refused' });
+    expect(refused.map((event) => event.reason)).toContain('from 198.51.100.4');
+
+    const other = await accountWithPassword();
+    const before = await t.read.account(other.id);
+    const wrong = await signInOver(t, token, { login: other.email, password: PASSWORD, ip: 'the moon' });
+    expect(wrong).toMatchObject({ status: 400, body: { status: 'bad-request', message: 'ip: must be an IPv4 or IPv6 address' } });
+    expect((await t.read.account(other.id)).lastSignInAt).toEqual(before.lastSignInAt);
+  });
+
   it('nine wrong passwords do not lock, the tenth does, the right one is then refused; /user unlock lets it in again', async () => {
     const account = await accountWithPassword();
     for (let i = 1; i <= 9; i++) {
@@ -143,7 +158,8 @@ describe('lockout at the organisation threshold', () => {
     const lockouts = await t.given.audit({ targetId: account.id, action: 'lockout' });
     expect(lockouts).toHaveLength(1);
     expect(lockouts[0]).toMatchObject({ actorType: 'api', changes: { status: { before: 'ACTIVE', after: 'LOCKED_OUT' } } });
-    expect(lockouts[0]!.reason).toMatch(/^10 failed sign-ins in a row, the last from (::ffff:)?127\.0\.0\.1$/);
+    // The request came over IPv6 from 127.0.0.1 (`::ffff:127.0.0.1`): said as the IPv4 address it is.
+    expect(lockouts[0]!.reason).toBe('10 failed sign-ins in a row, the last from 127.0.0.1');
 
     expect((await signInOver(t, token, { login: account.email, password: PASSWORD })).body.status).toBe('locked-out');
 

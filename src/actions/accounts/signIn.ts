@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { LockMode } from '@mikro-orm/core';
 import { z } from 'zod';
 import { Account, Organisation, type IAccount } from '../../db/entities/index.ts';
@@ -47,6 +48,18 @@ function answer(status: SignInStatus, account: IAccount, extra: Partial<SignInRe
  * reaches it locks the account out through the status machine and schedules the lockout alert. An unknown login, an
  * account of another organisation and a wrong password get the same answer after the same work.
  */
+/**
+ * The address the person signs in from: as the platform saw it when it sends one, else the request's own. An IPv4
+ * address that arrived over IPv6 (`::ffff:192.0.2.1`) reads as the IPv4 address it is.
+ */
+const clientAddress = z
+  .string()
+  .trim()
+  .max(64)
+  .refine((value) => value === 'unknown' || isIP(value) !== 0, 'must be an IPv4 or IPv6 address')
+  .transform((value) => value.replace(/^::ffff:(?=\d{1,3}(\.\d{1,3}){3}$)/i, ''))
+  .default('unknown');
+
 export const signIn = defineAction({
   name: 'sign-in',
   describedAs: 'signing an account in',
@@ -55,7 +68,7 @@ export const signIn = defineAction({
     login: z.string().trim().min(1, 'say which account: an email or username').max(320),
     password: z.string().min(1, 'must not be empty').max(1024),
     totp: z.string().trim().max(16).optional(),
-    ip: z.string().max(64).default('unknown'),
+    ip: clientAddress,
   }),
   async run(ctx, { login, password, totp, ip }): Promise<SignInResult> {
     const organisationId = ctx.actor.kind === 'api' && ctx.actor.scopes?.includes('sign-in') ? ctx.actor.grants[0]?.organisationId : undefined;
