@@ -130,7 +130,7 @@ describe('a deletion request', () => {
     expect((await t.read.account(di.id)).status).toBe('DELETED');
 
     const edited = await t.slack.waitFor('chat.update', (c) => c.args.ts === posted.ts, 10_000);
-    expect(blocksText(edited)).toMatch(/Approved by <@U0APPOWNER[12]>/);
+    expect(blocksText(edited)).toMatch(/Approved by <@U0APPOWNER[12]> at <!date[^>]+>: Di Contested &lt;[^&]+&gt; is deleted; `\/user restore /);
     expect(JSON.stringify(edited.args.blocks)).not.toContain('approval.approve');
     await expect.poll(() => dmsTo(ADMIN, di.email).length).toBe(2);
     expect(blocksText(dmsTo(ADMIN, di.email)[1]!)).toContain('Approved by');

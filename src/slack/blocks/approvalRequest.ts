@@ -120,7 +120,7 @@ function outcomeBlock(facts: ApprovalFacts): KnownBlock {
 function outcomeText(facts: ApprovalFacts): string {
   const when = facts.decidedAt ? slackDate(facts.decidedAt) : '';
   if (facts.state === 'approved')
-    return `:white_check_mark: Approved by ${personMention(facts.decidedBy ?? '')} at ${when}: ${escapeMrkdwn(facts.decisionNote ?? 'deleted')}.`;
+    return `:white_check_mark: Approved by ${personMention(facts.decidedBy ?? '')} at ${when}: ${whoMrkdwn(facts)} ${escapeMrkdwn(facts.decisionNote ?? 'is deleted')}.`;
   if (facts.state === 'rejected')
     return `:no_entry_sign: Rejected by ${personMention(facts.decidedBy ?? '')} at ${when}, because “${escapeMrkdwn(facts.decisionNote ?? '')}”. The account is unchanged.`;
   return `:hourglass: Expired at ${slackDate(facts.expiresAt)} without a decision. The account is unchanged; ask again if it is still needed.`;
