@@ -168,7 +168,7 @@ function keyOf(typed: string): FilterKey {
   // `inactive:` says what it means; only the comparison is missing.
   const hint = folded === 'inactive' ? ' Write `inactive>:<days>` for accounts with no sign-in for more than that many days.' : '';
   throw new FilterProblem(
-    `“${typed}:” is not a filter${suggest(folded, KEYS)}.${hint} Filters: ${KEYS.map((k) => `\`${k}:\``).join(', ')}; other words match the start of a name, username or email.`,
+    `“${typed}:” is not a filter${suggest(folded, KEYS, ':')}${hint} Filters: ${KEYS.map((k) => `\`${k}:\``).join(', ')}; other words match the start of a name, username or email.`,
   );
 }
 
@@ -186,7 +186,7 @@ function oneOf<T extends string>(key: FilterKey, typed: string, words: Record<st
   const folded = typed.toLowerCase().replace(/_/g, '-');
   const found = Object.hasOwn(words, folded) ? words[folded] : undefined;
   if (found) return found;
-  throw new FilterProblem(`\`${key}:\` has no value “${typed}”${suggest(folded, allowed)}. It takes ${allowed.map((a) => `\`${a}\``).join(', ')}.`);
+  throw new FilterProblem(`\`${key}:\` has no value “${typed}”${suggest(folded, allowed)} It takes ${allowed.map((a) => `\`${a}\``).join(', ')}.`);
 }
 
 function example(key: FilterKey): string {
@@ -201,14 +201,17 @@ function example(key: FilterKey): string {
   return examples[key];
 }
 
-/** ", did you mean `status`?" for the allowed word nearest to the typo, when one is near enough to be a typo. */
-function suggest(typed: string, allowed: readonly string[]): string {
+/**
+ * The end of the sentence about a typo: "; did you mean `status:`?" for the allowed word nearest to it, when one is
+ * near enough to be a typo, else a full stop.
+ */
+function suggest(typed: string, allowed: readonly string[], suffix = ''): string {
   let best: { word: string; distance: number } | undefined;
   for (const word of allowed) {
     const distance = editDistance(typed, word);
     if (!best || distance < best.distance) best = { word, distance };
   }
-  return best && best.distance <= Math.max(2, Math.floor(best.word.length / 3)) ? `; did you mean \`${best.word}\`` : '';
+  return best && best.distance <= Math.max(2, Math.floor(best.word.length / 3)) ? `; did you mean \`${best.word}${suffix}\`?` : '.';
 }
 
 /** Damerau-style (adjacent swaps count once) edit distance, for the "did you mean" of short filter words. */

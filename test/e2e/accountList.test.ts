@@ -114,10 +114,10 @@ describe('filters', () => {
 
   it('answers a misspelt filter or an unknown value with what is allowed, with the usage, and audits it', async () => {
     const typo = await users('list stauts:active');
-    expect(blocksText(typo)).toContain('did you mean `status`');
+    expect(blocksText(typo)).toContain('did you mean `status:`?');
     expect(blocksText(typo)).toContain('/users list [filters] [text]');
     const unknown = await users('list status:actve');
-    expect(blocksText(unknown)).toContain('did you mean `active`');
+    expect(blocksText(unknown)).toContain('did you mean `active`?');
     expect(blocksText(unknown)).toContain('`password-expired`');
     const group = await users(`list group:"No such group ${uniqueTag()}"`);
     expect(blocksText(group)).toContain('has no group');
@@ -261,6 +261,6 @@ describe('the CLI', () => {
     expect(second.stdout).not.toContain(`Cli ${tag}19 · `);
     const typo = await runCli(['users', 'list', 'stauts:active'], env);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain('did you mean `status`');
+    expect(typo.stderr).toContain('did you mean `status:`?');
   });
 });

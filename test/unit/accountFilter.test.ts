@@ -56,18 +56,18 @@ describe('parseAccountFilter', () => {
 
   it('answers a misspelt key with the closest key and every filter there is', () => {
     const text = problem('stauts:active');
-    expect(text).toContain('“stauts:” is not a filter; did you mean `status`');
+    expect(text).toContain('“stauts:” is not a filter; did you mean `status:`?');
     for (const key of ['status:', 'group:', 'role:', 'org:', 'inactive>:', 'sort:']) expect(text).toContain(`\`${key}\``);
     expect(problem('inactive:30')).toContain('`inactive>:<days>`');
   });
 
   it('answers an unknown value with the closest value and every value that key takes', () => {
     const text = problem('status:actve');
-    expect(text).toContain('`status:` has no value “actve”; did you mean `active`');
+    expect(text).toContain('`status:` has no value “actve”; did you mean `active`?');
     expect(text).toContain('`locked-out`');
     expect(text).toContain('`deactivated`');
     expect(problem('role:admin')).toContain('`user`, `manager`, `administrator`');
-    expect(problem('sort:-last-signin')).toContain('did you mean `last-sign-in`');
+    expect(problem('sort:-last-signin')).toContain('did you mean `last-sign-in`?');
     expect(problem('inactive>:soon')).toContain('`inactive>:90`');
     expect(problem('group:')).toContain('`group:"Field Crew"`');
     expect(problem('group:"Field Crew')).toContain('quotation mark is not closed');
