@@ -36,7 +36,7 @@ export function importModal(form: ImportForm, privateMetadata: string, limits: {
         'Spreadsheet',
         { type: 'file_input', action_id: 'value', filetypes: ['csv', 'xlsx'], max_files: 1 },
         {
-          hint: `CSV (UTF-8) or XLSX with a header row, at most ${n(limits.maxRows)} rows and ${n(limits.maxFileMb)} MB. \`/users import template\` gives an example; Google Workspace, Entra ID and Okta files are read too.`,
+          hint: `CSV (UTF-8) or XLSX with a header row, at most ${n(limits.maxRows)} rows and ${n(limits.maxFileMb)} MB. “/users import template” gives an example; Google Workspace, Entra ID and Okta files are read too.`,
         },
       ),
       organisationInput(
