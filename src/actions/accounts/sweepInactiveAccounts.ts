@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { defineAction, runAction, type ActionServices } from '../action.ts';
 import type { Actor } from '../actor.ts';
+import { boundQuery, numbered } from '../../db/boundQuery.ts';
+import { Organisation } from '../../db/entities/index.ts';
 import { notDeleted } from '../../db/notDeleted.ts';
 
 /** Accounts suspended per transaction: short row locks, and a crash loses at most one batch's work (then redone). */
@@ -49,7 +51,6 @@ export const sweepInactiveAccounts = defineAction({
       path: ['organisationId'],
     }),
   async run(ctx, { dryRun, jobId, batchSize, organisationId, after }): Promise<SweepResult & { last?: SweepCursor }> {
-    const grant = ctx.grant!;
     const now = new Date();
     if (dryRun || organisationId === undefined) {
       const rows = await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
@@ -60,47 +61,35 @@ export const sweepInactiveAccounts = defineAction({
       const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
       return { dryRun: true, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
     }
+    const organisation = await ctx.em.findOneOrFail(Organisation, { id: organisationId });
+    const reason = `no sign-in for ${organisation.inactivityDays} days`;
     // The cutoff is one value for the organisation, so the index is read as one range, in order, from the cursor on:
     // each batch reads the accounts after the last one taken, not again those that batches before it suspended.
-    const rows = await ctx.em.execute<{ slug: string; inactivity_days: number; count: string; last_at: string; last_id: string }[]>(
-      `with picked as materialized (
+    const params: unknown[] = [organisationId, now, organisation.inactivityDays, ...(after ? [after.at, after.id] : []), batchSize, reason, now, now];
+    const audited = ctx.audit.insertSelected({ action: 'inactivity-suspend', reason, jobId }, params.length + 1);
+    const rows = await boundQuery<{ count: string; last_at: string; last_id: string }>(
+      ctx.em,
+      `${numbered(`with picked as materialized (
          select a.id, ${SWEEP_KEY} as at from account a
          where a.organisation_id = ? and ${notDeleted('a')} and a.status = 'ACTIVE'
-           and ${SWEEP_KEY} < (select ?::timestamptz - make_interval(days => inactivity_days) from organisation where id = ?)
+           and ${SWEEP_KEY} < ?::timestamptz - make_interval(days => ?)
            ${after ? `and (${SWEEP_KEY}, a.id) > (?::timestamptz, ?::uuid)` : ''}
          order by ${SWEEP_KEY}, a.id limit ? for update of a skip locked
        ), swept as (
-         update account a set status = 'SUSPENDED', status_reason = 'no sign-in for ' || o.inactivity_days || ' days',
-           status_changed_at = ?, updated_at = ?, version = a.version + 1
-         from organisation o
-         where a.organisation_id = o.id and a.id in (select id from picked)
-         returning a.id, a.first_name, a.last_name, a.email, a.organisation_id, o.slug, o.inactivity_days
-       ), audited as (
-         insert into audit_event (at, actor_type, actor_id, actor_role, actor_grant_organisation_id, action, outcome,
-           target_type, target_id, target_label, organisation_id, changes, reason, job_id)
-         select ?, ?, ?, ?, ?::uuid, 'inactivity-suspend', 'done', 'account', id::text,
-           first_name || ' ' || last_name || ' <' || email || '>', organisation_id,
-           '{"status":{"before":"ACTIVE","after":"SUSPENDED"}}'::jsonb, 'no sign-in for ' || inactivity_days || ' days', ?
+         update account a set status = 'SUSPENDED', status_reason = ?, status_changed_at = ?, updated_at = ?, version = a.version + 1
+         where a.id in (select id from picked)
+         returning a.id, a.first_name, a.last_name, a.email, a.organisation_id
+       ), audit_targets as (
+         select 'account' as "targetType", id::text as "targetId", left(first_name || ' ' || last_name || ' <' || email || '>', 500) as "targetLabel",
+           organisation_id as "organisationId", '{"status":{"before":"ACTIVE","after":"SUSPENDED"}}'::jsonb as changes
          from swept
-       ), last as (select at::text as last_at, id as last_id from picked order by at desc, id desc limit 1)
-       select slug, inactivity_days, count(*), last.last_at, last.last_id from swept, last group by slug, inactivity_days, last.last_at, last.last_id`,
-      [
-        organisationId,
-        now,
-        organisationId,
-        ...(after ? [after.at, after.id] : []),
-        batchSize,
-        now,
-        now,
-        now,
-        ctx.actor.kind,
-        ctx.actor.id,
-        grant.role,
-        grant.organisationId,
-        jobId ?? null,
-      ],
+       ),`)} audited as (${audited.sql}),
+       last as (select at::text as last_at, id as last_id from picked order by at desc, id desc limit 1)
+       select count(*), last.last_at, last.last_id from swept, last group by last.last_at, last.last_id`,
+      [...params, ...audited.params],
     );
-    const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
+    const count = Number(rows[0]?.count ?? 0);
+    const byOrganisation = count > 0 ? [{ slug: organisation.slug, inactivityDays: organisation.inactivityDays, count }] : [];
     const last = rows[0] ? { at: rows[0].last_at, id: rows[0].last_id } : undefined;
     return { dryRun: false, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation, last };
   },
