@@ -141,6 +141,10 @@ describe('/users import', () => {
       ['9', 'Role', 'must be one of user, manager, administrator'],
     ]);
 
+    // Until Apply, the job says what its dry run found, not that nothing of it is done.
+    expect(blocksText(await t.slash('jobs', ADMIN, { command: '/users' }))).toContain(
+      'people.csv into imp · dry run: 3 to apply, 1 unchanged, 4 invalid; waiting for Apply',
+    );
     await press(dryRun, 'import.apply', ADMIN);
     await t.slack.waitFor(
       'chat.postEphemeral',

@@ -3,7 +3,7 @@ import type { BulkJobLine } from '../../actions/accounts/bulk/listBulkJobs.ts';
 import type { BulkPreview } from '../../actions/accounts/bulk/previewBulkJob.ts';
 import { ACCOUNT_ROLES } from '../../domain/accounts.ts';
 import { finishedItems } from '../../present/bulkProgress.ts';
-import { escapeMrkdwn, truncate } from './text.ts';
+import { escapeMrkdwn, mrkdwnSentence, truncate } from './text.ts';
 
 export const BULK_CONFIRM_ACTION_ID = 'bulk.confirm';
 export const BULK_CANCEL_ACTION_ID = 'bulk.cancel';
@@ -41,7 +41,9 @@ export function bulkPreviewReply(preview: BulkPreview): { text: string; blocks: 
       ...(preview.tooMany
         ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Too many accounts for one bulk change: narrow the filter.' }] } as KnownBlock]
         : []),
-      ...(preview.needsApproval ? [{ type: 'context', block_id: 'bulk-approval', elements: [{ type: 'mrkdwn', text: approvalNote }] } as KnownBlock] : []),
+      ...(preview.needsApproval
+        ? [{ type: 'context', block_id: 'bulk-approval', elements: [{ type: 'mrkdwn', text: mrkdwnSentence(approvalNote) }] } as KnownBlock]
+        : []),
       ...(canConfirm
         ? [
             {
@@ -99,6 +101,13 @@ export function bulkValueModal(request: { change: string; takes: 'role' | 'group
   };
 }
 
+/** Where a job is: an import's dry run says what it found, since nothing is done before Apply. */
+function jobProgress({ state, counts, total }: BulkJobLine): string {
+  if (state === 'checking') return 'dry run: reading the file';
+  if (state === 'previewed') return `dry run: ${n(counts.pending)} to apply, ${n(counts.unchanged)} unchanged, ${n(counts.refused)} invalid; waiting for Apply`;
+  return `${state} · ${n(finishedItems(counts))} of ${n(total)} done (${n(counts.refused)} refused)`;
+}
+
 /** Jobs that a Cancel stops (running) or discards (an import before Apply). */
 const CANCELLABLE = new Set(['checking', 'previewed', 'running']);
 
@@ -107,13 +116,17 @@ export function bulkJobsReply(jobs: readonly BulkJobLine[]): { text: string; blo
   if (jobs.length === 0)
     return {
       text: 'No bulk jobs yet.',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No bulk jobs yet. Start one with `/users bulk <change> [filters]` or `/users import`.' } }],
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: mrkdwnSentence('No bulk jobs yet. Start one with `/users bulk <change> [filters]` or `/users import`.') },
+        },
+      ],
     };
   return {
     text: `${jobs.length} bulk jobs`,
     blocks: jobs.map((job, i): KnownBlock => {
-      const finished = finishedItems(job.counts);
-      const text = `*${escapeMrkdwn(job.change)}* ${escapeMrkdwn(job.description)} · ${job.state} · ${n(finished)} of ${n(job.total)} done (${n(job.counts.refused)} refused) · by <@${job.requestedBy}>`;
+      const text = `*${escapeMrkdwn(job.change)}* ${escapeMrkdwn(job.description)} · ${jobProgress(job)} · by <@${job.requestedBy}>`;
       return {
         type: 'section',
         block_id: `bulk-job-${i}`,

@@ -8,7 +8,7 @@ import { accountPickElement } from '../options/accountPick.ts';
 import { approvalRequestMessage } from './approvalRequest.ts';
 import { bulkJobsReply } from './bulk.ts';
 import { lookUpButton, unlockButton } from './helpdeskAlert.ts';
-import { escapeMrkdwn, slackDate, truncate } from './text.ts';
+import { escapeMrkdwn, mrkdwnSentence, slackDate, truncate } from './text.ts';
 
 /** The Home tab's account picker: search as you type (its options are the account picker's), then the card in a DM. */
 export const HOME_FIND_ACTION_ID = 'home.find';
@@ -25,7 +25,8 @@ const section = (text: string, blockId?: string): KnownBlock => ({
 });
 const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: truncate(text, 150) } });
 const note = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, 3000) }] });
-const more = (shown: number, total: number, where: string): KnownBlock[] => (total > shown ? [note(`…and ${total - shown} more: ${where}.`)] : []);
+const more = (shown: number, total: number, where: string): KnownBlock[] =>
+  total > shown ? [note(`…and ${total - shown} more: ${mrkdwnSentence(where)}.`)] : [];
 
 /**
  * The Home tab, built from what the caller's grants may see: a picker to find anyone, accounts by status per
