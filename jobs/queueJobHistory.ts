@@ -36,9 +36,11 @@ export function queueJobHistory(queues: Queues, logger: Logger): QueueJobHistory
 }
 
 function line(job: Job, kind: QueueJobLine['kind'], description: string, requestedBy: string | null): QueueJobLine {
-  const state = job.failedReason ? 'failed' : job.finishedOn ? 'done' : job.processedOn ? 'running' : 'waiting';
+  const runsAt = job.timestamp + (job.delay ?? 0);
+  const scheduled = !job.processedOn && runsAt > Date.now();
+  const state = job.failedReason ? 'failed' : job.finishedOn ? 'done' : job.processedOn ? 'running' : scheduled ? 'scheduled' : 'waiting';
   const result = job.returnvalue as unknown;
   const accounts =
     typeof result === 'number' ? result : typeof result === 'object' && result !== null && 'suspended' in result ? Number(result.suspended) : null;
-  return { kind, state, description, requestedBy, at: new Date(job.timestamp), accounts: state === 'done' ? accounts : null };
+  return { kind, state, description, requestedBy, at: new Date(scheduled ? runsAt : job.timestamp), accounts: state === 'done' ? accounts : null };
 }

@@ -98,11 +98,13 @@ export interface ApprovalNotices {
 /** A job that lives only in the queue (an export, the inactivity sweep), as the Home tab lists it. */
 export interface QueueJobLine {
   kind: 'export' | 'sweep';
-  state: 'waiting' | 'running' | 'done' | 'failed';
+  /** Scheduled: it waits for its time (the nightly sweep), which `at` is. */
+  state: 'scheduled' | 'waiting' | 'running' | 'done' | 'failed';
   /** The export's filter in words, or the sweep's ("dry run" when it changes nothing). */
   description: string;
   /** Who asked (an export); null for a scheduled sweep. */
   requestedBy: string | null;
+  /** When it was asked for, or when a scheduled one runs. */
   at: Date;
   /** Accounts exported or suspended, once done. */
   accounts: number | null;

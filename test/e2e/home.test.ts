@@ -151,6 +151,11 @@ describe.each(queueBackends())('Home (queues on %s)', (queue) => {
       const text = homeText(await openHome(OWNER));
       expect(text).toMatch(/\*export\* org:home-a · done · \d+ accounts · by <@U0HOMEOWN1>/);
       expect(text).toContain('*dry run* · done');
+      // A sweep that waits for its time says when it runs.
+      const later = await t.roster.queues.maintenance.add('inactivity-sweep', { dryRun: true }, { delay: 3_600_000 });
+      const runsAt = Math.floor((later.timestamp + 3_600_000) / 1000);
+      expect(homeText(await openHome(OWNER))).toContain(`*dry run* · scheduled · <!date^${runsAt}^`);
+      await later.remove();
       expect(homeText(await openHome(ADMIN_A))).not.toContain('*export* org:home-a');
     });
 
