@@ -59,23 +59,26 @@ export function signInRoutes(deps: SignInDeps): CustomRoute[] {
 }
 
 async function answerSignIn(deps: SignInDeps, verifying: ReturnType<typeof pLimit>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const ip = req.socket.remoteAddress ?? 'unknown';
-  if (!(await withinLimit(deps.limiter, res, 'ip', ip))) return;
-
+  const requestAddress = req.socket.remoteAddress ?? 'unknown';
   const bearer = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const actor = bearer ? await deps.apiActors.actorForToken(bearer) : undefined;
   if (!actor) {
+    if (!(await withinLimit(deps.limiter, res, 'ip', requestAddress))) return;
     res.setHeader('www-authenticate', 'Bearer');
     return reply(res, 401, { status: 'invalid-token', message: 'Send an API token of your organisation as "Authorization: Bearer <token>".' });
   }
 
   const body = await readJson(req);
   if (!body.ok) return reply(res, body.status, { status: 'bad-request', message: body.message });
-  const { login, password, totp, ip: personAddress } = body.value as Record<string, unknown>;
+  const { login, password, totp, ip } = body.value as Record<string, unknown>;
+  // The person's address when the platform names it: every sign-in through one platform server comes from its
+  // address, which would otherwise be one bucket for all of them.
+  const address = typeof ip === 'string' ? ip : requestAddress;
+  if (!(await withinLimit(deps.limiter, res, 'ip', address))) return;
   if (typeof login === 'string' && !(await withinLimit(deps.limiter, res, 'login', normaliseLogin(login)))) return;
 
   try {
-    const result = await verifying(() => runAction(deps.services, signIn, actor, { login, password, totp, ip: personAddress ?? ip }));
+    const result = await verifying(() => runAction(deps.services, signIn, actor, { login, password, totp, ip: ip ?? requestAddress }));
     reply(res, HTTP_STATUS[result.status], result);
   } catch (error) {
     if (!(error instanceof RefusedError)) throw error;

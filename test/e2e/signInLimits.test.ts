@@ -43,6 +43,13 @@ describe.each(queueBackends())('sign-in rate limits (in %s)', (queue) => {
     const perIp = await signInOver(t, token, { login: 'someone.else@example.test', password: 'x' });
     expect(perIp).toMatchObject({ status: 429, body: { status: 'rate-limited', message: expect.stringContaining('from this address') } });
     expect(Number(perIp.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // The person's address, when the platform names it, is counted instead of the platform server's own.
+    for (let i = 0; i < 8; i++) {
+      expect((await signInOver(t, token, { login: `person${i}@example.test`, password: 'x', ip: '198.51.100.9' })).status).toBe(401);
+    }
+    const samePerson = await signInOver(t, token, { login: 'person8@example.test', password: 'x', ip: '198.51.100.9' });
+    expect(samePerson).toMatchObject({ status: 429, body: { message: expect.stringContaining('from this address') } });
+    expect((await signInOver(t, token, { login: 'person9@example.test', password: 'x', ip: '198.51.100.10' })).status).toBe(401);
 
     // Redis away: the limits are not checked (documented: fail open), the sign-in is answered, and the log says so once.
     // (In PostgreSQL the buckets are in the database the sign-in itself needs: there is no store to lose on its own.)
