@@ -93,6 +93,15 @@ describe('the card’s More actions menu', () => {
     expect(actions).toContain('role');
   });
 
+  it('gives a locked account Unlock and no second Lock button; its lock is changed with Lock…', async () => {
+    const lu = await t.given.account({ firstName: 'Lu', lastName: 'Locked', status: 'SUSPENDED' });
+    const card = await slash(lu.email, ADMIN);
+    const buttons = (card.args.blocks as any[]).find((b) => b.type === 'actions').elements.map((e: any) => e.text?.text);
+    expect(buttons).toContain('Unlock');
+    expect(buttons).not.toContain('Lock');
+    expect(menuActions(card)).toContain('lock');
+  });
+
   it('shows the history to the chooser alone, at once, with no form', async () => {
     const cy = await t.given.account({ firstName: 'Cy', lastName: 'History' });
     await slash(`role ${cy.email} manager --reason promoted`, ADMIN);

@@ -4,8 +4,16 @@ import { allowedEvents } from '../../domain/statuses.ts';
 import type { CardAction } from '../action.ts';
 import { cardActions } from '../registry.ts';
 
-/** The card actions this caller may take on this account now: their grant covers it and its status allows it. */
+/**
+ * The card's buttons: the card actions this caller may take now, but Lock on an account that is locked already (it
+ * would sit beside Unlock; its lock is changed with More actions' Lock…, which takes an end date).
+ */
 export function availableAccountActions(card: AccountCard, grants: readonly Grant[]): CardAction[] {
+  return allowedCardActions(card, grants).filter((action) => !(action.onCard.event === 'lock' && card.status === 'SUSPENDED'));
+}
+
+/** The card actions this caller may take on this account now: their grant covers it and its status allows it. */
+export function allowedCardActions(card: AccountCard, grants: readonly Grant[]): CardAction[] {
   const grant = effectiveGrant(grants, card.organisation.id);
   if (!grant) return [];
   const allowed = new Set(
