@@ -44,7 +44,7 @@ export function commandInput(verb: string, spec: CommandSpec, words: readonly st
         .join(' ')}.`,
     );
   if (positional.length > spec.positional.length)
-    throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in quotes.`);
+    throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in double quotes ("like this").`);
   for (const [i, field] of spec.positional.entries()) input[field] = positional[i];
   return input;
 }

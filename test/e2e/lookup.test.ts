@@ -106,8 +106,11 @@ describe('/user lookup', () => {
     expect(audit[0]).toMatchObject({ action: 'lookup', targetId: alice.id });
   });
 
-  it('says so when nothing matches', async () => {
+  it('says so when nothing matches, pointing at the commands for a word that was meant as one', async () => {
     expect(blocksText(await slash('nobody-like-this@example.test'))).toContain('No account matches');
+    expect(blocksText(await slash('frobnicate nobody-like-this@example.test'))).toContain(
+      'No account matches “frobnicate nobody-like-this@example.test”. Try an email, a username, or the start of a first or last name; `/user help` lists the commands.',
+    );
   });
 
   it('resolves an @mention through the Slack profile email', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TypedAction } from '../../src/actions/action.ts';
-import { commandUsage } from '../../src/actions/commandArgs.ts';
+import { commandInput, commandUsage } from '../../src/actions/commandArgs.ts';
 import { typedActions } from '../../src/actions/registry.ts';
 import { mrkdwnSentence } from '../../src/slack/blocks/text.ts';
 import { sentenceBlocks, usageBlocks } from '../../src/slack/blocks/usage.ts';
@@ -36,6 +36,13 @@ describe('placeholders in mrkdwn', () => {
     expect(blocks).toContain('lock needs &lt;account&gt;.');
     expect(blocks).toContain('`/user lock &lt;who&gt;');
     expect(mrkdwnSentence('/user grant <@someone> <viewer|admin>')).toBe('/user grant &lt;@someone&gt; &lt;viewer|admin&gt;');
+  });
+
+  it('says how to quote a value with spaces when a word is left over', () => {
+    const username = typed.find((action) => action.name === 'username')!;
+    expect(() => commandInput('username', username.command, ['alice@example.test', "'bad", "name'"])).toThrow(
+      'Unexpected “name\'”; put text with spaces in double quotes ("like this"). Usage: username <who> <new-username> [--reason <text>]',
+    );
   });
 
   it('names each option once in an action’s usage', () => {

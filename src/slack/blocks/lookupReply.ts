@@ -39,7 +39,7 @@ export function lookupReply(result: LookupResult, reader: CardReader) {
     case 'matches':
       return { text: `${result.matches.length} accounts match`, blocks: matchListBlocks(result.query, result.matches, result.more) };
     case 'none': {
-      const sentence = `No account matches “${result.query}”. Try an email, a username, or the start of a first or last name.`;
+      const sentence = `No account matches “${result.query}”. Try an email, a username, or the start of a first or last name; \`/user help\` lists the commands.`;
       return { text: sentence, blocks: sentenceBlocks(sentence, ':mag:') };
     }
   }
