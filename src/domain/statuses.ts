@@ -369,7 +369,7 @@ const EXPLANATIONS: { readonly [S in AccountStatus]: string | null } = {
   RECOVERY: 'password reset pending',
   PASSWORD_EXPIRED: 'must set a new password at next sign-in',
   LOCKED_OUT: 'too many wrong passwords',
-  SUSPENDED: 'locked by an admin, or inactive',
+  SUSPENDED: 'locked', // by an admin, or by the inactivity sweep, whose reason says so
   DEACTIVATED: 'cannot sign in, history kept',
   DELETED: 'can be restored until it is purged',
 };

@@ -83,7 +83,7 @@ describe('the status on the account card', () => {
     const line = statusLine(card({ status: 'SUSPENDED', statusReason: 'laptop stolen', suspendedUntil: until, statusChangedAt: daysAgo(1) }), plainText, {
       now,
     });
-    expect(line).toBe(`SUSPENDED (locked by an admin, or inactive: laptop stolen) since ${plainText.date(daysAgo(1))}; suspension ends 2026-12-24 09:00 UTC`);
+    expect(line).toBe(`SUSPENDED (locked: laptop stolen) since ${plainText.date(daysAgo(1))}; suspension ends 2026-12-24 09:00 UTC`);
   });
 
   it('names ACTIVE once', () => {
