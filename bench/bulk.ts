@@ -224,6 +224,9 @@ try {
           [await organisationId(IMPORT_ORGANISATION), jobId],
         )
       ).rows;
+      // A chunk that fails ends a job early, which would read as fast work.
+      if (Number(created) !== importRows || Number(audited) !== importRows)
+        throw new Error(`the import created ${created} accounts with ${audited} audit events of ${importRows} rows`);
 
       await bare.query(`create table bench_copy (like account including all)`);
       await bare.query(
@@ -302,6 +305,7 @@ try {
     });
     await stopWorker(worker);
     const [{ n: audited }] = (await bare.query(`select count(*) as n from audit_event where job_id = $1 and action = 'deactivate'`, [jobId])).rows;
+    if (Number(audited) !== bulkUsers) throw new Error(`the bulk deactivate audited ${audited} of ${bulkUsers} accounts`);
     await reset(BULK_ORGANISATION);
     say('bulk deactivate: bare');
     const bulkOrganisationId = await organisationId(BULK_ORGANISATION);
