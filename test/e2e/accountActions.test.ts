@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Account } from '../../src/db/entities/index.ts';
 import { blockActionsPayload } from '../support/slackRequests.ts';
 import { blocksText, cardButtons, shownText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
@@ -58,7 +57,7 @@ describe('lock and unlock', () => {
   });
 
   it('lets helpdesk unlock a locked-out account from the card button, editing the message in place', async () => {
-    const dan = await t.given.account({ firstName: 'Dan', lastName: 'Lockedout', status: 'LOCKED_OUT' });
+    const dan = await t.given.account({ firstName: 'Dan', lastName: 'Lockedout', status: 'LOCKED_OUT', mfaEnrolled: true });
     const card = await t.slash(dan.email, HELPDESK);
     expect(cardButtons(card).map((b) => b.text.text)).toEqual(['Unlock', 'Reset MFA', 'Reset password']);
     const edited = await t.click(card, 'account.do.unlock', HELPDESK);
@@ -92,7 +91,7 @@ describe('lock and unlock', () => {
 
 describe('card buttons', () => {
   it('offer each role only what it may do, with a confirm dialog naming the account for destructive ones', async () => {
-    const gus = await t.given.account({ firstName: 'Gus', lastName: 'Buttons' });
+    const gus = await t.given.account({ firstName: 'Gus', lastName: 'Buttons', mfaEnrolled: true });
     const viewerCard = await t.slash(gus.email, VIEWER);
     expect(blocksText(viewerCard)).toContain('Gus Buttons');
     expect(cardButtons(viewerCard)).toEqual([]);
@@ -151,13 +150,16 @@ describe('deactivate, reactivate, MFA and role', () => {
     expect((await t.read.account(kim.id)).status).toBe('ACTIVE');
   });
 
-  it('resets MFA without changing the status', async () => {
-    const lee = await t.given.account({ firstName: 'Lee', lastName: 'Factor' });
-    const em = t.roster.orm.em.fork();
-    await em.nativeUpdate(Account, { id: lee.id }, { mfaEnrolled: true });
+  it('resets MFA without changing the status, and refuses an account that has none, with no Reset MFA button', async () => {
+    const lee = await t.given.account({ firstName: 'Lee', lastName: 'Factor', mfaEnrolled: true });
     expect(blocksText(await t.slash(`reset-mfa ${lee.email}`, HELPDESK))).toContain('sign in with their password alone');
     expect(await t.read.account(lee.id)).toMatchObject({ mfaEnrolled: false, status: 'ACTIVE' });
     expect(await t.given.audit({ targetId: lee.id })).toMatchObject([{ action: 'reset-mfa', changes: { mfaEnrolled: { before: true, after: false } } }]);
+
+    const again = await t.slash(`reset-mfa ${lee.email}`, HELPDESK);
+    expect(blocksText(again)).toContain('Lee Factor has no two-step verification to reset.');
+    expect(await t.given.audit({ targetId: lee.id, action: 'reset-mfa' })).toMatchObject([{ outcome: 'done' }, { outcome: 'refused' }]);
+    expect(cardButtons(await t.slash(lee.email, HELPDESK)).map((b) => b.text.text)).toEqual(['Reset password']);
   });
 
   it('changes the role, and explains bad input with usage', async () => {

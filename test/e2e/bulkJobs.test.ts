@@ -252,5 +252,23 @@ describe.each(queueBackends())('bulk jobs (queues on %s)', (queue) => {
       expect(audit).toHaveLength(40);
       expect(audit[0]!.changes).toMatchObject({ status: { after: 'RECOVERY' }, credential: { after: 'password reset mail' } });
     });
+
+    it('resets MFA with the authenticator secrets it leaves behind, and leaves accounts without MFA as they are', async () => {
+      await t.given.organisation('bulk-mfa');
+      const enrolled = await accounts('bulk-mfa', 'ACTIVE', 3, 'bulkmfa');
+      const without = await accounts('bulk-mfa', 'ACTIVE', 2, 'bulknomfa');
+      const em = t.roster.orm.em.fork();
+      await em.execute(`update account set totp_secret = 'JBSWY3DPEHPK3PXP', totp_last_step = 1 where id = any(?::uuid[])`, [`{${enrolled.join(',')}}`]);
+      await em.execute(`update account set mfa_enrolled = false where id = any(?::uuid[])`, [`{${without.join(',')}}`]);
+      const admin = await slackActor(t.roster.orm.em, ADMIN);
+      const started = await runAction(services(), startBulkJob, admin, { change: 'reset-mfa', filter: 'org:bulk-mfa', channel: 'C0BULK' });
+      expect(String((await summaryOf('org:bulk-mfa')).args.text)).toContain('3 changed · 0 refused · 2 already so');
+      const rows = await em.execute<{ left: string }[]>(
+        `select count(*) as left from account where id = any(?::uuid[]) and (mfa_enrolled or totp_secret is not null or totp_last_step is not null)`,
+        [`{${[...enrolled, ...without].join(',')}}`],
+      );
+      expect(rows[0]!.left).toBe('0');
+      expect(await t.given.audit({ jobId: started.jobId, action: 'reset-mfa' })).toHaveLength(3);
+    });
   });
 });

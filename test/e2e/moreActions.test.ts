@@ -63,7 +63,7 @@ afterAll(() => t?.stop());
 
 describe('the card’s More actions menu', () => {
   it('lists each role’s account actions that have no button, after the buttons', async () => {
-    const ann = await t.given.account({ firstName: 'Ann', lastName: 'Menu' });
+    const ann = await t.given.account({ firstName: 'Ann', lastName: 'Menu', mfaEnrolled: true });
     const admin = ['audit', 'lock', 'delete', 'reset-password', 'role', 'username', 'email', 'group-add', 'group-remove', 'group-role'];
     expect(menuActions(await slash(ann.email, VIEWER))).toEqual(['audit']);
     expect(menuActions(await slash(ann.email, HELPDESK))).toEqual(['audit', 'reset-password']);

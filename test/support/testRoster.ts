@@ -170,6 +170,8 @@ export interface Given {
       lastSignInAt: Date | null;
       createdAt: Date;
       organisationSlug: string;
+      /** Enrolled in two-step verification, with a secret as enrolment saves one. */
+      mfaEnrolled: boolean;
     }>,
   ): Promise<{ id: string; email: string; username: string; firstName: string; lastName: string }>;
   /** A group, with its owner as a manager, members with their roles, and a parent found by name in the same organisation. */
@@ -217,6 +219,7 @@ export function given(roster: Roster): Given {
         ...(fields.status === 'DELETED' ? { deletedAt: new Date() } : {}),
         lastSignInAt: fields.lastSignInAt === undefined ? new Date() : fields.lastSignInAt,
         ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
+        ...(fields.mfaEnrolled ? { mfaEnrolled: true, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } : {}),
       });
       await fork.flush();
       return { id: account.id, email: account.email, username: account.username, firstName, lastName };

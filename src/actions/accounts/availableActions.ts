@@ -6,10 +6,13 @@ import { cardActions } from '../registry.ts';
 
 /**
  * The card's buttons: the card actions this caller may take now, but Lock on an account that is locked already (it
- * would sit beside Unlock; its lock is changed with More actions' Lock…, which takes an end date).
+ * would sit beside Unlock; its lock is changed with More actions' Lock…, which takes an end date) and Reset MFA on an
+ * account with no two-step verification.
  */
 export function availableAccountActions(card: AccountCard, grants: readonly Grant[]): CardAction[] {
-  return allowedCardActions(card, grants).filter((action) => !(action.onCard.event === 'lock' && card.status === 'SUSPENDED'));
+  return allowedCardActions(card, grants).filter(
+    (action) => !(action.onCard.event === 'lock' && card.status === 'SUSPENDED') && !(action.onCard.event === 'reset-mfa' && !card.mfaEnrolled),
+  );
 }
 
 /** The card actions this caller may take on this account now: their grant covers it and its status allows it. */

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { RefusedError } from '../../domain/errors.ts';
 import { defineAction, type AccountOutcome } from '../action.ts';
 import { applyLifecycle, auditAccountChange, fullName, loadAccount, snapshot, accountOutcome } from './account.ts';
 import { accountRefSchema, expectedVersionSchema, reasonSchema, flags } from '../inputs.ts';
 
-/** Removes the enrolled factors: the account signs in with its password alone until it enrols again. */
+/**
+ * Removes the enrolled factors: the account signs in with its password alone until it enrols again. An account with
+ * none is refused, as a bulk reset leaves it as it is.
+ */
 export const resetMfa = defineAction({
   name: 'reset-mfa',
   describedAs: 'resetting MFA',
@@ -16,6 +20,7 @@ export const resetMfa = defineAction({
     const account = await loadAccount(ctx, ref, { expectedVersion });
     const before = snapshot(account);
     applyLifecycle(account, 'reset-mfa');
+    if (!account.mfaEnrolled) throw new RefusedError(`${fullName(account)} has no two-step verification to reset.`, 'invalid-state');
     account.mfaEnrolled = false;
     // The old authenticator stops working: enrolling again makes a new secret.
     account.totpSecret = null;

@@ -247,7 +247,8 @@ export const BULK_CHANGES: Readonly<Record<string, BulkChange>> = {
     single: resetMfa,
     event: 'reset-mfa',
     defaultReason: null,
-    alsoSets: ', mfa_enrolled = false',
+    // As resetMfa: the old authenticator's secret goes with the enrolment.
+    alsoSets: ', mfa_enrolled = false, totp_secret = null, totp_last_step = null',
     unchanged: (row) => !row.mfaEnrolled,
     doing: verb('Resetting MFA of'),
   },
