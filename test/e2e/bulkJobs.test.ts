@@ -3,7 +3,7 @@ import { runAction } from '../../src/actions/action.ts';
 import { slackActor } from '../../src/actions/actor.ts';
 import { startBulkJob } from '../../src/actions/accounts/bulk/startBulkJob.ts';
 import { cancelBulkJob } from '../../src/actions/accounts/bulk/cancelBulkJob.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, firstUsageLine } from '../support/slackReplies.ts';
 import { queueBackends, queueEnv, startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const ADMIN = 'U0BULKADM1';
@@ -212,8 +212,9 @@ describe.each(queueBackends())('bulk jobs (queues on %s)', (queue) => {
     it('answers a filter with a typo with what is allowed, and an unknown change with the changes there are', async () => {
       const typo = blocksText(await t.slash('bulk lock stauts:active', ADMIN, { command: '/users' }));
       expect(typo).toContain('status');
-      const unknown = blocksText(await t.slash('bulk explode status:active', ADMIN, { command: '/users' }));
-      expect(unknown).toContain('must be one of deactivate, reactivate, lock, unlock, send-invite, resend-invite, reset-password, reset-mfa');
+      const unknown = await t.slash('bulk explode status:active', ADMIN, { command: '/users' });
+      expect(blocksText(unknown)).toContain('must be one of deactivate, reactivate, lock, unlock, send-invite, resend-invite, reset-password, reset-mfa');
+      expect(firstUsageLine(unknown)).toMatch(/^`\/users bulk <change> \[filters\]/);
     });
   });
 

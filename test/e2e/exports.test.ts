@@ -13,7 +13,7 @@ import { slackActor } from '../../src/actions/actor.ts';
 import { classifyImport } from '../../src/actions/accounts/import/classifyImport.ts';
 import { Account } from '../../src/db/entities/index.ts';
 import { RefusedError } from '../../src/domain/errors.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, firstUsageLine } from '../support/slackReplies.ts';
 import { blockActionsPayload } from '../support/slackRequests.ts';
 import { BOT_TOKEN, startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -85,7 +85,10 @@ describe('/users export', () => {
     expect(file.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     expect(blocksText(await t.slash('export org:exp', VIEWER, { command: '/users' }))).toContain('needs an admin');
     expect(blocksText(await t.slash('export stauts:active', ADMIN, { command: '/users' }))).toContain('status');
-    expect(blocksText(await t.slash('export format:pdf', ADMIN, { command: '/users' }))).toContain('format');
+    const pdf = await t.slash('export format:pdf', ADMIN, { command: '/users' });
+    expect(blocksText(pdf)).toContain('format: must be csv or xlsx, not “pdf”');
+    // The usage the problem is about comes first, before the list's filters.
+    expect(firstUsageLine(pdf)).toMatch(/^`\/users export \[filters\] \[format:csv\|xlsx\]`/);
   });
   it('writes each cell as the database holds it, neutralised and quoted: tabs, line breaks, quotes, backslashes, times to the millisecond', async () => {
     await t.given.organisation('exp-chars');

@@ -11,7 +11,7 @@ import { applyImportChunk } from '../../src/actions/accounts/import/applyImportC
 import { setApprovals } from '../../src/actions/organisations/setApprovals.ts';
 import { Account, BulkJob, Organisation } from '../../src/db/entities/index.ts';
 import { FILE_DOWNLOAD_METHOD, type RecordedCall } from '../support/fakeSlack.ts';
-import { blocksText, inputElements } from '../support/slackReplies.ts';
+import { blocksText, firstUsageLine, inputElements } from '../support/slackReplies.ts';
 import { blockActionsPayload, staticSelectValue } from '../support/slackRequests.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
@@ -590,6 +590,9 @@ describe('/users import template', () => {
     expect(blocksText(dryRun)).toContain('To create: *1* · to update: *0* · unchanged: *0* · invalid: *1*');
 
     expect(blocksText(await t.slash('import template', VIEWER, { command: '/users' }))).toContain('needs an admin');
+    const mistyped = await t.slash('import templates', ADMIN, { command: '/users' });
+    expect(blocksText(mistyped)).toContain('gives an example file');
+    expect(firstUsageLine(mistyped)).toMatch(/^`\/users import` \(admin\)/);
   });
 
   it('opens a form with a file input, the organisations the grant allows, and invitations off', async () => {

@@ -7,6 +7,12 @@ export const blocksText = (call: RecordedCall): string => JSON.stringify(call.ar
 /** The same, with mrkdwn's entities read back as Slack shows them (`&lt;who&gt;` as `<who>`). */
 export const shownText = (call: RecordedCall): string => blocksText(call).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
+/** The first line of a usage answer under its heading, as Slack shows it: the usage the problem is about. */
+export const firstUsageLine = (call: RecordedCall): string | undefined => {
+  const usage = (call.args.blocks as any[]).find((b) => b.block_id === 'usage');
+  return usage?.text.text.split('\n')[1]?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+};
+
 /** The card's buttons; its "More actions…" menu sits beside them and is not one. */
 export const cardButtons = (call: RecordedCall): any[] =>
   (call.args.blocks as any[])

@@ -10,10 +10,18 @@ export function usersNotYet(subcommand: string): string {
   return `\`/users ${subcommand}\` is not in this version of Roster yet. \`/users help\` shows what is; \`/user <who>\` works on one account.`;
 }
 
-/** Usage of /users: the list and its filters. */
-export function usersUsageLines(): string[] {
+/** The subcommands of /users whose usage is read first when the problem is theirs (the list's comes first anyway). */
+export type UsersSubcommand = 'import' | 'bulk' | 'export';
+
+/** Usage of /users: the list and its filters, then the other subcommands, with `first`'s line at the top. */
+export function usersUsageLines(first?: UsersSubcommand): string[] {
+  const lines = usersLines();
+  const own = first ? lines.findIndex((line) => new RegExp(`^\`/users ${first}[ \`]`).test(line)) : -1;
+  return own < 0 ? ['*Usage*', ...lines] : ['*Usage*', lines[own]!, ...lines.filter((_, i) => i !== own)];
+}
+
+function usersLines(): string[] {
   return [
-    '*Usage*',
     '`/users` or `/users list [filters] [text]`: a page of accounts (every status but deactivated), with Next / Previous',
     `\`status:<s>\` (several: \`status:a,b\` or repeat it): ${ACCOUNT_STATUSES.map((s) => `\`${statusWord(s)}\``).join(', ')}; deactivated accounts show with \`status:deactivated\``,
     '`group:<name or external ID>` (quote names with spaces: `group:"Field Crew"`), `org:<slug>`',
@@ -30,12 +38,12 @@ export function usersUsageLines(): string[] {
   ];
 }
 
-export function usersUsageBlocks(problem?: string): KnownBlock[] {
+export function usersUsageBlocks(problem?: string, first?: UsersSubcommand): KnownBlock[] {
   return [
     ...(problem
       ? [{ type: 'section', block_id: 'problem', text: { type: 'mrkdwn', text: truncate(`:warning: ${mrkdwnSentence(problem)}`, 3000) } } as KnownBlock]
       : []),
-    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(usersUsageLines().map(mrkdwnSentence).join('\n'), 3000) } },
+    { type: 'section', block_id: 'usage', text: { type: 'mrkdwn', text: truncate(usersUsageLines(first).map(mrkdwnSentence).join('\n'), 3000) } },
   ];
 }
 

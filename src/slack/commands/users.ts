@@ -14,7 +14,7 @@ import { type AccountPage, listAccounts } from '../../actions/accounts/listAccou
 import { RefusedError } from '../../domain/errors.ts';
 import { accountListReply } from '../blocks/accountList.ts';
 import { sentenceBlocks } from '../blocks/usage.ts';
-import { usersNotYet, usersUsageBlocks } from '../blocks/usersUsage.ts';
+import { usersNotYet, usersUsageBlocks, type UsersSubcommand } from '../blocks/usersUsage.ts';
 import { type ListenerDeps, requestCaller } from '../context.ts';
 import type { Message } from '../delivery.ts';
 import { type Answer, answerTo, answering } from '../replies.ts';
@@ -49,7 +49,7 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
         if (!asked) {
           await answer.privately({
             text: 'How to use /users bulk',
-            blocks: usersUsageBlocks('Say which change: `/users bulk <change> [filters] [--reason <text>]`.'),
+            blocks: usersUsageBlocks('Say which change: `/users bulk <change> [filters] [--reason <text>]`.', 'bulk'),
           });
           return;
         }
@@ -57,6 +57,7 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
           answer,
           async () => bulkPreviewReply(await runAction(services, previewBulkJob, requestCaller(deps, context).actor, asked)),
           'privately',
+          'bulk',
         );
         return;
       }
@@ -70,6 +71,7 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
             return { text: started.message, blocks: sentenceBlocks(started.message, ':outbox_tray:') };
           },
           'privately',
+          'export',
         );
         return;
       }
@@ -82,7 +84,7 @@ export function registerUsersCommand(app: App, deps: ListenerDeps): void {
         }
         if (rest.length > 0) {
           const problem = '`/users import` opens a form to share the file; `/users import template` gives an example file.';
-          await answer.privately({ text: problem, blocks: usersUsageBlocks(problem) });
+          await answer.privately({ text: problem, blocks: usersUsageBlocks(problem, 'import') });
           return;
         }
         const request = { services, client, actor, triggerId: command.trigger_id, place: { channel: command.channel_id } };
@@ -149,11 +151,11 @@ export function showList(answer: Answer, list: () => Promise<AccountPage>, how: 
   return showOrUsage(answer, async () => accountListReply(await list(), { bulk: mayChangeMany ? BULK_CHANGE_NAMES : [] }), how);
 }
 
-async function showOrUsage(answer: Answer, reply: () => Promise<Message>, how: 'replace' | 'privately'): Promise<void> {
+async function showOrUsage(answer: Answer, reply: () => Promise<Message>, how: 'replace' | 'privately', subcommand?: UsersSubcommand): Promise<void> {
   try {
     await answer[how](await reply());
   } catch (error) {
     if (!(error instanceof RefusedError && error.code === 'invalid-input')) throw error;
-    await answer.privately({ text: error.userMessage, blocks: usersUsageBlocks(error.userMessage) });
+    await answer.privately({ text: error.userMessage, blocks: usersUsageBlocks(error.userMessage, subcommand) });
   }
 }
