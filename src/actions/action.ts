@@ -12,7 +12,7 @@ import type { LifecycleEvent } from '../domain/statuses.ts';
 import { currentGrants, type Actor } from './actor.ts';
 import { AuditTrail, recordRefusal } from './audit.ts';
 import { accountTarget, type AuditTarget } from './auditTargets.ts';
-import { commandInput, type CommandSpec } from './commandArgs.ts';
+import { commandInput, type CommandSpec, usageRefusal } from './commandArgs.ts';
 
 /** Follow-up work that actions schedule on the queue; jobs/ implements it, so actions do not depend on BullMQ. */
 export interface Scheduler {
@@ -412,8 +412,13 @@ const plainIssue: z.core.$ZodErrorMap = (issue) => {
 };
 
 function describeInputError(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.map((part) => FIELD_WORDS[String(part)] ?? String(part)).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
+
+/** Input fields whose names are not words a person would use. */
+const FIELD_WORDS: Readonly<Record<string, string>> = { slackUserId: 'person', externalId: 'external ID', addOn: 'add-on' };
 
 /** Runs an action from typed words (Slack or CLI); a usage problem is refused and audited like any other refusal. */
 export async function runCommand<Output>(
@@ -427,6 +432,9 @@ export async function runCommand<Output>(
   try {
     requireRole(actor.grants, action.requires, 'any', action.describedAs);
     input = commandInput(verb, action.command, words);
+    // A value the action's schema refuses is a problem with what was typed, answered with the usage too.
+    const checked = action.input.safeParse(input, { error: plainIssue });
+    if (!checked.success) throw usageRefusal(verb, action.command, describeInputError(checked.error));
   } catch (error) {
     if (error instanceof RefusedError) {
       const named = await namedTarget(

@@ -25,32 +25,32 @@ export function commandInput(verb: string, spec: CommandSpec, words: readonly st
     }
     const name = word.slice(2);
     const flag = spec.flags?.[name];
-    if (!flag) throw usage(verb, spec, `${verb} has no option ${word}.`);
+    if (!flag) throw usageRefusal(verb, spec, `${verb} has no option ${word}.`);
     if (flag.type === 'boolean') {
       input[flag.field] = true;
       continue;
     }
     const value = words[++i];
-    if (value === undefined || value.startsWith('--')) throw usage(verb, spec, `${word} needs a value.`);
+    if (value === undefined || value.startsWith('--')) throw usageRefusal(verb, spec, `${word} needs a value.`);
     input[flag.field] = value;
   }
-  if (positional.length < spec.positional.length)
-    throw usage(
-      verb,
-      spec,
-      `${verb} needs ${spec.positional
-        .slice(positional.length)
-        .map((p) => `<${p}>`)
-        .join(' ')}.`,
-    );
+  if (positional.length < spec.positional.length) throw usageRefusal(verb, spec, `${verb} needs ${positionalWords(spec).slice(positional.length).join(' ')}.`);
   if (positional.length > spec.positional.length)
-    throw usage(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in double quotes ("like this").`);
+    throw usageRefusal(verb, spec, `Unexpected “${positional.slice(spec.positional.length).join(' ')}”; put text with spaces in double quotes ("like this").`);
   for (const [i, field] of spec.positional.entries()) input[field] = positional[i];
   return input;
 }
 
-function usage(verb: string, spec: CommandSpec, problem: string): RefusedError {
-  return new RefusedError(`${problem} Usage: ${verb} ${commandUsage(spec)}`, 'invalid-input');
+/** A problem with what was typed, with the command's usage after it. */
+export function usageRefusal(verb: string, spec: CommandSpec, problem: string): RefusedError {
+  const sentence = /[.!?]$/.test(problem) ? problem : `${problem}.`;
+  return new RefusedError(`${sentence} Usage: ${verb} ${commandUsage(spec)}`, 'invalid-input');
+}
+
+/** The positional words as usage shows them (`<@someone>`, `<new name>`, `on|off`), in order. */
+function positionalWords(spec: CommandSpec): string[] {
+  const [leading = ''] = spec.usage.split('[');
+  return (leading.match(/<[^>]+>|\S+/g) ?? []).slice(0, spec.positional.length);
 }
 
 /** What follows the verb in usage: the action's own words, then each shared flag's (`[--reason <text>]`). */

@@ -10,7 +10,7 @@ export const slugSchema = z
 export const slackUserIdSchema = z
   .string()
   .trim()
-  .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user ID such as U012ABCDEF');
+  .regex(/^[UW][A-Z0-9]{2,}$/, 'must be @someone or a Slack user ID such as U012ABCDEF');
 
 export const emailSchema = z.string().trim().max(320).pipe(z.email('must be an email address such as alice@example.com')).transform(normaliseLogin);
 

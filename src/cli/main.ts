@@ -84,7 +84,7 @@ export function plan(argv: string[]): Run {
       const [slackUserId, role] = positionals as [string, string];
       return async (_orm, services) => {
         const grant = await runAction(services, grantRole, actor, { slackUserId, role, organisation: values.org });
-        return grant.message.replace(/<@(\w+)>/, '$1');
+        return grant.message;
       };
     }
     case 'org': {
@@ -279,11 +279,11 @@ async function main(argv: string[]): Promise<number> {
     // Like `npm start`, every command brings the database up to date first, so a fresh clone needs no extra step.
     const applied = await migrate(orm);
     if (applied.length) console.error(`roster: applied ${applied.join(', ')}`);
-    console.log(await run(orm, { orm, logger, scheduler: queueAccess.scheduler, mail: queueAccess.mail }, config));
+    console.log(terminalText(await run(orm, { orm, logger, scheduler: queueAccess.scheduler, mail: queueAccess.mail }, config)));
     return 0;
   } catch (error) {
     if (error instanceof RefusedError) {
-      console.error(`roster: ${error.userMessage}`);
+      console.error(`roster: ${terminalText(error.userMessage)}`);
       return 1;
     }
     throw error;
@@ -292,6 +292,11 @@ async function main(argv: string[]): Promise<number> {
     await orm.close();
     await runtime.stop();
   }
+}
+
+/** Roster's sentences are written for Slack, which shows `<@U012ABCDEF>` as the person's name; a terminal gets `@U012ABCDEF`. */
+function terminalText(text: string): string {
+  return text.replace(/<@([A-Z0-9]+)>/g, '@$1');
 }
 
 async function localCommand(args: string[]): Promise<number> {

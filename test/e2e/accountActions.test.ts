@@ -191,9 +191,9 @@ describe('audit history', () => {
     expect(first.indexOf('role user → manager')).toBeGreaterThan(-1);
     const second = blocksText(await t.slash(`history ${olive.username} --page 2`, VIEWER));
     expect(second).toContain('Page 2 of 2');
-    expect(second).toContain(`unlock by ${HELPDESK} (helpdesk) · status LOCKED_OUT → ACTIVE`);
+    expect(second).toContain(`unlock by <@${HELPDESK}> (helpdesk) · status LOCKED_OUT → ACTIVE`);
     expect(second).toContain('reason “called the helpdesk”');
-    expect(second).toContain(`lock by ${HELPDESK} (helpdesk) · refused: You are a helpdesk; locking an account needs an admin or above.`);
+    expect(second).toContain(`lock by <@${HELPDESK}> (helpdesk) · refused: You are a helpdesk; locking an account needs an admin or above.`);
   });
 });
 

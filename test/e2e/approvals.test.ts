@@ -325,8 +325,8 @@ describe('what an approved deletion does, by the organisation’s policy', () =>
     const history = blocksText(await t.slash(`audit ${ha.email}`, OWNER));
     expect(history).toContain('History of Ha Softly');
     expect(history).toContain('purge by test');
-    expect(history).toContain(`delete by ${OTHER_OWNER}`);
-    expect(history).toContain(`restore by ${ADMIN}`);
+    expect(history).toContain(`delete by <@${OTHER_OWNER}>`);
+    expect(history).toContain(`restore by <@${ADMIN}>`);
   });
 
   it('hard: the request says it cannot be recovered, and approval removes the account at once', async () => {

@@ -113,7 +113,8 @@ describe('setting up an organisation from the terminal', () => {
   it('`grant` gives the Slack user the role in that organisation and audits it once as the CLI', async () => {
     expect(grant.stderr).toBe('');
     expect(grant.code).toBe(0);
-    expect(grant.stdout).toContain('U0123ABC is admin in acme');
+    expect(grant.stdout).toContain('@U0123ABC is admin in acme');
+    expect(grant.stdout).not.toContain('<@');
     const { rows } = await db.query(
       `select g.role, o.slug from slack_grant g join organisation o on o.id = g.organisation_id where g.slack_user_id = 'U0123ABC'`,
     );
@@ -206,7 +207,7 @@ describe('refusals', () => {
     const result = await rosterAudited('grant', 'bob', 'admin');
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('must be a Slack user ID such as U012ABCDEF');
+    expect(result.stderr).toContain('person: must be @someone or a Slack user ID such as U012ABCDEF');
     expect(result.stderr).not.toContain(USAGE_FIRST_LINE);
     expect(result.stdout).toBe('');
     expect(await count('slack_grant')).toBe(grants);

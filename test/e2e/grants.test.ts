@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackGrant } from '../../src/db/entities/index.ts';
-import { blocksText } from '../support/slackReplies.ts';
+import { blocksText, shownText } from '../support/slackReplies.ts';
 import { startTestRoster, type TestRoster } from '../support/testRoster.ts';
 
 const OWNER = 'U0OWNER001';
@@ -48,7 +48,14 @@ describe('Roster roles from Slack', () => {
     expect((await grantsOf(OWNER)).map((g) => g.role)).toEqual(['owner']);
   });
 
-  it('explains a role that does not exist', async () => {
-    expect(await slash('grant <@U0SOMEONE2> superuser', OWNER)).toContain('role: must be viewer, helpdesk, admin or owner, not “superuser”');
+  it('explains a role that does not exist, a name that is not a mention and a missing person in words, with the usage', async () => {
+    const usage = 'Usage: grant <@someone> <viewer|helpdesk|admin|owner> [--org <slug>]';
+    const superuser = shownText(await t.slash('grant <@U0SOMEONE2> superuser', OWNER));
+    expect(superuser).toContain(`role: must be viewer, helpdesk, admin or owner, not “superuser”. ${usage}`);
+    // "@nina" typed as text, not picked as a mention, reaches Roster as the word itself.
+    const typed = shownText(await t.slash('grant @nina admin', OWNER));
+    expect(typed).toContain(`person: must be @someone or a Slack user ID such as U012ABCDEF. ${usage}`);
+    expect(shownText(await t.slash('grant', OWNER))).toContain(`grant needs <@someone> <viewer|helpdesk|admin|owner>. ${usage}`);
+    expect(await t.given.audit({ actorId: OWNER, action: 'grant', outcome: 'refused' })).toHaveLength(3);
   });
 });

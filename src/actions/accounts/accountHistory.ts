@@ -50,7 +50,9 @@ async function historySubject(ctx: ActionContext, ref: string): Promise<{ id: st
 
 function historyLine(event: IAuditEvent): string {
   const when = `${event.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const who = `${event.actorId}${event.actorRole ? ` (${event.actorRole})` : ''}`;
+  // A Slack user as a mention, which Slack shows as their name; the CLI, the system and API tokens by their ID.
+  const actor = event.actorType === 'slack' ? `<@${event.actorId}>` : event.actorId;
+  const who = `${actor}${event.actorRole ? ` (${event.actorRole})` : ''}`;
   const changes = Object.entries(event.changes ?? {})
     .map(([field, { before, after }]) => `${field} ${format(before)} → ${format(after)}`)
     .join(', ');
