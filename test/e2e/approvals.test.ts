@@ -325,7 +325,7 @@ describe('what an approved deletion does, by the organisation’s policy', () =>
     const history = blocksText(await t.slash(`audit ${ha.email}`, OWNER));
     expect(history).toContain('History of Ha Softly');
     expect(history).toContain('purge by test');
-    expect(history).toContain(`delete by <@${OTHER_OWNER}>`);
+    expect(history).toContain(`delete by <@${OTHER_OWNER}> (owner) · status DEACTIVATED → DELETED, status reason ∅ → left the company`);
     expect(history).toContain(`restore by <@${ADMIN}>`);
   });
 

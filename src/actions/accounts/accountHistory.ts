@@ -54,11 +54,18 @@ function historyLine(event: IAuditEvent): string {
   const actor = event.actorType === 'slack' ? `<@${event.actorId}>` : event.actorId;
   const who = `${actor}${event.actorRole ? ` (${event.actorRole})` : ''}`;
   const changes = Object.entries(event.changes ?? {})
-    .map(([field, { before, after }]) => `${field} ${format(before)} → ${format(after)}`)
+    .map(([field, { before, after }]) => `${fieldWords(field)} ${format(before)} → ${format(after)}`)
     .join(', ');
   const outcome = event.outcome === 'refused' ? `refused: ${event.detail ?? ''}` : changes;
   return `• ${when} · ${event.action} by ${who}${outcome ? ` · ${outcome}` : ''}${event.reason ? ` · reason “${event.reason}”` : ''}${event.jobId ? ` · job ${event.jobId}` : ''}`;
 }
+
+/** A changed field as words: `statusReason` as "status reason". */
+function fieldWords(field: string): string {
+  return FIELD_WORDS[field] ?? field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+}
+
+const FIELD_WORDS: Readonly<Record<string, string>> = { mfaEnrolled: 'MFA enrolled', failedSignIns: 'failed sign-ins', addOns: 'add-ons' };
 
 function format(value: unknown): string {
   if (value === null || value === undefined) return '∅';
