@@ -54,7 +54,7 @@ describe('a lockout alert in the helpdesk channel', () => {
     expect(alerts()).toHaveLength(before + 1);
     const text = blocksText(alert);
     expect(text).toContain('Lou Lockout');
-    expect(text).toContain('10 wrong passwords');
+    expect(text).toContain('is locked out after 10 wrong passwords');
     expect(text).toMatch(/the last from [\d.:a-f]+/);
     const buttons = alert.args.blocks.flatMap((b: any) => b.elements ?? []).map((e: any) => [e.text.text, Boolean(e.confirm)]);
     expect(buttons).toEqual([
@@ -70,6 +70,7 @@ describe('a lockout alert in the helpdesk channel', () => {
     expect(await clickOnAlert(alert, 'helpdesk.unlock', HELPDESK)).toContain('Lou Lockout is unlocked');
     const edited = await t.slack.waitFor('chat.update', (c) => c.args.ts === alert.ts, 10_000);
     expect(blocksText(edited)).toContain(`Unlocked by <@${HELPDESK}>`);
+    expect(blocksText(edited)).toContain('was locked out after 10 wrong passwords');
     expect(JSON.stringify(edited.args.blocks)).not.toContain('helpdesk.unlock');
     expect(await t.read.account(account.id)).toMatchObject({ status: 'ACTIVE', failedSignIns: 0 });
     expect((await signInOver(t, token, { login: account.email, password: PASSWORD })).body.status).toBe('ok');

@@ -21,7 +21,8 @@ async function selectionFor(em: EntityManager, filter: AccountFilter, scope: str
     if (!inScope.has(slug)) {
       const slugs = [...inScope.keys()].sort();
       const listed = slugs.length <= 20 ? `: ${slugs.map((s) => `\`${s}\``).join(', ')}` : '';
-      throw new RefusedError(`\`org:\` has no organisation “${slug}” that you can see. You can see ${slugs.length} organisation(s)${listed}.`, 'invalid-input');
+      const seen = slugs.length === 1 ? 'one organisation' : `${slugs.length} organisations`;
+      throw new RefusedError(`\`org:\` has no organisation “${slug}” that you can see. You can see ${seen}${listed}.`, 'invalid-input');
     }
   }
   const ids = filter.organisations.length ? filter.organisations.map((slug) => inScope.get(slug)!) : [...inScope.values()];

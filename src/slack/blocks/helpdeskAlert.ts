@@ -12,7 +12,7 @@ export function lockoutAlert(facts: LockoutFacts): { text: string; blocks: Known
   return {
     text: `${who} is locked out after ${facts.attempts} wrong passwords`,
     blocks: [
-      { type: 'section', block_id: 'lockout', text: { type: 'mrkdwn', text: truncate(lockoutLine(facts), 3000) } },
+      { type: 'section', block_id: 'lockout', text: { type: 'mrkdwn', text: truncate(lockoutLine(facts, 'is'), 3000) } },
       {
         type: 'actions',
         block_id: 'lockout-actions',
@@ -49,12 +49,13 @@ export function resolvedLockoutAlert(facts: LockoutFacts, unlockedBy: string, at
   return {
     text: `${facts.name} <${facts.email}> was unlocked`,
     blocks: [
-      { type: 'section', block_id: 'lockout', text: { type: 'mrkdwn', text: truncate(lockoutLine(facts), 3000) } },
+      { type: 'section', block_id: 'lockout', text: { type: 'mrkdwn', text: truncate(lockoutLine(facts, 'was'), 3000) } },
       { type: 'context', block_id: 'lockout-resolved', elements: [{ type: 'mrkdwn', text: `:unlock: Unlocked by ${by} at ${slackDate(at)}` }] },
     ],
   };
 }
 
-function lockoutLine(facts: LockoutFacts): string {
-  return `:lock: *${escapeMrkdwn(facts.name)}* <${escapeMrkdwn(facts.email)}> (${escapeMrkdwn(facts.organisation)}) is locked out after ${facts.attempts} wrong passwords in a row, the last from ${escapeMrkdwn(facts.ip)} at ${slackDate(facts.lockedAt)}.`;
+/** The alert's sentence: the account "is" locked out, or, once unlocked, "was". */
+function lockoutLine(facts: LockoutFacts, tense: 'is' | 'was'): string {
+  return `:lock: *${escapeMrkdwn(facts.name)}* <${escapeMrkdwn(facts.email)}> (${escapeMrkdwn(facts.organisation)}) ${tense} locked out after ${facts.attempts} wrong passwords in a row, the last from ${escapeMrkdwn(facts.ip)} at ${slackDate(facts.lockedAt)}.`;
 }
