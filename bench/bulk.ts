@@ -281,7 +281,7 @@ try {
       `insert into account (id, organisation_id, username, email, first_name, last_name, status, status_changed_at, role, auth_source,
          mfa_enrolled, developer_mode, failed_sign_ins, last_sign_in_at, created_at, updated_at, version)
        select gen_random_uuid(), case when n <= $2 then b.id else r.id end, 'bench.' || n, 'bench.' || n || '@example.test', 'Bench', 'Person ' || n,
-         'ACTIVE', now(), 'user', 'local', false, false, 0, now() - interval '200 days', now() - interval '400 days', now(), 1
+         'ACTIVE', now() - interval '400 days', 'user', 'local', false, false, 0, now() - interval '200 days', now() - interval '400 days', now(), 1
        from organisation b, organisation r, generate_series(1, $1::int) n where b.slug = $3 and r.slug = $4`,
       [users, bulkUsers, BULK_ORGANISATION, REST_ORGANISATION],
     );
@@ -290,7 +290,8 @@ try {
   const reset = async (organisation?: string) => {
     const where = organisation ? `where organisation_id = '${await organisationId(organisation)}'` : '';
     await bare.query(
-      `update account set status = 'ACTIVE', status_reason = null, version = version + 1 ${where}; delete from audit_event; delete from bulk_job`,
+      // ACTIVE since they were added, as seeded, so the sweep finds every one of them stale again.
+      `update account set status = 'ACTIVE', status_reason = null, status_changed_at = created_at, version = version + 1 ${where}; delete from audit_event; delete from bulk_job`,
     );
     await bare.query('vacuum analyze account');
   };
@@ -340,12 +341,14 @@ try {
     const sweepSeconds = await timed(async () => {
       suspended = (await sweepAllInactiveAccounts(services, systemActor('inactivity-sweep'), { dryRun: false })).suspended;
     });
+    if (suspended !== users) throw new Error(`the sweep suspended ${suspended} of ${users} stale accounts`);
     await reset();
     say('inactivity sweep: bare');
     const bareSeconds = await timed(() =>
       bare.query(`update account a set status = 'SUSPENDED', status_changed_at = now(), status_reason = 'inactive', updated_at = now(), version = a.version + 1
         from organisation o where o.id = a.organisation_id and a.status = 'ACTIVE'
-          and coalesce(a.last_sign_in_at, a.created_at) < now() - make_interval(days => o.inactivity_days)`),
+          and coalesce(a.last_sign_in_at, a.created_at) < now() - make_interval(days => o.inactivity_days)
+          and a.status_changed_at < now() - make_interval(days => o.inactivity_days)`),
     );
     const ratio = round(sweepSeconds / bareSeconds, 2);
     result.sweep = {

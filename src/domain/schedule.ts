@@ -18,8 +18,10 @@ export function nextAutomaticTransition(
 ): ScheduledTransition | null {
   switch (account.status) {
     case 'ACTIVE': {
-      const lastSeen = account.lastSignInAt ?? account.createdAt;
-      return { what: 'inactivity-suspension', at: new Date(lastSeen.getTime() + organisation.inactivityDays * DAY_MS) };
+      // Inactivity counts from the last sign-in, or from when the account last became ACTIVE (an unlock, a
+      // reactivation) if that is later: an account unlocked after an inactivity suspension gets a whole period.
+      const since = Math.max((account.lastSignInAt ?? account.createdAt).getTime(), account.statusChangedAt.getTime());
+      return { what: 'inactivity-suspension', at: new Date(since + organisation.inactivityDays * DAY_MS) };
     }
     case 'SUSPENDED':
       return account.suspendedUntil ? { what: 'suspension-ends', at: account.suspendedUntil } : null;

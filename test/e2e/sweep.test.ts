@@ -50,6 +50,8 @@ async function givenInactivityScenario(t: TestRoster) {
   const kept = {
     justUnder: await inSweepOrg('JustUnder', { lastSignInAt: ago(30 * DAY - HOUR) }),
     neverSignedInRecent: await inSweepOrg('NeverRecent', { lastSignInAt: null, createdAt: ago(29 * DAY) }),
+    // Suspended for inactivity, then unlocked two days ago: a whole period to sign in again.
+    unlockedRecently: await inSweepOrg('Unlocked', { lastSignInAt: ago(60 * DAY), statusChangedAt: ago(2 * DAY) }),
     lockedOut: await inSweepOrg('Locked', { status: 'LOCKED_OUT', lastSignInAt: veryLongAgo }),
     deactivated: await inSweepOrg('Deactivated', { status: 'DEACTIVATED', lastSignInAt: veryLongAgo }),
     invited: await inSweepOrg('Invited', { status: 'INVITED', lastSignInAt: veryLongAgo }),
@@ -147,6 +149,7 @@ describe('the inactivity sweep job', () => {
     }
     expect(rowOf(after, scenario.kept.justUnder).status).toBe('ACTIVE');
     expect(rowOf(after, scenario.kept.neverSignedInRecent).status).toBe('ACTIVE');
+    expect(rowOf(after, scenario.kept.unlockedRecently).status).toBe('ACTIVE');
     expect(rowOf(after, scenario.kept.defaultOrgAt60Days).status).toBe('ACTIVE');
     expect(rowOf(after, scenario.kept.suspended).status_reason).toBeNull();
   });

@@ -172,6 +172,11 @@ export interface Given {
       organisationSlug: string;
       /** Enrolled in two-step verification, with a secret as enrolment saves one. */
       mfaEnrolled: boolean;
+      /**
+       * When it took its status; by default, for an ACTIVE account, no later than its last sign-in or creation (it
+       * was ACTIVE when it signed in), else now.
+       */
+      statusChangedAt: Date;
     }>,
   ): Promise<{ id: string; email: string; username: string; firstName: string; lastName: string }>;
   /** A group, with its owner as a manager, members with their roles, and a parent found by name in the same organisation. */
@@ -184,6 +189,13 @@ export interface Given {
     externalId?: string;
   }): Promise<string>;
   audit(filter?: Record<string, unknown>): Promise<IAuditEvent[]>;
+}
+
+/** When a test's ACTIVE account became ACTIVE, unless it says: before it last signed in, or when it was added. */
+function activeSince(fields: { status?: AccountStatus; lastSignInAt?: Date | null; createdAt?: Date }): Date {
+  const now = new Date();
+  if ((fields.status ?? 'ACTIVE') !== 'ACTIVE') return now;
+  return new Date(Math.min(now.getTime(), fields.lastSignInAt?.getTime() ?? now.getTime(), fields.createdAt?.getTime() ?? now.getTime()));
 }
 
 /** Test data written straight through the ORM, for states the actions cannot produce yet (e.g. an old last sign-in). */
@@ -220,6 +232,7 @@ export function given(roster: Roster): Given {
         lastSignInAt: fields.lastSignInAt === undefined ? new Date() : fields.lastSignInAt,
         ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
         ...(fields.mfaEnrolled ? { mfaEnrolled: true, totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } : {}),
+        statusChangedAt: fields.statusChangedAt ?? activeSince(fields),
       });
       await fork.flush();
       return { id: account.id, email: account.email, username: account.username, firstName, lastName };

@@ -70,6 +70,13 @@ describe('the status on the account card', () => {
     );
   });
 
+  it('gives an account unlocked after an inactivity suspension a whole period from its unlock', () => {
+    const unlocked = card({ lastSignInAt: daysAgo(120), statusChangedAt: daysAgo(2) });
+    expect(statusLine(unlocked, plainText, { now })).toBe(
+      `ACTIVE since ${plainText.date(daysAgo(2))}; suspended for inactivity on ${plainText.date(new Date(now.getTime() + 88 * DAY_MS))} without a sign-in`,
+    );
+  });
+
   it('keeps the future date for an account not yet due', () => {
     const line = statusLine(card({ lastSignInAt: daysAgo(10) }), plainText, { now, nextSweepAt: new Date('2026-12-02T03:00:00Z') });
     expect(line).toBe(

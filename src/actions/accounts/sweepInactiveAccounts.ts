@@ -16,10 +16,13 @@ export interface SweepResult {
 }
 
 // ACTIVE accounts whose last sign-in (or creation, if they never signed in) is older than their organisation's
-// inactivity period. The dry run counts them with this predicate; notDeleted matches the partial index
-// account_inactivity_sweep.
+// inactivity period, and that became ACTIVE before it too: one unlocked or reactivated since gets a whole period to
+// sign in. The dry run counts them with this predicate; notDeleted matches the partial index account_inactivity_sweep,
+// which holds the sign-in only (the status change is checked on the rows it finds, so changing a status keeps
+// updating no index).
 const STALE = `a.organisation_id = o.id and ${notDeleted('a')} and a.status = 'ACTIVE'
-  and coalesce(a.last_sign_in_at, a.created_at) < ?::timestamptz - make_interval(days => o.inactivity_days)`;
+  and coalesce(a.last_sign_in_at, a.created_at) < ?::timestamptz - make_interval(days => o.inactivity_days)
+  and a.status_changed_at < ?::timestamptz - make_interval(days => o.inactivity_days)`;
 
 /** The key of account_inactivity_sweep within an organisation: batches walk it in order. */
 const SWEEP_KEY = 'coalesce(a.last_sign_in_at, a.created_at)';
@@ -56,7 +59,7 @@ export const sweepInactiveAccounts = defineAction({
       const rows = await ctx.em.execute<{ slug: string; inactivity_days: number; count: string }[]>(
         `select o.slug, o.inactivity_days, count(*) from account a, organisation o where ${STALE}
          group by o.slug, o.inactivity_days order by o.slug`,
-        [now],
+        [now, now],
       );
       const byOrganisation = rows.map((row) => ({ slug: row.slug, inactivityDays: row.inactivity_days, count: Number(row.count) }));
       return { dryRun: true, suspended: byOrganisation.reduce((sum, org) => sum + org.count, 0), byOrganisation };
@@ -65,7 +68,18 @@ export const sweepInactiveAccounts = defineAction({
     const reason = `no sign-in for ${organisation.inactivityDays} days`;
     // The cutoff is one value for the organisation, so the index is read as one range, in order, from the cursor on:
     // each batch reads the accounts after the last one taken, not again those that batches before it suspended.
-    const params: unknown[] = [organisationId, now, organisation.inactivityDays, ...(after ? [after.at, after.id] : []), batchSize, reason, now, now];
+    const params: unknown[] = [
+      organisationId,
+      now,
+      organisation.inactivityDays,
+      now,
+      organisation.inactivityDays,
+      ...(after ? [after.at, after.id] : []),
+      batchSize,
+      reason,
+      now,
+      now,
+    ];
     const audited = ctx.audit.insertSelected({ action: 'inactivity-suspend', reason, jobId }, params.length + 1);
     const rows = await boundQuery<{ count: string; last_at: string; last_id: string }>(
       ctx.em,
@@ -73,6 +87,7 @@ export const sweepInactiveAccounts = defineAction({
          select a.id, ${SWEEP_KEY} as at from account a
          where a.organisation_id = ? and ${notDeleted('a')} and a.status = 'ACTIVE'
            and ${SWEEP_KEY} < ?::timestamptz - make_interval(days => ?)
+           and a.status_changed_at < ?::timestamptz - make_interval(days => ?)
            ${after ? `and (${SWEEP_KEY}, a.id) > (?::timestamptz, ?::uuid)` : ''}
          order by ${SWEEP_KEY}, a.id limit ? for update of a skip locked
        ), swept as (
