@@ -53,7 +53,7 @@ describe('a lockout alert in the helpdesk channel', () => {
     const alert = await lockOut(account);
     expect(alerts()).toHaveLength(before + 1);
     const text = blocksText(alert);
-    expect(text).toContain('Lou Lockout');
+    expect(text).toContain(`*Lou Lockout* &lt;${account.email}&gt;`);
     expect(text).toContain('is locked out after 10 wrong passwords');
     expect(text).toMatch(/the last from [\d.:a-f]+/);
     const buttons = alert.args.blocks.flatMap((b: any) => b.elements ?? []).map((e: any) => [e.text.text, Boolean(e.confirm)]);

@@ -68,6 +68,8 @@ describe.each(queueBackends())('Home (queues on %s)', (queue) => {
       expect(text).toContain('home-a');
       expect(text).toMatch(/2 active · 1 locked-out/);
       expect(text).toContain('Lia Lockedout');
+      // The email in brackets, escaped: bare brackets would make Slack read it as a link.
+      expect(text).toContain(`&lt;${lockedInA.email}&gt;`);
       expect(text).toContain('Bea Lockedout');
       expect(text).toContain('Wyn Waiting');
       expect(actionIds(home)).toEqual(expect.arrayContaining(['home.find', 'helpdesk.unlock', 'helpdesk.lookup', 'approval.approve', 'approval.reject']));

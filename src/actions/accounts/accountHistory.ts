@@ -62,10 +62,10 @@ function historyLine(event: IAuditEvent): string {
 
 /** A changed field as words: `statusReason` as "status reason". */
 function fieldWords(field: string): string {
-  return FIELD_WORDS[field] ?? field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+  return CHANGED_FIELD_WORDS[field] ?? field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 }
 
-const FIELD_WORDS: Readonly<Record<string, string>> = { mfaEnrolled: 'MFA enrolled', failedSignIns: 'failed sign-ins', addOns: 'add-ons' };
+const CHANGED_FIELD_WORDS: Readonly<Record<string, string>> = { mfaEnrolled: 'MFA enrolled', failedSignIns: 'failed sign-ins', addOns: 'add-ons' };
 
 function format(value: unknown): string {
   if (value === null || value === undefined) return '∅';

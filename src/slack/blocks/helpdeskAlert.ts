@@ -57,5 +57,5 @@ export function resolvedLockoutAlert(facts: LockoutFacts, unlockedBy: string, at
 
 /** The alert's sentence: the account "is" locked out, or, once unlocked, "was". */
 function lockoutLine(facts: LockoutFacts, tense: 'is' | 'was'): string {
-  return `:lock: *${escapeMrkdwn(facts.name)}* <${escapeMrkdwn(facts.email)}> (${escapeMrkdwn(facts.organisation)}) ${tense} locked out after ${facts.attempts} wrong passwords in a row, the last from ${escapeMrkdwn(facts.ip)} at ${slackDate(facts.lockedAt)}.`;
+  return `:lock: *${escapeMrkdwn(facts.name)}* ${escapeMrkdwn(`<${facts.email}>`)} (${escapeMrkdwn(facts.organisation)}) ${tense} locked out after ${facts.attempts} wrong passwords in a row, the last from ${escapeMrkdwn(facts.ip)} at ${slackDate(facts.lockedAt)}.`;
 }

@@ -76,7 +76,7 @@ function lockedOutBlocks({ lockedOut }: HomeOverview): KnownBlock[] {
     header(`Locked out (${lockedOut.total})`),
     ...lockedOut.accounts.flatMap((account): KnownBlock[] => [
       section(
-        `:lock: *${escapeMrkdwn(`${account.firstName} ${account.lastName}`)}* <${escapeMrkdwn(account.email)}> (${escapeMrkdwn(account.organisation)}) since ${slackDate(account.lockedAt)}`,
+        `:lock: *${escapeMrkdwn(`${account.firstName} ${account.lastName}`)}* ${escapeMrkdwn(`<${account.email}>`)} (${escapeMrkdwn(account.organisation)}) since ${slackDate(account.lockedAt)}`,
         `home-locked-${account.id}`,
       ),
       {
