@@ -125,9 +125,9 @@ async function seedInTransaction(conn: EntityManager, options: SeedOptions, onPr
      from (select unnest(${sqlArray(MODULES)}) as name, 'module' as kind union all select unnest(${sqlArray(ADD_ONS)}), 'add_on') f
      on conflict (key) do nothing`,
   );
+  // Numbered after every seeded account of any organisation: usernames are unique across the platform.
   const [{ offset }] = (await conn.execute<{ offset: string }[]>(
-    `select coalesce(max(substring(username from '\\.(\\d+)$')::bigint), 0) as offset from account where organisation_id = ?`,
-    [org!.id],
+    `select coalesce(max(substring(username from '\\.(\\d+)$')::bigint), 0) as offset from account`,
   )) as [{ offset: string }];
   const first = Number(offset) + 1;
   const last = first + options.users - 1;
@@ -142,7 +142,8 @@ async function seedInTransaction(conn: EntityManager, options: SeedOptions, onPr
        select gen_random_uuid(), ?, lower(f || '.' || l || '.' || n), lower(f || '.' || l || '.' || n || '@' || ?), f, l, s,
          case s when 'LOCKED_OUT' then 'too many wrong passwords' when 'SUSPENDED' then 'locked by an admin'
                 when 'DEACTIVATED' then 'left the organisation' else null end,
-         now() - (n % 40) * interval '1 day',
+         -- An ACTIVE account has been so since the day after it was added; the other statuses are recent.
+         case when s = 'ACTIVE' then now() - (199 + n % 900) * interval '1 day' else now() - (n % 40) * interval '1 day' end,
          (array['user','user','user','manager','administrator'])[1 + n % 5], case when n % 7 = 0 then 'sso' else 'local' end,
          n % 3 <> 0, n % 53 = 0, case when s = 'LOCKED_OUT' then 10 else 0 end,
          case when s in ('INVITED', 'STAGED') then null else now() - ((n * 7919) % 130) * interval '1 day' - (n % 86400) * interval '1 second' end,

@@ -278,3 +278,20 @@ describe('a fresh database', () => {
     }
   });
 });
+
+describe('seed', () => {
+  it('seeds a second organisation beside the first (usernames numbered after every seeded account), its ACTIVE accounts ACTIVE since they were added', async () => {
+    const first = await roster('seed', '--users', '30', '--org', 'seed-one');
+    const second = await roster('seed', '--users', '30', '--org', 'seed-two');
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(second.stdout).toContain('Seeded 30 accounts');
+    const { rows } = await db.query<{ accounts: string; active: string; active_lately: string }>(
+      `select count(*) as accounts, count(*) filter (where a.status = 'ACTIVE') as active,
+         count(*) filter (where a.status = 'ACTIVE' and a.status_changed_at > a.created_at + interval '2 days') as active_lately
+       from account a join organisation o on o.id = a.organisation_id where o.slug in ('seed-one', 'seed-two')`,
+    );
+    expect(Number(rows[0]!.accounts)).toBe(60);
+    expect(Number(rows[0]!.active)).toBeGreaterThan(0);
+    expect(rows[0]!.active_lately).toBe('0');
+  });
+});
