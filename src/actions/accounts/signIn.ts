@@ -43,12 +43,6 @@ function answer(status: SignInStatus, account: IAccount, extra: Partial<SignInRe
 }
 
 /**
- * Checks a login, password and (once enrolled) TOTP code for the organisation's platform, which asks with an API token
- * of that organisation. Wrong passwords and codes count towards the organisation's lockout threshold; the failure that
- * reaches it locks the account out through the status machine and schedules the lockout alert. An unknown login, an
- * account of another organisation and a wrong password get the same answer after the same work.
- */
-/**
  * The address the person signs in from: as the platform saw it when it sends one, else the request's own. An IPv4
  * address that arrived over IPv6 (`::ffff:192.0.2.1`) reads as the IPv4 address it is.
  */
@@ -60,6 +54,12 @@ const clientAddress = z
   .transform((value) => value.replace(/^::ffff:(?=\d{1,3}(\.\d{1,3}){3}$)/i, ''))
   .default('unknown');
 
+/**
+ * Checks a login, password and (once enrolled) TOTP code for the organisation's platform, which asks with an API token
+ * of that organisation. Wrong passwords and codes count towards the organisation's lockout threshold; the failure that
+ * reaches it locks the account out through the status machine and schedules the lockout alert. An unknown login, an
+ * account of another organisation and a wrong password get the same answer after the same work.
+ */
 export const signIn = defineAction({
   name: 'sign-in',
   describedAs: 'signing an account in',
